@@ -1,0 +1,164 @@
+"""The `alt-kiosk` command line: run the kiosk, check and preview content."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.core.flow import Conversation, Prompt
+from kiosk.core.loader import load_all
+from kiosk.core.preview import PreviewError, walk
+from kiosk.core.problems import InvalidFiles
+from kiosk.core.readability import grade
+
+BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def _content_dir(value: str | None) -> Path:
+    return Path(value) if value else BUNDLED_CONTENT
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    folder = _content_dir(args.dir)
+    try:
+        packs = load_all(folder, args.dir or str(folder))
+    except InvalidFiles as err:
+        for problem in err.problems:
+            print(problem)
+        print(f"{len(err.problems)} problem(s); content refused", file=sys.stderr)
+        return 1
+    parts = []
+    for code, pack in packs.items():
+        texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
+        level = max(grade(t) for t in texts) if code == "en" else None
+        reading = f", hardest screen grade {level:.1f}" if level is not None else ""
+        parts.append(
+            f"{code} v{pack.version}: {len(pack.questions)} questions, {len(pack.advice)} tips, "
+            f"{len(pack.intents)} intents{reading}"
+        )
+    print(f"OK {folder}: " + "; ".join(parts))
+    return 0
+
+
+def _print_screen(number: int, prompt: Prompt) -> None:
+    print(f"--- screen {number}: {prompt.kind.value}" + (f" ({prompt.progress.show})" if prompt.progress else ""))
+    print(f"show: {prompt.title.show}")
+    if prompt.body.show:
+        print(f"      {prompt.body.show}")
+    if prompt.answers:
+        print("      [" + "] [".join(label.show for _, label in prompt.answers) + "]")
+    print(f"say:  {prompt.spoken}")
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    folder = _content_dir(args.content)
+    try:
+        packs = load_all(folder)
+    except InvalidFiles as err:
+        print(err, file=sys.stderr)
+        return 1
+    if args.lang not in packs:
+        print(f"no language {args.lang!r} in {folder} (have: {', '.join(packs)})", file=sys.stderr)
+        return 2
+    answers = [a.strip() for a in args.answers.split(",") if a.strip()] if args.answers else None
+    if answers is None and args.answer_all is None:
+        print("give --answers or --answer-all", file=sys.stderr)
+        return 2
+    try:
+        screens = walk(Conversation(packs[args.lang]), answers, args.answer_all)
+    except PreviewError as err:
+        print(f"preview: {err}", file=sys.stderr)
+        return 2
+    for number, prompt in enumerate(screens, 1):
+        _print_screen(number, prompt)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.settings import Settings
+    from kiosk.ui.launch import run
+
+    settings = Settings(
+        content_dir=_content_dir(args.content),
+        kiosk_mode=args.kiosk,
+        language=args.lang,
+        idle_seconds=args.idle,
+        idle_warning_seconds=args.idle_warning,
+    )
+    return run(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alt-kiosk",
+        description="Offline waiting-room assistant for patients with a high ALT liver test.",
+    )
+    parser.add_argument("--version", action="version", version=f"alt-kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="run the kiosk full-screen in this terminal",
+        description="Run the kiosk full-screen in this terminal. Outside --kiosk mode ctrl+q quits. In --kiosk "
+        "mode no key leaves the app: staff stop it with `systemctl stop alt-kiosk` or SIGTERM "
+        "(`pkill -TERM -f 'alt-kiosk run'`).",
+    )
+    run.add_argument(
+        "--kiosk", action="store_true", help="lock the kiosk: no key a patient can press leaves it (for the service)"
+    )
+    run.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    run.add_argument("--lang", default="en", help="language a new session starts in (default: en)")
+    run.add_argument(
+        "--idle",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="quiet time before the 'are you still there?' warning (default: 60)",
+    )
+    run.add_argument(
+        "--idle-warning",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long the warning counts down before the session is wiped (default: 20)",
+    )
+    run.set_defaults(func=cmd_run)
+
+    content = sub.add_parser("content", help="work with content folders")
+    content_sub = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = content_sub.add_parser(
+        "check",
+        help="check a content folder; print file:line:column: message per problem",
+        description="Exit 0 and a one-line summary when the content is good, else exit 1 and one line per problem.",
+    )
+    check.add_argument(
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help="a content folder (all languages) or one language folder; default: the bundled content",
+    )
+    check.set_defaults(func=cmd_content_check)
+
+    preview = sub.add_parser("preview", help="print every screen a patient with these answers would meet")
+    preview.add_argument("--lang", default="en", help="language code (default: en)")
+    preview.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    group = preview.add_mutually_exclusive_group()
+    group.add_argument(
+        "--answers", metavar="A,B,...", help="answers in the order the questions are met, e.g. no,yes,unsure"
+    )
+    group.add_argument(
+        "--answer-all",
+        metavar="ANSWER",
+        choices=["yes", "no", "unsure"],
+        help="answer no to the warning-signs question and ANSWER to every other question",
+    )
+    preview.set_defaults(func=cmd_preview)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result

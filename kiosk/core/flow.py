@@ -1,0 +1,215 @@
+"""The conversation: where a patient is, what they see and hear, and what they can say.
+
+Pure and deterministic: a `Session` is an immutable value, `Conversation.handle`
+returns the next one. No clock, no I/O, no UI. The UI turns taps and the
+speech layer turns words into the same intent names, so both act alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kiosk.core.model import ADVICE, FRONT_DESK, Advice, Content, Text
+
+IDLE_TIMEOUT = "idle_timeout"
+"""The event the UI sends when nobody has acted for too long."""
+
+
+class Kind(StrEnum):
+    WELCOME = "welcome"
+    QUESTION = "question"
+    READBACK = "readback"
+    GOODBYE = "goodbye"
+    FRONT_DESK = "front_desk"
+    HELP = "help"
+
+
+class Effect(StrEnum):
+    """What the UI and voice should do after an event."""
+
+    SHOW = "show"
+    """A new screen: draw it and speak it."""
+    SPEAK_AGAIN = "speak_again"
+    STOP_SPEAKING = "stop_speaking"
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: Kind
+    question: str | None = None
+    page: int = 0
+    """Readback page: 0 is the introduction, then one page per tip."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """One patient's journey. Restart or idle time-out replaces it with a fresh one."""
+
+    place: Place = Place(Kind.WELCOME)
+    history: tuple[tuple[Place, str | None], ...] = ()
+    """Earlier places, each with the answer given there (None where it was not a question)."""
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return {p.question: a for p, a in self.history if p.kind is Kind.QUESTION and p.question and a}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Everything the UI needs to draw a screen and the voice needs to speak it."""
+
+    kind: Kind
+    title: Text
+    body: Text
+    hint: Text | None
+    progress: Text | None
+    answers: tuple[tuple[str, Text], ...]
+    """Big answer buttons: (intent, label), in order."""
+    controls: frozenset[str] = field(default_factory=frozenset)
+    """Which of repeat, back, restart and help are available here."""
+    intents: frozenset[str] = field(default_factory=frozenset)
+    """Every intent valid here, by touch or by voice."""
+
+    @property
+    def spoken(self) -> str:
+        parts = [self.title.say, self.body.say]
+        parts += [label.say for _, label in self.answers if self.kind is Kind.QUESTION]
+        return " ".join(p if p.rstrip()[-1:] in ".?!" else f"{p}." for p in parts if p)
+
+
+_ALWAYS = frozenset({"repeat", "stop"})
+_NAVIGATE = frozenset({"back", "restart", "help"})
+
+
+class Conversation:
+    """The rules of the journey for one language pack."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self._order = [q.id for q in content.questions]
+
+    # What is valid where ---------------------------------------------------------
+
+    def answer_intents(self, place: Place) -> tuple[str, ...]:
+        """The big answer buttons' intents on this screen."""
+        if place.kind is Kind.QUESTION and place.question:
+            return tuple(self.content.question(place.question).answers)
+        if place.kind in (Kind.WELCOME, Kind.READBACK):
+            return ("next",)
+        return ()
+
+    def controls(self, place: Place) -> frozenset[str]:
+        if place.kind is Kind.WELCOME:
+            return frozenset({"repeat", "help"})
+        if place.kind is Kind.FRONT_DESK:
+            # After a warning sign, nothing but staff: no way back into the questions.
+            return frozenset({"repeat", "restart"})
+        if place.kind is Kind.HELP:
+            return frozenset({"repeat", "back", "restart"})
+        return frozenset({"repeat"}) | _NAVIGATE
+
+    def valid_intents(self, place: Place) -> frozenset[str]:
+        extra = {"next"} if place.kind is Kind.GOODBYE else set()
+        return frozenset(self.answer_intents(place)) | self.controls(place) | _ALWAYS | extra
+
+    # Moving ------------------------------------------------------------------------
+
+    def start(self) -> Session:
+        return Session()
+
+    def handle(self, session: Session, event: str) -> tuple[Session, Effect]:
+        """Apply one intent (or IDLE_TIMEOUT); an intent not valid here changes nothing."""
+        place = session.place
+        if event == IDLE_TIMEOUT:
+            return self.start(), Effect.SHOW
+        if event not in self.valid_intents(place):
+            return session, Effect.NOTHING
+        if event == "repeat":
+            return session, Effect.SPEAK_AGAIN
+        if event == "stop":
+            return session, Effect.STOP_SPEAKING
+        if event == "restart":
+            return self.start(), Effect.SHOW
+        if event == "help":
+            return self._go(session, Place(Kind.HELP)), Effect.SHOW
+        if event == "back":
+            if not session.history:
+                return session, Effect.NOTHING
+            previous, _ = session.history[-1]
+            return Session(previous, session.history[:-1]), Effect.SHOW
+        if place.kind is Kind.GOODBYE:
+            return self.start(), Effect.SHOW
+        if place.kind is Kind.WELCOME:
+            first = Place(Kind.QUESTION, self._order[0]) if self._order else Place(Kind.READBACK)
+            return self._go(session, first), Effect.SHOW
+        if place.kind is Kind.READBACK:
+            pages = len(self.readback(session)) + 1
+            target = Place(Kind.READBACK, page=place.page + 1) if place.page + 1 < pages else Place(Kind.GOODBYE)
+            return self._go(session, target), Effect.SHOW
+        assert place.kind is Kind.QUESTION and place.question is not None
+        return self._go(session, self._after(place.question, event), answer=event), Effect.SHOW
+
+    def _go(self, session: Session, target: Place, answer: str | None = None) -> Session:
+        return Session(target, (*session.history, (session.place, answer)))
+
+    def _after(self, question_id: str, intent: str) -> Place:
+        answer = self.content.question(question_id).answers[intent]
+        target = answer.next
+        if target is None:
+            index = self._order.index(question_id) + 1
+            target = self._order[index] if index < len(self._order) else ADVICE
+        if target == FRONT_DESK:
+            return Place(Kind.FRONT_DESK)
+        if target == ADVICE:
+            return Place(Kind.READBACK)
+        return Place(Kind.QUESTION, target)
+
+    # What the patient meets --------------------------------------------------------
+
+    def readback(self, session: Session) -> list[Advice]:
+        """The tips this patient's answers unlock plus the tips for everyone, in file order."""
+        answers = session.answers
+        unlocked = {
+            advice_id
+            for question in self.content.questions
+            if question.id in answers
+            for advice_id in question.answers[answers[question.id]].advice
+        }
+        return [a for a in self.content.advice if a.always or a.id in unlocked]
+
+    def prompt(self, session: Session) -> Prompt:
+        c = self.content
+        place = session.place
+        progress: Text | None = None
+        hint: Text | None = None
+        if place.kind is Kind.QUESTION and place.question:
+            question = c.question(place.question)
+            title, body = question.text, Text.same("")
+            progress = c.texts["progress"].format(number=self._order.index(question.id) + 1, total=len(self._order))
+        elif place.kind is Kind.READBACK and place.page > 0:
+            tips = self.readback(session)
+            tip = tips[place.page - 1]
+            title, body = tip.title, tip.text
+            progress = c.texts["advice_progress"].format(number=place.page, total=len(tips))
+        else:
+            screen = c.screens["readback_intro" if place.kind is Kind.READBACK else place.kind.value]
+            title, body, hint = screen.title, screen.body, screen.hint
+        labels = tuple(
+            (intent, c.buttons["start" if place.kind is Kind.WELCOME else intent])
+            for intent in self.answer_intents(place)
+        )
+        return Prompt(place.kind, title, body, hint, progress, labels, self.controls(place), self.valid_intents(place))
+
+
+def screen_intent_sets(content: Content) -> Iterator[tuple[str, frozenset[str]]]:
+    """Every kind of screen with the intents valid on it (for checking phrase clashes)."""
+    conversation = Conversation(content)
+    for kind in Kind:
+        if kind is Kind.QUESTION:
+            for q in content.questions:
+                yield f"question {q.id}", conversation.valid_intents(Place(kind, q.id))
+        else:
+            yield kind.value, conversation.valid_intents(Place(kind))

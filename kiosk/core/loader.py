@@ -1,0 +1,389 @@
+"""Loading a content directory and checking everything an admin can get wrong.
+
+A language pack is a folder `content/<code>/` of five YAML files. Every problem
+is collected (not just the first) and reported with its file, line and column.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from kiosk.core.flow import screen_intent_sets
+from kiosk.core.intents import IntentMatcher
+from kiosk.core.model import (
+    ADVICE,
+    CONTROL_INTENTS,
+    FRONT_DESK,
+    Advice,
+    Answer,
+    Content,
+    Question,
+    Screen,
+    Text,
+)
+from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.core.yamlfile import YamlFile
+
+FILES = ("language.yaml", "intents.yaml", "screens.yaml", "questions.yaml", "advice.yaml")
+SCREENS = ("welcome", "readback_intro", "goodbye", "front_desk", "help")
+TEXTS = {
+    # name: placeholders it may use
+    "progress": {"number", "total"},
+    "advice_progress": {"number", "total"},
+    "not_understood": set(),
+    "try_tapping": set(),
+    "disclaimer": set(),
+}
+IDLE_PLACEHOLDERS = {"seconds"}
+STATUS_TEXTS = {"speaking": set(), "listening": set(), "heard": {"text"}, "voice_off": set(), "sound_off": set()}
+FIXED_BUTTONS = (*CONTROL_INTENTS, "start", "more")
+
+
+def is_language_dir(path: Path) -> bool:
+    return (path / "language.yaml").is_file()
+
+
+def language_dirs(root: Path) -> list[Path]:
+    """The language packs under `root` (or `root` itself if it is one), sorted by name."""
+    if is_language_dir(root):
+        return [root]
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and is_language_dir(p))
+
+
+def load_all(root: Path, display_root: str | None = None) -> dict[str, Content]:
+    """Load every language pack under `root`; raise InvalidFiles listing all problems."""
+    display_root = display_root if display_root is not None else str(root)
+    dirs = language_dirs(root)
+    if not dirs:
+        raise InvalidFiles([Problem(display_root, 1, 1, "no language folder with a language.yaml here")])
+    packs: dict[str, Content] = {}
+    problems: list[Problem] = []
+    for folder in dirs:
+        shown = display_root if folder == root else f"{display_root.rstrip('/')}/{folder.name}"
+        try:
+            pack = load_language(folder, shown)
+        except InvalidFiles as err:
+            problems.extend(err.problems)
+            continue
+        if pack.code in packs:
+            problems.append(Problem(f"{shown}/language.yaml", 1, 1, f"language code {pack.code!r} is used twice"))
+        packs[pack.code] = pack
+    if problems:
+        raise InvalidFiles(problems)
+    return packs
+
+
+def load_language(folder: Path, display: str | None = None) -> Content:
+    """Load and check one language pack; raise InvalidFiles listing every problem."""
+    return _PackReader(folder, display if display is not None else str(folder)).read()
+
+
+class _PackReader:
+    def __init__(self, folder: Path, display: str) -> None:
+        self.problems: list[Problem] = []
+        self.answer_nodes: dict[tuple[str, str], Node] = {}
+        self.files = {name: YamlFile(folder / name, f"{display.rstrip('/')}/{name}", self.problems) for name in FILES}
+
+    def read(self) -> Content:
+        lang = self._language(self.files["language.yaml"])
+        intents, filler = self._intents(self.files["intents.yaml"])
+        screens, texts, buttons, still_here = self._screens(self.files["screens.yaml"])
+        questions = self._questions(self.files["questions.yaml"], intents)
+        advice = self._advice(self.files["advice.yaml"])
+        if self.problems or lang is None:
+            raise InvalidFiles(self.problems)
+        content = Content(
+            code=lang[0],
+            name=lang[1],
+            version=lang[2],
+            voice=lang[3],
+            min_confidence=lang[4],
+            questions=tuple(q for q, _ in questions),
+            advice=tuple(a for a, _ in advice),
+            intents={k: tuple(p for p, _ in v) for k, v in intents.items()},
+            filler=filler,
+            screens=screens,
+            texts=texts,
+            buttons=buttons,
+            still_here=still_here,
+        )
+        self._cross_check(content, questions, advice, intents)
+        if self.problems:
+            raise InvalidFiles(self.problems)
+        return content
+
+    # One file at a time ------------------------------------------------------
+
+    def _text(self, f: YamlFile, node: Node, what: str, placeholders: set[str] | None = None) -> Text | None:
+        if isinstance(node, MappingNode):
+            fields = f.mapping(node, what, required=("show", "say"))
+            if fields is None or "show" not in fields or "say" not in fields:
+                return None
+            show = f.string(fields["show"][1], f"{what}: show")
+            say = f.string(fields["say"][1], f"{what}: say")
+            text = Text(show, say) if show is not None and say is not None else None
+        else:
+            value = f.string(node, what)
+            text = Text.same(value) if value is not None else None
+        if text is not None and not self._placeholders_ok(f, node, what, text, placeholders or set()):
+            return None
+        return text
+
+    def _placeholders_ok(self, f: YamlFile, node: Node, what: str, text: Text, allowed: set[str]) -> bool:
+        for form in (text.show, text.say):
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(form) if name is not None}
+            except ValueError:
+                f.problem(node, f"{what}: unmatched {{ or }} (write {{{{ or }}}} for a brace)")
+                return False
+            unknown = names - allowed
+            if unknown:
+                hint = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+                f.problem(node, f"{what}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {hint})")
+                return False
+        return True
+
+    def _language(self, f: YamlFile) -> tuple[str, str, str, str, float] | None:
+        if f.root is None:
+            return None
+        fields = f.mapping(
+            f.root, "language.yaml", required=("code", "name", "version", "voice"), optional=("min_confidence",)
+        )
+        if fields is None:
+            return None
+        values = {k: f.string(fields[k][1], k) for k in ("code", "name", "version", "voice") if k in fields}
+        confidence = 0.6
+        if "min_confidence" in fields:
+            confidence = f.number(fields["min_confidence"][1], "min_confidence", 0.0, 1.0) or confidence
+        if any(values.get(k) is None for k in ("code", "name", "version", "voice")):
+            return None
+        code = values["code"] or ""
+        if not code.replace("-", "").isalnum():
+            f.problem(fields["code"][1], "code should be a language code such as en or zh")
+        return code, values["name"] or "", values["version"] or "", values["voice"] or "", confidence
+
+    def _intents(self, f: YamlFile) -> tuple[dict[str, list[tuple[str, Node]]], tuple[str, ...]]:
+        intents: dict[str, list[tuple[str, Node]]] = {}
+        if f.root is None:
+            return intents, ()
+        fields = f.mapping(f.root, "intents.yaml", required=("intents",), optional=("filler",))
+        if fields is None:
+            return intents, ()
+        filler = tuple(p for p, _ in f.strings(fields["filler"][1], "filler")) if "filler" in fields else ()
+        if "intents" in fields:
+            mapping = f.mapping(fields["intents"][1], "intents", any_keys=True) or {}
+            for name, (_, value) in mapping.items():
+                intents[name] = f.strings(value, f"phrases of intent {name!r}")
+            for name in CONTROL_INTENTS:
+                if name not in mapping:
+                    f.problem(fields["intents"][1], f"intents: missing intent {name!r}")
+        return intents, filler
+
+    def _screens(
+        self,
+        f: YamlFile,
+    ) -> tuple[dict[str, Screen], dict[str, Text], dict[str, Text], tuple[str, ...]]:
+        screens: dict[str, Screen] = {}
+        texts: dict[str, Text] = {}
+        buttons: dict[str, Text] = {}
+        if f.root is None:
+            return screens, texts, buttons, ()
+        required = (*SCREENS, *TEXTS, "idle", "still_here", "buttons", "status")
+        fields = f.mapping(f.root, "screens.yaml", required=required)
+        if fields is None:
+            return screens, texts, buttons, ()
+        for name in SCREENS:
+            if name not in fields:
+                continue
+            parts = f.mapping(fields[name][1], name, required=("title", "body"), optional=("hint",))
+            if parts is None:
+                continue
+            read = {k: self._text(f, v, f"{name}: {k}") for k, (_, v) in parts.items()}
+            title, body = read.get("title"), read.get("body")
+            if title is not None and body is not None:
+                screens[name] = Screen(title, body, read.get("hint"))
+        for name, allowed in TEXTS.items():
+            if name in fields:
+                text = self._text(f, fields[name][1], name, allowed)
+                if text is not None:
+                    texts[name] = text
+        if "idle" in fields:
+            parts = f.mapping(fields["idle"][1], "idle", required=("title", "body"))
+            if parts and "title" in parts and "body" in parts:
+                title = self._text(f, parts["title"][1], "idle: title")
+                body = self._text(f, parts["body"][1], "idle: body", IDLE_PLACEHOLDERS)
+                if title and body:
+                    texts["idle_title"], texts["idle_body"] = title, body
+        status = f.mapping(fields["status"][1], "status", required=tuple(STATUS_TEXTS)) if "status" in fields else None
+        for name, (_, value) in (status or {}).items():
+            text = self._text(f, value, f"status: {name}", STATUS_TEXTS[name])
+            if text:
+                texts[f"status_{name}"] = text
+        if "buttons" in fields:
+            for name, (_, value) in (f.mapping(fields["buttons"][1], "buttons", any_keys=True) or {}).items():
+                label = self._text(f, value, f"buttons: {name}")
+                if label is not None:
+                    buttons[name] = label
+        still_here: tuple[str, ...] = ()
+        if "still_here" in fields:
+            still_here = tuple(p for p, _ in f.strings(fields["still_here"][1], "still_here"))
+        return screens, texts, buttons, still_here
+
+    def _questions(
+        self,
+        f: YamlFile,
+        intents: dict[str, list[tuple[str, Node]]],
+    ) -> list[tuple[Question, Node]]:
+        out: list[tuple[Question, Node]] = []
+        if f.root is None:
+            return out
+        fields = f.mapping(f.root, "questions.yaml", required=("questions",))
+        if not fields or "questions" not in fields:
+            return out
+        for item in f.sequence(fields["questions"][1], "questions", non_empty=True) or []:
+            q = f.mapping(item, "a question", required=("id", "text", "answers"), optional=("red_flag",))
+            if q is None or any(k not in q for k in ("id", "text", "answers")):
+                continue
+            qid = f.string(q["id"][1], "question id")
+            text = self._text(f, q["text"][1], f"question {qid}: text")
+            red_flag = bool(f.boolean(q["red_flag"][1], "red_flag")) if "red_flag" in q else False
+            answers: dict[str, Answer] = {}
+            for intent, (key, value) in (
+                f.mapping(q["answers"][1], f"question {qid}: answers", any_keys=True) or {}
+            ).items():
+                if intents and intent not in intents:
+                    f.problem(key, f"question {qid}: answer {intent!r} is not an intent in intents.yaml")
+                elif intent in CONTROL_INTENTS:
+                    f.problem(key, f"question {qid}: {intent!r} steers the kiosk and cannot be an answer")
+                answer = self._answer(f, value, intent, f"question {qid}: answer {intent}")
+                self.answer_nodes[(qid or "", intent)] = value
+                if answer is not None:
+                    answers[intent] = answer
+            if not answers and isinstance(q["answers"][1], MappingNode) and not q["answers"][1].value:
+                f.problem(q["answers"][1], f"question {qid}: no answers")
+            if qid is not None and text is not None and answers:
+                out.append((Question(qid, text, answers, red_flag), q["id"][1]))
+        return out
+
+    def _answer(self, f: YamlFile, node: Node, intent: str, what: str) -> Answer | None:
+        fields = f.mapping(node, what, optional=("advice", "next"))
+        if fields is None:
+            return None
+        advice = tuple(a for a, _ in f.strings(fields["advice"][1], f"{what}: advice")) if "advice" in fields else ()
+        nxt = f.string(fields["next"][1], f"{what}: next") if "next" in fields else None
+        return Answer(intent, advice, nxt)
+
+    def _advice(self, f: YamlFile) -> list[tuple[Advice, Node]]:
+        out: list[tuple[Advice, Node]] = []
+        if f.root is None:
+            return out
+        fields = f.mapping(f.root, "advice.yaml", required=("advice",))
+        if not fields or "advice" not in fields:
+            return out
+        for item in f.sequence(fields["advice"][1], "advice", non_empty=True) or []:
+            a = f.mapping(item, "a tip", required=("id", "title", "text"), optional=("always",))
+            if a is None or any(k not in a for k in ("id", "title", "text")):
+                continue
+            aid = f.string(a["id"][1], "tip id")
+            title = self._text(f, a["title"][1], f"tip {aid}: title")
+            text = self._text(f, a["text"][1], f"tip {aid}: text")
+            always = bool(f.boolean(a["always"][1], "always")) if "always" in a else False
+            if aid is not None and title is not None and text is not None:
+                out.append((Advice(aid, title, text, always), a["id"][1]))
+        return out
+
+    # Across files --------------------------------------------------------------
+
+    def _cross_check(
+        self,
+        content: Content,
+        questions: list[tuple[Question, Node]],
+        advice: list[tuple[Advice, Node]],
+        intents: dict[str, list[tuple[str, Node]]],
+    ) -> None:
+        qf, af, sf, inf = (self.files[n] for n in ("questions.yaml", "advice.yaml", "screens.yaml", "intents.yaml"))
+        order = {q.id: i for i, (q, _) in enumerate(questions)}
+        for ids, f, kind in (
+            ([(q.id, n) for q, n in questions], qf, "question"),
+            ([(a.id, n) for a, n in advice], af, "tip"),
+        ):
+            seen: set[str] = set()
+            for item_id, node in ids:
+                if item_id in seen:
+                    f.problem(node, f"{kind} id {item_id!r} is used twice")
+                seen.add(item_id)
+        advice_ids = {a.id for a, _ in advice}
+        for q, _ in questions:
+            for answer in q.answers.values():
+                node = self.answer_nodes[(q.id, answer.intent)]
+                for aid in answer.advice:
+                    if aid not in advice_ids:
+                        qf.problem(
+                            node,
+                            f"question {q.id}: answer {answer.intent} unlocks tip {aid!r}, which advice.yaml does not have",
+                        )
+                if answer.next is None or answer.next in (FRONT_DESK, ADVICE):
+                    continue
+                if answer.next not in order:
+                    qf.problem(
+                        node,
+                        f"question {q.id}: answer {answer.intent} goes to {answer.next!r}, which is not a question, front_desk or advice",
+                    )
+                elif order[answer.next] <= order[q.id]:
+                    qf.problem(
+                        node,
+                        f"question {q.id}: answer {answer.intent} goes back to {answer.next!r}; jumps may only go forward",
+                    )
+        reachable = _reachable_questions(content)
+        for q, node in questions:
+            if q.id not in reachable:
+                qf.problem(node, f"question {q.id} can never be reached: every path jumps past it")
+        unlocked = {aid for q in content.questions if q.id in reachable for a in q.answers.values() for aid in a.advice}
+        for a, node in advice:
+            if not a.always and a.id not in unlocked:
+                af.problem(node, f"tip {a.id} is never read: no answer unlocks it and it is not 'always: true'")
+        used_buttons = {i for q in content.questions for i in q.answers} | set(FIXED_BUTTONS)
+        for name in sorted(used_buttons - set(content.buttons)):
+            if sf.root is not None:
+                sf.problem(sf.root, f"buttons: missing a label for {name!r}")
+        self._phrase_clashes(content, intents, inf)
+
+    def _phrase_clashes(self, content: Content, intents: dict[str, list[tuple[str, Node]]], f: YamlFile) -> None:
+        matcher = IntentMatcher({}, content.filler)
+        reported: set[tuple[str, str]] = set()
+        for screen, valid in screen_intent_sets(content):
+            owner: dict[tuple[str, ...], str] = {}
+            for intent in (name for name in intents if name in valid):
+                for phrase, node in intents[intent]:
+                    tokens = matcher.normalise(phrase)
+                    other = owner.setdefault(tokens, intent)
+                    if other != intent and (phrase, screen) not in reported:
+                        reported.add((phrase, screen))
+                        f.problem(
+                            node,
+                            f"phrase {phrase!r} of intent {intent!r} is also a phrase of {other!r}, and both are valid on screen {screen}",
+                        )
+
+
+def _reachable_questions(content: Content) -> set[str]:
+    if not content.questions:
+        return set()
+    ids = [q.id for q in content.questions]
+    seen: set[str] = set()
+    todo = [ids[0]]
+    while todo:
+        qid = todo.pop()
+        if qid in seen or qid not in ids:
+            continue
+        seen.add(qid)
+        following = ids[ids.index(qid) + 1] if ids.index(qid) + 1 < len(ids) else None
+        for answer in content.question(qid).answers.values():
+            target = following if answer.next is None else answer.next
+            if target is not None and target not in (FRONT_DESK, ADVICE):
+                todo.append(target)
+    return seen

@@ -1,0 +1,178 @@
+"""Reading an admin's YAML file safely, keeping line and column of every value.
+
+Files are composed into YAML nodes (never constructed into Python objects), so
+tags such as `!!python/object` are reported instead of run, and aliases are
+followed only up to a fixed number of nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kiosk.core.problems import Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 20_000
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+class YamlFile:
+    """One YAML file being checked: its root node and the problems found so far."""
+
+    def __init__(self, path: Path, display: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.display = display
+        self.problems = problems
+        self.root: Node | None = None
+        self._read()
+
+    # Reading -----------------------------------------------------------------
+
+    def _read(self) -> None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            self.problems.append(Problem(self.display, 1, 1, "file is missing"))
+            return
+        except OSError as err:
+            self.problems.append(Problem(self.display, 1, 1, f"cannot read file: {err.strerror}"))
+            return
+        if len(data) > MAX_FILE_BYTES:
+            self.problems.append(
+                Problem(self.display, 1, 1, f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES}")
+            )
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data.count(b"\n", 0, err.start) + 1
+            column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+            self.problems.append(Problem(self.display, line, column, "file is not UTF-8 text (save it as UTF-8)"))
+            return
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            what = err.problem or err.context or "YAML syntax error"
+            self.problems.append(Problem(self.display, line, column, f"YAML syntax error: {what}"))
+            return
+        except yaml.YAMLError as err:
+            self.problems.append(Problem(self.display, 1, 1, f"YAML error: {err}"))
+            return
+        if root is None:
+            self.problems.append(Problem(self.display, 1, 1, "file is empty"))
+            return
+        if self._safe(root):
+            self.root = root
+
+    def _safe(self, root: Node) -> bool:
+        for count, node in enumerate(_walk(root), 1):
+            if count > MAX_NODES:
+                self.problem(root, f"file expands to more than {MAX_NODES} values (too many aliases?)")
+                return False
+            if node.tag not in _STANDARD_TAGS:
+                self.problem(node, f"tag {node.tag!r} is not allowed here")
+                return False
+        return True
+
+    # Checking ----------------------------------------------------------------
+
+    def problem(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.display, mark.line + 1, mark.column + 1, message))
+
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        required: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
+        any_keys: bool = False,
+    ) -> dict[str, tuple[Node, Node]] | None:
+        """The keys of a mapping, with key and value nodes; None (and a problem) if not a mapping."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} should be a mapping of keys to values")
+            return None
+        result: dict[str, tuple[Node, Node]] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                self.problem(key, f"{what}: keys must be plain words")
+                continue
+            name = str(key.value)
+            if name in result:
+                self.problem(key, f"{what}: key {name!r} appears twice")
+                continue
+            if not any_keys and name not in required and name not in optional:
+                allowed = ", ".join(required + optional)
+                self.problem(key, f"{what}: unknown key {name!r} (allowed: {allowed})")
+                continue
+            result[name] = (key, value)
+        for name in required:
+            if name not in result:
+                self.problem(node, f"{what}: missing key {name!r}")
+        return result
+
+    def sequence(self, node: Node, what: str, non_empty: bool = False) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what} should be a list")
+            return None
+        if non_empty and not node.value:
+            self.problem(node, f"{what}: the list is empty")
+        return list(node.value)
+
+    def string(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.problem(node, f"{what} should be text")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.problem(node, f"{what} is empty")
+            return None
+        return value
+
+    def number(self, node: Node, what: str, low: float, high: float) -> float | None:
+        try:
+            value = float(node.value) if isinstance(node, ScalarNode) else None
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            self.problem(node, f"{what} should be a number from {low:g} to {high:g}")
+            return None
+        return value
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return str(node.value).lower() in ("true", "yes", "on")
+        self.problem(node, f"{what} should be true or false")
+        return None
+
+    def strings(self, node: Node, what: str) -> list[tuple[str, Node]]:
+        """A list of non-empty strings, each with its node."""
+        items = self.sequence(node, what, non_empty=True)
+        if items is None:
+            return []
+        out = []
+        for item in items:
+            value = self.string(item, f"an entry of {what}")
+            if value is not None:
+                out.append((value, item))
+        return out
+
+
+def _walk(root: Node) -> Iterator[Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))

@@ -1,0 +1,308 @@
+"""The kiosk app: turns taps, keys and heard words into intents and shows what the conversation says."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
+from kiosk.core.intents import IntentMatcher
+from kiosk.core.model import Content
+from kiosk.settings import Settings
+from kiosk.ui.screens import CONTROL_KEYS, IdleScreen, JourneyScreen
+from kiosk.ui.theme import KIOSK_THEME
+from kiosk.ui.widgets import MessageView, StatusBar
+from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
+
+MORE = "more"
+LANGUAGE_PREFIX = "lang-"
+
+
+class SpeakingChanged(Message):
+    def __init__(self, speaking: bool) -> None:
+        self.speaking = speaking
+        super().__init__()
+
+
+class HeardSomething(Message):
+    def __init__(self, heard: Heard) -> None:
+        self.heard = heard
+        super().__init__()
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    """One kiosk. Every patient action, whatever its source, goes through `act`."""
+
+    CSS_PATH = "kiosk.tcss"
+    TITLE = "alt-kiosk"
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
+        Binding("space", "press_focused", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        packs: dict[str, Content],
+        speaker: Speaker | None = None,
+        listener: Listener | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.register_theme(KIOSK_THEME)
+        self.theme = KIOSK_THEME.name
+        self.settings = settings
+        self.packs = packs
+        self.speaker: Speaker = speaker or SilentSpeaker()
+        self.listener: Listener = listener or SilentListener()
+        self._clock = clock
+        self.language = settings.language if settings.language in packs else next(iter(packs))
+        self.conversation = Conversation(packs[self.language])
+        self.session: Session = self.conversation.start()
+        self.prompt: Prompt = self.conversation.prompt(self.session)
+        self._last_activity = clock()
+        self._shown_at = -1e9
+        self.journey = JourneyScreen()
+        self._idle: IdleScreen | None = None
+        self._misses = 0
+        self.speaking = False
+        self.spoken: list[str] = []
+        """What was sent to the speaker this session, for tests; wiped with the session."""
+        if not settings.kiosk_mode:
+            self._bindings.bind("ctrl+q", "quit", show=False, priority=True)
+
+    # Start-up -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.speaker.set_listener(lambda speaking: self.post_message(SpeakingChanged(speaking)))
+        self.listener.set_listener(lambda heard: self.post_message(HeardSomething(heard)))
+        self.push_screen(self.journey)
+        self.set_interval(0.25, self._tick)
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._on_sigterm)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (tests): nothing to hook
+        self.call_after_refresh(self._show, True)
+
+    def _on_sigterm(self) -> None:
+        self.speaker.stop()
+        self.listener.close()
+        self.exit()
+
+    # Acting ----------------------------------------------------------------------------
+
+    def act(self, intent: str, *, by_voice: bool = False) -> None:
+        """Do what a patient asked, by tap, key or voice (all end up here)."""
+        if not by_voice and self._clock() - self._shown_at < self.settings.tap_guard_seconds:
+            return  # a double tap, or a tap meant for the screen that just went away
+        self._touched()
+        if intent != "repeat":
+            self.speaker.stop()
+        if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
+            self._message.next_page()
+            return
+        if intent.startswith(LANGUAGE_PREFIX):
+            self._set_language(intent.removeprefix(LANGUAGE_PREFIX))
+            return
+        self.session, effect = self.conversation.handle(self.session, intent)
+        self._after(effect)
+
+    def _after(self, effect: Effect) -> None:
+        if effect is Effect.SHOW:
+            if self.session == self.conversation.start():
+                self._wipe()
+            self._show()
+        elif effect is Effect.SPEAK_AGAIN:
+            self._speak()
+
+    def _wipe(self) -> None:
+        """Forget everything about the patient: answers, history, language and what was said."""
+        if self.language != self.settings.language and self.settings.language in self.packs:
+            self.language = self.settings.language
+            self.conversation = Conversation(self.packs[self.language])
+        self.session = self.conversation.start()
+        self.spoken = []
+        self._misses = 0
+
+    def _set_language(self, code: str) -> None:
+        if code in self.packs:
+            self.language = code
+            self.conversation = Conversation(self.packs[code])
+            self.session = self.conversation.start()
+            self._show()
+
+    @property
+    def _message(self) -> MessageView:
+        return self.journey.query_one(MessageView)
+
+    # Showing ---------------------------------------------------------------------------
+
+    def _show(self, first: bool = False) -> None:
+        content = self.packs[self.language]
+        self.prompt = prompt = self.conversation.prompt(self.session)
+        screen = self.journey
+        screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "")
+        self._set_voice_status()
+        self._message.set_message(prompt.title.show, prompt.body.show)
+        hint = prompt.hint.show if prompt.hint else ""
+        if prompt.kind is Kind.READBACK and prompt.progress is not None:
+            hint = content.texts["disclaimer"].show
+        screen.query_one("#hint", Static).update(hint)
+        screen.set_controls({i: content.buttons[i].show for i in CONTROL_KEYS}, prompt.controls)
+        self._set_answer_buttons(more=False)
+        self._shown_at = -1e9 if first else self._clock()
+        self._misses = 0
+        self._speak()
+        self.listener.listen({i: content.intents[i] for i in prompt.intents if i in content.intents}, self.language)
+
+    def _set_answer_buttons(self, more: bool) -> None:
+        content = self.packs[self.language]
+        if more and self.prompt.kind is not Kind.READBACK:
+            buttons = [(MORE, content.buttons[MORE].show)]
+        else:
+            buttons = [(intent, label.show) for intent, label in self.prompt.answers]
+            if self.prompt.kind is Kind.WELCOME and len(self.packs) > 1:
+                buttons += [
+                    (f"{LANGUAGE_PREFIX}{code}", pack.name)
+                    for code, pack in self.packs.items()
+                    if code != self.language
+                ]
+        self.journey.set_answers(buttons)
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        buttons = self.journey.answer_buttons()
+        if buttons:
+            buttons[0].focus()
+        else:
+            enabled = [b for b in self.journey.query(Button) if not b.disabled]
+            if enabled:
+                enabled[0].focus()
+
+    def on_message_view_paged(self, message: MessageView.Paged) -> None:
+        showing_more = self.journey.answer_actions == [MORE]
+        if message.has_more != showing_more:
+            self._set_answer_buttons(more=message.has_more)
+
+    def _speak(self) -> None:
+        text = self.prompt.spoken
+        self.spoken.append(text)
+        self.speaker.speak(text, self.language)
+
+    def _set_voice_status(self, heard: str | None = None) -> None:
+        content = self.packs[self.language]
+        if heard is not None:
+            text = content.texts["status_heard"].format(text=heard).show
+        elif self.speaking:
+            text = content.texts["status_speaking"].show
+        elif self.listener.available:
+            text = content.texts["status_listening"].show
+        else:
+            text = content.texts["status_voice_off"].show
+        self.journey.query_one(StatusBar).set_voice(text)
+
+    # Input -----------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        action = self.journey.action_of(event.button)
+        if action is not None:
+            self.act(action)
+
+    def action_digit(self, number: int) -> None:
+        if self._idle is not None:
+            return
+        for intent, key in CONTROL_KEYS.items():
+            if key == str(number):
+                if intent in self.prompt.controls:
+                    self.act(intent)
+                return
+        buttons = self.journey.answer_buttons()
+        if number <= len(buttons):
+            buttons[number - 1].press()
+
+    def action_press_focused(self) -> None:
+        if isinstance(self.focused, Button) and not self.focused.disabled:
+            self.focused.press()
+
+    def on_speaking_changed(self, message: SpeakingChanged) -> None:
+        self.speaking = message.speaking
+        self._set_voice_status()
+
+    def on_heard_something(self, message: HeardSomething) -> None:
+        heard = message.heard
+        self._set_voice_status(heard.text or "?")
+        self.set_timer(3.0, self._set_voice_status)
+        if self._idle is not None:
+            still_here = IntentMatcher({"still": self.packs[self.language].still_here})
+            if still_here.match(heard.text).intent:
+                self._idle.dismiss(True)
+            return
+        if heard.intent is not None and heard.intent in self.prompt.intents:
+            self.act(heard.intent, by_voice=True)
+            return
+        self._misses += 1
+        texts = self.packs[self.language].texts
+        sorry = texts["not_understood"].say
+        if self._misses >= 2:
+            sorry += " " + texts["try_tapping"].say
+        self.speaker.speak(f"{sorry} {self.prompt.spoken}", self.language)
+
+    # Idle ------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._touched()
+            if self._idle is not None:
+                self._idle.dismiss(True)
+                event.prevent_default()
+                return
+        await super().on_event(event)
+
+    def _touched(self) -> None:
+        self._last_activity = self._clock()
+
+    def _tick(self) -> None:
+        if self.prompt.kind is Kind.WELCOME:
+            self._last_activity = self._clock()
+            return
+        quiet = self._clock() - self._last_activity
+        warn_after = self.settings.idle_seconds
+        if self._idle is None and quiet >= warn_after:
+            texts = self.packs[self.language].texts
+            self._idle = IdleScreen(
+                texts["idle_title"].show, texts["idle_body"].show, round(self.settings.idle_warning_seconds)
+            )
+            self.push_screen(self._idle, self._idle_closed)
+            self.speaker.speak(
+                texts["idle_title"].say
+                + " "
+                + texts["idle_body"].say.format(seconds=round(self.settings.idle_warning_seconds)),
+                self.language,
+            )
+        elif self._idle is not None:
+            left = warn_after + self.settings.idle_warning_seconds - quiet
+            if left <= 0:
+                self._idle.dismiss(False)
+            else:
+                self._idle.count(max(1, round(left)))
+
+    def _idle_closed(self, still_here: bool | None) -> None:
+        self._idle = None
+        if still_here:
+            self._touched()
+            return
+        self.speaker.stop()
+        self.session, effect = self.conversation.handle(self.session, IDLE_TIMEOUT)
+        self._after(effect)

@@ -1,0 +1,71 @@
+"""The one screen a patient meets: status, message, answer buttons, and the fixed controls."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, Static
+
+from kiosk.ui.widgets import MessageView, StatusBar
+
+CONTROL_KEYS = {"repeat": "6", "back": "7", "restart": "8", "help": "9"}
+"""Fixed digits of the controls, the same on every screen (number pads have them in one block)."""
+MAX_ANSWERS = 5
+
+
+class JourneyScreen(Screen[None], inherit_bindings=False):
+    """Draws whatever the conversation says; the app turns presses into intents."""
+
+    AUTO_FOCUS = None
+    answer_actions: list[str]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab,right,down", "app.focus_next", show=False),
+        Binding("shift+tab,left,up", "app.focus_previous", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answer_actions = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield MessageView(id="message")
+        yield Static("", id="hint", markup=False)
+        with Horizontal(id="answers", classes="button-row"):
+            for number in range(1, MAX_ANSWERS + 1):
+                yield Button(str(number), id=f"slot-{number}", classes="kiosk answer")
+        with Horizontal(id="controls", classes="button-row"):
+            for intent, key in CONTROL_KEYS.items():
+                yield Button(key, id=f"control-{intent}", classes="kiosk control")
+
+    def set_answers(self, buttons: list[tuple[str, str]]) -> None:
+        """Show these answer buttons, (action, label) in order, numbered from 1; hide the rest."""
+        self.answer_actions = [action for action, _ in buttons[:MAX_ANSWERS]]
+        for number, button in enumerate(self.query_one("#answers", Horizontal).query(Button), 1):
+            if number <= len(self.answer_actions):
+                button.label = f"{number} {buttons[number - 1][1]}"
+                button.display = True
+            else:
+                button.display = False
+
+    def set_controls(self, labels: dict[str, str], enabled: frozenset[str]) -> None:
+        for intent, key in CONTROL_KEYS.items():
+            button = self.query_one(f"#control-{intent}", Button)
+            button.label = f"{key} {labels[intent]}"
+            button.disabled = intent not in enabled
+
+    def answer_buttons(self) -> list[Button]:
+        """The answer buttons shown now, in order."""
+        return [b for b in self.query_one("#answers", Horizontal).query(Button) if b.display]
+
+    def action_of(self, button: Button) -> str | None:
+        """The action an answer or control button stands for."""
+        button_id = button.id or ""
+        if button_id.startswith("slot-"):
+            number = int(button_id.removeprefix("slot-"))
+            return self.answer_actions[number - 1] if number <= len(self.answer_actions) else None
+        return button_id.removeprefix("control-")

@@ -1,0 +1,25 @@
+"""The top line: where the patient is ("Question 2 of 6") and what the voice is doing."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+
+class StatusBar(Horizontal):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; }
+    StatusBar #progress { width: 1fr; }
+    StatusBar #voice { width: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="progress", markup=False)
+        yield Static("", id="voice", markup=False)
+
+    def set_progress(self, text: str) -> None:
+        self.query_one("#progress", Static).update(text)
+
+    def set_voice(self, text: str) -> None:
+        self.query_one("#voice", Static).update(text)

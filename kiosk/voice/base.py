@@ -1,0 +1,91 @@
+"""What the UI needs from voice output and input, whatever engine sits behind them.
+
+Callbacks may come from any thread; the UI hands them to its event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class VoiceState(StrEnum):
+    OFF = "off"
+    """Not configured or not available (no device, no engine)."""
+    IDLE = "idle"
+    SPEAKING = "speaking"
+    LISTENING = "listening"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One utterance the listener finished: the words and the intent they matched (or None)."""
+
+    text: str
+    intent: str | None
+    confidence: float
+
+
+class Speaker(Protocol):
+    """Speaks prompts. `speak` returns at once; `stop` silences within 50 ms."""
+
+    @property
+    def available(self) -> bool: ...
+
+    def speak(self, text: str, language: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
+        """Called with True when sound starts coming out and False when it ends."""
+
+
+class Listener(Protocol):
+    """Listens for answers valid on the current screen."""
+
+    @property
+    def available(self) -> bool: ...
+
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+        """Listen for these intents (name -> phrases) from now on, replacing any earlier set."""
+
+    def pause(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def set_listener(self, on_heard: Callable[[Heard], None]) -> None: ...
+
+
+class SilentSpeaker:
+    """No sound at all: the kiosk is used by screen and touch."""
+
+    available = False
+
+    def speak(self, text: str, language: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
+        pass
+
+
+class SilentListener:
+    """No microphone: the kiosk is used by screen and touch."""
+
+    available = False
+
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
+        pass

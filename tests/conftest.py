@@ -1,0 +1,48 @@
+"""Shared fixtures: the bundled content and broken copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.flow import Conversation
+from kiosk.core.loader import load_language
+from kiosk.core.model import Content
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+ENGLISH = CONTENT / "en"
+
+
+@pytest.fixture(scope="session")
+def english() -> Content:
+    return load_language(ENGLISH)
+
+
+@pytest.fixture(scope="session")
+def conversation(english: Content) -> Conversation:
+    return Conversation(english)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Callable[..., Path]:
+    """Copy the bundled English pack to tmp and optionally edit one file by text replacement."""
+
+    def make(file: str | None = None, old: str = "", new: str = "", raw: bytes | None = None) -> Path:
+        target = tmp_path / "en"
+        if not target.exists():
+            shutil.copytree(ENGLISH, target)
+        if file is not None:
+            path = target / file
+            if raw is not None:
+                path.write_bytes(raw)
+            else:
+                text = path.read_text(encoding="utf-8")
+                assert old in text, f"test setup: {old!r} not in {file}"
+                path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return target
+
+    return make
