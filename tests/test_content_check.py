@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import textwrap
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -203,3 +204,22 @@ def test_two_languages_load_side_by_side(tmp_path: Path, content_copy: Callable[
     (tmp_path / "es" / "language.yaml").write_text(text)
     packs = load_all(tmp_path)
     assert sorted(packs) == ["en", "es"] and packs["es"].name == "Español"
+
+
+def test_the_worked_example_in_content_readme_works(
+    content_copy: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    guide = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    blocks = [
+        textwrap.indent(textwrap.dedent(b.split("```", 1)[0]).rstrip(), "  ") + "\n"
+        for b in guide.split("```yaml\n")[1:]
+    ]
+    tip = next(b for b in blocks if "id: coffee" in b and "title: Coffee" in b)
+    question = next(b for b in blocks if "id: coffee" in b and "answers:" in b)
+    folder = content_copy("advice.yaml", "  - id: diet\n", tip + "\n  - id: diet\n")
+    folder = content_copy("questions.yaml", "  - id: hepatitis\n", question + "\n  - id: hepatitis\n")
+    code, lines = check(folder, capsys)
+    assert code == 0, lines
+    assert main(["preview", "--content", str(folder.parent), "--answers", "no,no,no,no,no,no,no"]) == 0
+    out = capsys.readouterr().out
+    assert "show: Coffee\n" in out and "(Question 7 of 7)" in out

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events
@@ -42,7 +44,7 @@ class HeardSomething(Message):
 class KioskApp(App[None], inherit_bindings=False):
     """One kiosk. Every patient action, whatever its source, goes through `act`."""
 
-    CSS_PATH = "kiosk.tcss"
+    CSS_PATH = Path(__file__).with_name("kiosk.tcss")
     TITLE = "alt-kiosk"
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
@@ -85,15 +87,20 @@ class KioskApp(App[None], inherit_bindings=False):
     # Start-up -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.speaker.set_listener(lambda speaking: self.post_message(SpeakingChanged(speaking)))
-        self.listener.set_listener(lambda heard: self.post_message(HeardSomething(heard)))
+        self.speaker.set_listener(self._speaking_changed)
+        self.listener.set_listener(self._heard)
         self.push_screen(self.journey)
         self.set_interval(0.25, self._tick)
-        try:
+        # Outside the main thread (tests) there is no signal to hook.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._on_sigterm)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread (tests): nothing to hook
         self.call_after_refresh(self._show, True)
+
+    def _speaking_changed(self, speaking: bool) -> None:
+        self.post_message(SpeakingChanged(speaking))  # thread-safe
+
+    def _heard(self, heard: Heard) -> None:
+        self.post_message(HeardSomething(heard))
 
     def _on_sigterm(self) -> None:
         self.speaker.stop()

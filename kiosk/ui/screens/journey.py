@@ -46,6 +46,7 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
         """Show these answer buttons, (action, label) in order, numbered from 1; hide the rest."""
         self.answer_actions = [action for action, _ in buttons[:MAX_ANSWERS]]
         for number, button in enumerate(self.query_one("#answers", Horizontal).query(Button), 1):
+            button.remove_class("-active")  # a new screen's buttons are new buttons
             if number <= len(self.answer_actions):
                 button.label = f"{number} {buttons[number - 1][1]}"
                 button.display = True

@@ -1,0 +1,69 @@
+"""Benchmark: process start to the first drawn welcome screen, beside a bare Textual "hello" app.
+
+Each run is a fresh Python process (imports included), headless, 80x24, exiting right
+after the first screen has been drawn. Prints a table; numbers are seconds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 10
+
+KIOSK = """
+from pathlib import Path
+from kiosk.core.loader import load_all
+from kiosk.settings import Settings
+from kiosk.ui.app import KioskApp
+
+class Once(KioskApp):
+    def _show(self, first=False):
+        super()._show(first)
+        assert "Liver test helper" in self.prompt.title.show
+        self.call_after_refresh(self.exit)
+
+Once(Settings(Path({content!r})), load_all(Path({content!r}))).run(headless=True, size=(80, 24))
+"""
+
+HELLO = """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Hello().run(headless=True, size=(80, 24))
+"""
+
+
+def measure(code: str) -> list[float]:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    rows = [
+        ("alt-kiosk welcome", measure(KIOSK.format(content=str(ROOT / "content")))),
+        ("bare Textual hello", measure(HELLO)),
+    ]
+    print(f"start-up to first drawn screen, {RUNS} fresh processes each (seconds)")
+    print(f"{'app':<22}{'min':>8}{'p50':>8}{'max':>8}")
+    for name, times in rows:
+        print(f"{name:<22}{min(times):>8.3f}{statistics.median(times):>8.3f}{max(times):>8.3f}")
+    print("target: alt-kiosk p50 <= 1.500")
+
+
+if __name__ == "__main__":
+    main()

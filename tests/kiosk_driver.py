@@ -1,0 +1,62 @@
+"""Driving the real KioskApp with Textual's Pilot, the way a patient would."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Button
+
+from kiosk.core.loader import load_all
+from kiosk.settings import Settings
+from kiosk.ui.app import KioskApp
+
+from .conftest import CONTENT
+
+PACKS = load_all(CONTENT)
+
+
+def make_app(content: Path | None = None, **overrides: Any) -> KioskApp:
+    settings = replace(Settings(content or CONTENT, tap_guard_seconds=0.0), **overrides)
+    return KioskApp(settings, load_all(content) if content else PACKS)
+
+
+def screen_text(app: KioskApp) -> str:
+    """Exactly the characters on the terminal now, one line per row."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def tap(pilot: Pilot[None], label: str) -> None:
+    """Tap the visible, enabled button whose label ends with `label` (e.g. "Yes", "Start over")."""
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    matches = [
+        b for b in app.screen.query(Button) if b.display and not b.disabled and str(b.label).split(" ", 1)[-1] == label
+    ]
+    assert matches, f"no button {label!r} on screen:\n{screen_text(app)}"
+    await pilot.click(f"#{matches[0].id}")
+    await pilot.pause()
+
+
+async def keys(pilot: Pilot[None], *pressed: str) -> None:
+    for key in pressed:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+def long_advice_content() -> Path:
+    """A copy of the bundled content whose first tip is far too long for one screen."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="alt-kiosk-long-")) / "content"
+    shutil.copytree(CONTENT, folder)
+    advice = folder / "en" / "advice.yaml"
+    long_text = " ".join(["Eat light, simple meals with fresh fruit and vegetables."] * 14) + " THE END."
+    text = advice.read_text(encoding="utf-8").replace(
+        "text: Eat light, simple meals.", f"text: {long_text} Eat light, simple meals.", 1
+    )
+    advice.write_text(text, encoding="utf-8")
+    return folder

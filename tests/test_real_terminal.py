@@ -1,0 +1,139 @@
+"""The real program in a real terminal (tmux): keys in, screen out, signals, the Linux console."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
+# What a Linux console font (e.g. Lat15-Terminus) can draw: ASCII, Latin-1 and the CP437 box set we use.
+CONSOLE_SAFE = set(map(chr, range(32, 127))) | set(map(chr, range(0xA0, 0x100))) | set("─│┌┐└┘═║╔╗╚╝")
+
+
+class Tmux:
+    def __init__(self, command: str, term: str = "xterm-256color", size: tuple[int, int] = (80, 24)) -> None:
+        self.name = f"kiosk-{uuid.uuid4().hex[:8]}"
+        env = {**os.environ, "TERM": term}
+        subprocess.run(
+            [
+                "tmux",
+                "-L",
+                self.name,
+                "new-session",
+                "-d",
+                "-s",
+                "k",
+                "-x",
+                str(size[0]),
+                "-y",
+                str(size[1]),
+                f"{command}; echo EXITED=$?; sleep 30",
+            ],
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", "k", key], check=True)
+            time.sleep(0.45)  # longer than the tap guard: a real patient reads first
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.name, "capture-pane", "-p", "-t", "k"], capture_output=True, text=True, check=True
+        ).stdout
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen()}")
+
+    def pid(self) -> int:
+        out = subprocess.run(
+            ["tmux", "-L", self.name, "list-panes", "-t", "k", "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        shell = int(out.strip())
+        children = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()
+        return int(children[0])
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], check=False)
+
+
+@pytest.fixture
+def kiosk() -> Iterator[Tmux]:
+    session = Tmux(f"{ALT_KIOSK} run --kiosk")
+    yield session
+    session.kill()
+
+
+def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux) -> None:
+    kiosk.wait_for("Liver test helper")
+    kiosk.keys("1")
+    kiosk.wait_for("Question 1 of 6")
+    # Signals and escape keys a patient might try, in a real tty.
+    kiosk.keys("C-c", "C-z", "C-\\", "C-q", "C-p", "Escape", "F1", "F10")
+    time.sleep(0.5)
+    screen = kiosk.wait_for("Question 1 of 6")
+    assert "EXITED" not in screen
+    kiosk.keys(*["2"] * 6)
+    kiosk.wait_for("Your tips")
+    kiosk.keys(*["Enter"] * 4)
+    screen = kiosk.wait_for("Thank you")
+    assert "See your doctor" not in screen and "Start over" in screen
+
+
+def test_sigterm_exits_cleanly_and_fast(kiosk: Tmux) -> None:
+    kiosk.wait_for("Liver test helper")
+    pid = kiosk.pid()
+    started = time.monotonic()
+    os.kill(pid, 15)
+    screen = kiosk.wait_for("EXITED=", timeout=5)
+    assert time.monotonic() - started < 2.0
+    assert "EXITED=0" in screen
+
+
+def test_the_linux_console_gets_only_glyphs_its_font_has() -> None:
+    session = Tmux(f"{ALT_KIOSK} run --kiosk", term="linux")
+    try:
+        for keys, text in (([], "Liver test helper"), (["1"], "Question 1 of 6"), (["2", "1"], "Question 3 of 6")):
+            session.keys(*keys)
+            screen = session.wait_for(text)
+            odd = {c for c in screen if c not in CONSOLE_SAFE and c != "\n"}
+            assert not odd, f"glyphs a console font lacks: {sorted(odd)}"
+    finally:
+        session.kill()
+
+
+def test_bad_content_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "en" / "advice.yaml").write_text("advice: [\n", encoding="utf-8")
+    result = subprocess.run(
+        [ALT_KIOSK, "run", "--content", str(tmp_path / "content")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{tmp_path}/content/en/advice.yaml:2:1: YAML syntax error" in result.stderr

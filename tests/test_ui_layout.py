@@ -1,0 +1,88 @@
+"""Big tap targets, everything visible without scrolling, readable colours."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button
+
+from kiosk.ui.app import KioskApp
+from kiosk.ui.theme import KIOSK_THEME, TEXT_PAIRS, contrast
+
+from .kiosk_driver import keys, long_advice_content, make_app, screen_text
+
+SIZES = [(60, 20), (80, 24), (120, 40)]
+# Key presses that reach each kind of screen from the welcome.
+SCREENS = {
+    "welcome": [],
+    "red flag question": ["1"],
+    "question": ["1", "2"],
+    "readback intro": ["1", *["2"] * 6],
+    "tip": ["1", "2", *["1"] * 5, "enter"],
+    "goodbye": ["1", *["2"] * 6, *["enter"] * 4],
+    "front desk": ["1", "1"],
+    "help": ["1", "9"],
+}
+
+
+def check_targets(app: KioskApp, width: int, height: int) -> None:
+    shown = [b for b in app.screen.query(Button) if b.display and not b.disabled]
+    assert shown
+    for button in shown:
+        region = button.region
+        assert region.height >= 3 and region.width >= 10, (button.id, region)
+        assert region.x >= 0 and region.y >= 0, (button.id, region)
+        assert region.right <= width and region.bottom <= height, (button.id, region)
+        label = str(button.label)
+        assert label in screen_text(app), (label, screen_text(app))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screen: str) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await keys(pilot, *SCREENS[screen])
+        check_targets(app, *size)
+        assert app.prompt.title.show.splitlines()[0][:20] in screen_text(app)
+
+
+async def test_long_text_pages_instead_of_scrolling() -> None:
+    app = make_app(content=long_advice_content())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await keys(pilot, "1", *["2"] * 6, "enter")
+        view = app.journey.query_one("#message")
+        pages = view.page_count  # type: ignore[attr-defined]
+        assert pages >= 2
+        first = screen_text(app)
+        assert "Food" in first and "THE END" not in first
+        for _ in range(pages - 1):
+            await keys(pilot, "enter")
+        assert "THE END" in screen_text(app) and "Tip 1 of 3" in screen_text(app)
+        await keys(pilot, "enter")
+        assert "Tip 2 of 3" in screen_text(app)
+
+
+def test_theme_text_contrast_is_at_least_7_to_1() -> None:
+    for name, (fg, bg) in TEXT_PAIRS.items():
+        assert contrast(fg, bg) >= 7.0, name
+    assert contrast(KIOSK_THEME.foreground or "", KIOSK_THEME.background or "") >= 7.0
+
+
+def test_contrast_formula_matches_known_values() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast("#123456", "#123456") == pytest.approx(1.0)
+
+
+async def test_focus_is_clearly_shown() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await keys(pilot, "1")
+        focused = app.focused
+        assert isinstance(focused, Button)
+        other = app.screen.query_one("#slot-2", Button)
+        assert focused.styles.background != other.styles.background
+        assert "╔" in screen_text(app)  # the focused button's double border

@@ -1,0 +1,25 @@
+"""SVG snapshots of every screen at 60x20 and 100x30 (update with `scripts/test --snapshot-update`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .kiosk_driver import make_app
+from .test_ui_layout import SCREENS
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, press=SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_idle_warning(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def wait_for_warning(pilot: Any) -> None:
+        await pilot.pause(0.5)
+
+    app = make_app(idle_seconds=0.1, idle_warning_seconds=20.0)
+    assert snap_compare(app, terminal_size=size, press=["1"], run_before=wait_for_warning)
