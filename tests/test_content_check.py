@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-import textwrap
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 

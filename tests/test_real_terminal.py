@@ -23,9 +23,15 @@ CONSOLE_SAFE = set(map(chr, range(32, 127))) | set(map(chr, range(0xA0, 0x100)))
 
 
 class Tmux:
-    def __init__(self, command: str, term: str = "xterm-256color", size: tuple[int, int] = (80, 24)) -> None:
+    def __init__(
+        self,
+        command: str,
+        term: str = "xterm-256color",
+        size: tuple[int, int] = (80, 24),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.name = f"kiosk-{uuid.uuid4().hex[:8]}"
-        env = {**os.environ, "TERM": term}
+        env = {**os.environ, "TERM": term, **(env or {})}
         subprocess.run(
             [
                 "tmux",
@@ -81,13 +87,29 @@ class Tmux:
 
 
 @pytest.fixture
-def kiosk() -> Iterator[Tmux]:
-    session = Tmux(f"{ALT_KIOSK} run --kiosk")
+def private_dirs(tmp_path: Path) -> dict[str, str]:
+    """Empty home, temp and XDG folders for the kiosk, to prove it writes nothing there."""
+    dirs = {name: tmp_path / name for name in ("home", "tmp", "cache", "state", "data", "config")}
+    for path in dirs.values():
+        path.mkdir()
+    return {
+        "HOME": str(dirs["home"]),
+        "TMPDIR": str(dirs["tmp"]),
+        "XDG_CACHE_HOME": str(dirs["cache"]),
+        "XDG_STATE_HOME": str(dirs["state"]),
+        "XDG_DATA_HOME": str(dirs["data"]),
+        "XDG_CONFIG_HOME": str(dirs["config"]),
+    }
+
+
+@pytest.fixture
+def kiosk(private_dirs: dict[str, str]) -> Iterator[Tmux]:
+    session = Tmux(f"{ALT_KIOSK} run --kiosk", env=private_dirs)
     yield session
     session.kill()
 
 
-def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux) -> None:
+def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux, private_dirs: dict[str, str]) -> None:
     kiosk.wait_for("Liver test helper")
     kiosk.keys("1")
     kiosk.wait_for("Question 1 of 6")
@@ -101,6 +123,8 @@ def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux) -> None:
     kiosk.keys(*["Enter"] * 4)
     screen = kiosk.wait_for("Thank you")
     assert "See your doctor" not in screen and "Start over" in screen
+    written = [p for folder in private_dirs.values() for p in Path(folder).rglob("*")]
+    assert written == [], f"the kiosk wrote to disk: {written}"
 
 
 def test_sigterm_exits_cleanly_and_fast(kiosk: Tmux) -> None:

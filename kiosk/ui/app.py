@@ -27,6 +27,8 @@ from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
 
 MORE = "more"
 LANGUAGE_PREFIX = "lang-"
+HEARD_SECONDS = 3.0
+"""How long "Heard: ..." stays on screen."""
 
 
 class SpeakingChanged(Message):
@@ -78,6 +80,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.journey = JourneyScreen()
         self._idle: IdleScreen | None = None
         self._misses = 0
+        self._heard_text: str | None = None
         self.speaking = False
         self.spoken: list[str] = []
         """What was sent to the speaker this session, for tests; wiped with the session."""
@@ -141,6 +144,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.session = self.conversation.start()
         self.spoken = []
         self._misses = 0
+        self._heard_text = None
 
     def _set_language(self, code: str) -> None:
         if code in self.packs:
@@ -207,10 +211,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self.spoken.append(text)
         self.speaker.speak(text, self.language)
 
-    def _set_voice_status(self, heard: str | None = None) -> None:
+    def _set_voice_status(self) -> None:
         content = self.packs[self.language]
-        if heard is not None:
-            text = content.texts["status_heard"].format(text=heard).show
+        if self._heard_text is not None:
+            text = content.texts["status_heard"].format(text=self._heard_text).show
         elif self.speaking:
             text = content.texts["status_speaking"].show
         elif self.listener.available:
@@ -243,14 +247,19 @@ class KioskApp(App[None], inherit_bindings=False):
         if isinstance(self.focused, Button) and not self.focused.disabled:
             self.focused.press()
 
+    def _forget_heard(self) -> None:
+        self._heard_text = None
+        self._set_voice_status()
+
     def on_speaking_changed(self, message: SpeakingChanged) -> None:
         self.speaking = message.speaking
         self._set_voice_status()
 
     def on_heard_something(self, message: HeardSomething) -> None:
         heard = message.heard
-        self._set_voice_status(heard.text or "?")
-        self.set_timer(3.0, self._set_voice_status)
+        self._heard_text = heard.text or "?"
+        self._set_voice_status()
+        self.set_timer(HEARD_SECONDS, self._forget_heard)
         if self._idle is not None:
             still_here = IntentMatcher({"still": self.packs[self.language].still_here})
             if still_here.match(heard.text).intent:

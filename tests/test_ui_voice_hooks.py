@@ -1,0 +1,145 @@
+"""The interfaces the voice layers plug into: what the screen shows while speaking and listening."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.core.flow import Kind
+from kiosk.core.loader import load_all
+from kiosk.settings import Settings
+from kiosk.ui.app import KioskApp
+from kiosk.voice import Heard
+
+from .conftest import CONTENT
+from .kiosk_driver import keys, screen_text, tap
+
+
+class RecordingSpeaker:
+    """A fake speaker that records what it was asked to say and lets the test say when sound plays."""
+
+    available = True
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.stops = 0
+        self.on_speaking: Callable[[bool], None] = lambda _: None
+
+    def speak(self, text: str, language: str) -> None:
+        self.said.append(text)
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
+        self.on_speaking = on_speaking
+
+
+class ScriptedListener:
+    available = True
+
+    def __init__(self) -> None:
+        self.grammars: list[dict[str, tuple[str, ...]]] = []
+        self.on_heard: Callable[[Heard], None] = lambda _: None
+
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+        self.grammars.append(intents)
+
+    def pause(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
+        self.on_heard = on_heard
+
+
+def voiced_app(**overrides: float) -> tuple[KioskApp, RecordingSpeaker, ScriptedListener]:
+    speaker, listener = RecordingSpeaker(), ScriptedListener()
+    settings = Settings(CONTENT, tap_guard_seconds=0.0, **overrides)  # type: ignore[arg-type]
+    return KioskApp(settings, load_all(CONTENT), speaker, listener), speaker, listener
+
+
+async def test_every_screen_is_spoken_and_a_tap_stops_speech() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert speaker.said[0].startswith("Liver test helper. Your blood test showed a high A L T.")
+        assert "Listening" in screen_text(app)
+        speaker.on_speaking(True)
+        await pilot.pause()
+        assert "Speaking" in screen_text(app)
+        stops = speaker.stops
+        await tap(pilot, "Start")
+        assert speaker.stops > stops
+        assert speaker.said[-1].startswith("Do you have any of these now?")
+        assert set(listener.grammars[-1]) == {"yes", "no", "unsure", "repeat", "back", "restart", "help", "stop"}
+        assert "i'm not sure" in listener.grammars[-1]["unsure"]
+
+
+async def test_a_heard_answer_acts_like_the_tap_and_is_shown() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listener.on_heard(Heard("start", "next", 1.0))
+        await pilot.pause()
+        listener.on_heard(Heard("nope", "no", 1.0))
+        await pilot.pause()
+        assert app.session.answers == {"warning_signs": "no"}
+        assert "Heard: nope" in screen_text(app)
+
+
+async def test_not_understood_twice_suggests_tapping() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await keys(pilot, "1")
+        listener.on_heard(Heard("banana", None, 0.0))
+        await pilot.pause()
+        assert speaker.said[-1].startswith("Sorry, I didn't catch that. Do you have any")
+        listener.on_heard(Heard("purple", None, 0.0))
+        await pilot.pause()
+        assert speaker.said[-1].startswith("Sorry, I didn't catch that. You can also tap a button on the screen.")
+        assert app.prompt.kind is Kind.QUESTION and app.session.answers == {}
+
+
+async def test_an_intent_not_valid_here_does_nothing() -> None:
+    app, _, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listener.on_heard(Heard("go back", "back", 1.0))  # nothing to go back to on the welcome
+        await pilot.pause()
+        assert app.prompt.kind is Kind.WELCOME
+
+
+async def test_idle_warning_is_spoken_and_still_here_continues() -> None:
+    app, speaker, listener = voiced_app(idle_seconds=0.3, idle_warning_seconds=5.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await keys(pilot, "1", "2")
+        await pilot.pause(0.6)
+        assert speaker.said[-1].startswith("Are you still there?")
+        listener.on_heard(Heard("I'm still here", None, 0.0))
+        await pilot.pause()
+        assert "Are you still there?" not in screen_text(app)
+        assert app.session.answers == {"warning_signs": "no"}
+
+
+async def test_language_choice_and_wipe_back_to_the_default(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    spanish = tmp_path / "content" / "es"
+    shutil.copytree(tmp_path / "content" / "en", spanish)
+    lang = (spanish / "language.yaml").read_text().replace("code: en", "code: es").replace("English", "Español")
+    (spanish / "language.yaml").write_text(lang)
+    screens = (spanish / "screens.yaml").read_text().replace("title: Liver test helper", "title: Ayuda hepática")
+    (spanish / "screens.yaml").write_text(screens)
+    app = KioskApp(Settings(tmp_path / "content", tap_guard_seconds=0.0), load_all(tmp_path / "content"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Liver test helper" in screen_text(app) and "2 Español" in screen_text(app)
+        await tap(pilot, "Español")
+        assert "Ayuda hepática" in screen_text(app) and "2 English" in screen_text(app)
+        await keys(pilot, "1", "2", "8")  # start, answer, start over: the session is wiped
+        assert app.language == "en" and "Liver test helper" in screen_text(app)
