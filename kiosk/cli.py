@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kiosk.settings import Settings
+    from kiosk.settings import Settings, default_cache_dir
     from kiosk.ui.launch import run
 
     settings = Settings(
@@ -86,8 +87,66 @@ def cmd_run(args: argparse.Namespace) -> int:
         language=args.lang,
         idle_seconds=args.idle,
         idle_warning_seconds=args.idle_warning,
+        sound=not args.mute,
+        output_device=args.output_device,
+        volume_step=args.volume,
+        rate=args.rate,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else default_cache_dir(),
     )
     return run(settings)
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    import wave
+
+    import numpy as np
+
+    from kiosk.settings import default_cache_dir
+    from kiosk.voice.base import VOLUME_STEPS_DB
+    from kiosk.voice.cache import PromptCache
+    from kiosk.voice.player import PlaybackError, Player
+    from kiosk.voice.speaker import VoiceSpeaker, sentences
+    from kiosk.voice.synth import SynthesisError
+
+    voice = args.lang  # with no content for that language, the code is the espeak-ng voice
+    with contextlib.suppress(InvalidFiles, KeyError):
+        voice = load_all(_content_dir(args.content))[args.lang].voice
+    cache = PromptCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    speaker = VoiceSpeaker({args.lang: voice}, cache, player=Player(args.output_device), rate=args.rate)
+    try:
+        clips = [speaker.clip(part, args.lang) for part in sentences(" ".join(args.text))]
+        if not clips:
+            print("say: nothing to say", file=sys.stderr)
+            return 2
+        if args.to:
+            with wave.open(args.to, "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(clips[0].rate)
+                out.writeframes(np.concatenate([c.samples for c in clips]).tobytes())
+            print(f"wrote {args.to}: {sum(c.seconds for c in clips):.2f} s at {clips[0].rate} Hz")
+        else:
+            speaker.player.play(clips, VOLUME_STEPS_DB[args.volume])
+        return 0
+    except (SynthesisError, PlaybackError, OSError) as err:
+        print(f"say: {err}", file=sys.stderr)
+        return 1
+    finally:
+        speaker.close()
+
+
+def _sound_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rate", choices=["normal", "slow"], default="normal", help="speech rate (default: normal)")
+    parser.add_argument(
+        "--volume",
+        type=int,
+        choices=range(5),
+        default=3,
+        metavar="0-4",
+        help="volume step, 0 softest (-24 dB) to 4 loudest (0 dB); default 3 (-6 dB)",
+    )
+    parser.add_argument("--output-device", metavar="DEVICE", help="audio output device (default: system default)")
+    parser.add_argument("--cache-dir", metavar="DIR", help="speech cache (default: ~/.cache/alt-kiosk)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +183,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long the warning counts down before the session is wiped (default: 20)",
     )
+    _sound_options(run)
+    run.add_argument("--mute", action="store_true", help="no sound at all (screen and touch only)")
     run.set_defaults(func=cmd_run)
+
+    say = sub.add_parser(
+        "say",
+        help="speak text through the speaker, or write it to a WAV file",
+        description="Speak TEXT with the kiosk's voice, to test the speaker or hear content. "
+        "Exit 1 with the reason when there is no sound (no device, no espeak-ng).",
+    )
+    say.add_argument("text", nargs="+", metavar="TEXT")
+    say.add_argument("--lang", default="en", help="language code; its content's voice is used (default: en)")
+    say.add_argument("--to", metavar="FILE.wav", help="write a WAV file instead of playing")
+    say.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    _sound_options(say)
+    say.set_defaults(func=cmd_say)
 
     content = sub.add_parser("content", help="work with content folders")
     content_sub = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,15 +13,20 @@ from textual.widgets import Button
 from kiosk.core.loader import load_all
 from kiosk.settings import Settings
 from kiosk.ui.app import KioskApp
+from kiosk.voice import Heard
 
 from .conftest import CONTENT
 
 PACKS = load_all(CONTENT)
 
 
-def make_app(content: Path | None = None, **overrides: Any) -> KioskApp:
+def make_app(content: Path | None = None, voiced: bool = False, **overrides: Any) -> KioskApp:
+    """The kiosk on the bundled content; `voiced` gives it a recording speaker and listener."""
     settings = replace(Settings(content or CONTENT, tap_guard_seconds=0.0), **overrides)
-    return KioskApp(settings, load_all(content) if content else PACKS)
+    packs = load_all(content) if content else PACKS
+    if voiced:
+        return KioskApp(settings, packs, RecordingSpeaker(), ScriptedListener())
+    return KioskApp(settings, packs)
 
 
 def screen_text(app: KioskApp) -> str:
@@ -60,3 +66,47 @@ def long_advice_content() -> Path:
     )
     advice.write_text(text, encoding="utf-8")
     return folder
+
+
+class RecordingSpeaker:
+    """A fake speaker that records what it was asked to say and lets the test say when sound plays."""
+
+    available = True
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.stops = 0
+        self.settings = (-1, "")
+        self.on_speaking: Callable[[bool], None] = lambda _: None
+
+    def speak(self, text: str, language: str) -> None:
+        self.said.append(text)
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    def configure(self, volume_step: int, rate: str) -> None:
+        self.settings = (volume_step, rate)
+
+    def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
+        self.on_speaking = on_speaking
+
+
+class ScriptedListener:
+    available = True
+
+    def __init__(self) -> None:
+        self.grammars: list[dict[str, tuple[str, ...]]] = []
+        self.on_heard: Callable[[Heard], None] = lambda _: None
+
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+        self.grammars.append(intents)
+
+    def pause(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
+        self.on_heard = on_heard

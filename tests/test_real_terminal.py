@@ -123,8 +123,10 @@ def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux, private_dirs: dict[s
     kiosk.keys(*["Enter"] * 4)
     screen = kiosk.wait_for("Thank you")
     assert "See your doctor" not in screen and "Start over" in screen
-    written = [p for folder in private_dirs.values() for p in Path(folder).rglob("*")]
-    assert written == [], f"the kiosk wrote to disk: {written}"
+    # The only files written are prompts rendered from content into the speech cache: nothing about the patient.
+    cache = Path(private_dirs["XDG_CACHE_HOME"]) / "alt-kiosk"
+    written = [p for folder in private_dirs.values() for p in Path(folder).rglob("*") if p.is_file()]
+    assert all(p.parent == cache and p.suffix == ".wav" for p in written), written
 
 
 def test_sigterm_exits_cleanly_and_fast(kiosk: Tmux) -> None:
@@ -161,3 +163,26 @@ def test_bad_content_is_refused_with_file_and_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert f"{tmp_path}/content/en/advice.yaml:2:1: YAML syntax error" in result.stderr
+
+
+def test_the_real_kiosk_speaks_through_the_sound_card_without_touching_the_screen(
+    tmp_path: Path, private_dirs: dict[str, str]
+) -> None:
+    from .audio_env import alsa_home, played, rms_db
+
+    home = alsa_home(Path(private_dirs["HOME"]))
+    session = Tmux(f"{ALT_KIOSK} run --kiosk", env=private_dirs)
+    try:
+        screen = session.wait_for("Liver test helper")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and len(played(home)) < 22050 * 2:
+            time.sleep(0.1)
+        assert rms_db(played(home)) > -45, "the welcome was not spoken"
+        session.keys("1", "2")
+        screen = session.wait_for("Question 2 of 6")
+        assert "Sound is off" not in screen
+        for stray in ("Audio saved", "ALSA", "espeak", "Traceback", "Warning"):
+            assert stray not in screen, stray
+        assert screen.splitlines()[0].startswith(" Question 2 of 6")
+    finally:
+        session.kill()

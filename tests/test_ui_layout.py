@@ -21,6 +21,7 @@ SCREENS = {
     "goodbye": ["1", *["2"] * 6, *["enter"] * 4],
     "front desk": ["1", "1"],
     "help": ["1", "9"],
+    "sound panel": ["1", "5"],
 }
 
 
@@ -39,12 +40,13 @@ def check_targets(app: KioskApp, width: int, height: int) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screen: str) -> None:
-    app = make_app()
+    app = make_app(voiced=True)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await keys(pilot, *SCREENS[screen])
         check_targets(app, *size)
-        assert app.prompt.title.show.splitlines()[0][:20] in screen_text(app)
+        if screen != "sound panel":
+            assert app.prompt.title.show.splitlines()[0][:20] in screen_text(app)
 
 
 async def test_long_text_pages_instead_of_scrolling() -> None:

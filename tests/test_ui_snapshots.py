@@ -13,7 +13,7 @@ from .test_ui_layout import SCREENS
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(), terminal_size=size, press=SCREENS[screen])
+    assert snap_compare(make_app(voiced=True), terminal_size=size, press=SCREENS[screen])
 
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -21,5 +21,5 @@ def test_idle_warning(snap_compare: Any, size: tuple[int, int]) -> None:
     async def wait_for_warning(pilot: Any) -> None:
         await pilot.pause(0.5)
 
-    app = make_app(idle_seconds=0.1, idle_warning_seconds=20.0)
+    app = make_app(voiced=True, idle_seconds=0.1, idle_warning_seconds=20.0)
     assert snap_compare(app, terminal_size=size, press=["1"], run_before=wait_for_warning)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.core.flow import Kind
@@ -13,47 +12,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.voice import Heard
 
 from .conftest import CONTENT
-from .kiosk_driver import keys, screen_text, tap
-
-
-class RecordingSpeaker:
-    """A fake speaker that records what it was asked to say and lets the test say when sound plays."""
-
-    available = True
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-        self.stops = 0
-        self.on_speaking: Callable[[bool], None] = lambda _: None
-
-    def speak(self, text: str, language: str) -> None:
-        self.said.append(text)
-
-    def stop(self) -> None:
-        self.stops += 1
-
-    def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
-        self.on_speaking = on_speaking
-
-
-class ScriptedListener:
-    available = True
-
-    def __init__(self) -> None:
-        self.grammars: list[dict[str, tuple[str, ...]]] = []
-        self.on_heard: Callable[[Heard], None] = lambda _: None
-
-    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
-        self.grammars.append(intents)
-
-    def pause(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
-        self.on_heard = on_heard
+from .kiosk_driver import RecordingSpeaker, ScriptedListener, keys, screen_text, tap
 
 
 def voiced_app(**overrides: float) -> tuple[KioskApp, RecordingSpeaker, ScriptedListener]:
@@ -80,7 +39,7 @@ async def test_every_screen_is_spoken_and_a_tap_stops_speech() -> None:
 
 
 async def test_a_heard_answer_acts_like_the_tap_and_is_shown() -> None:
-    app, speaker, listener = voiced_app()
+    app, _, listener = voiced_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         listener.on_heard(Heard("start", "next", 1.0))
@@ -143,3 +102,43 @@ async def test_language_choice_and_wipe_back_to_the_default(tmp_path: Path) -> N
         assert "Ayuda hepática" in screen_text(app) and "2 English" in screen_text(app)
         await keys(pilot, "1", "2", "8")  # start, answer, start over: the session is wiped
         assert app.language == "en" and "Liver test helper" in screen_text(app)
+
+
+async def test_sound_panel_on_every_screen_and_reset_when_wiped() -> None:
+    app, speaker, _ = voiced_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            await keys(pilot, "5")
+            assert "Volume 4 of 5" in screen_text(app)
+            await keys(pilot, "1")  # louder
+            assert "Volume 5 of 5" in screen_text(app) and speaker.settings == (4, "normal")
+            assert speaker.said[-1].startswith("Volume 5 of 5")
+            await keys(pilot, "1")  # already loudest
+            assert speaker.settings == (4, "normal")
+            await keys(pilot, "3")  # slower
+            assert speaker.settings == (4, "slow") and "3 Faster" in screen_text(app)
+            await keys(pilot, "4")  # done
+            assert "Volume" not in screen_text(app)
+            await keys(pilot, "1", "2")  # on through the questions; the sound panel works there too
+            assert app.prompt.kind is Kind.QUESTION
+            await keys(pilot, "8")  # start over: this patient's sound settings are forgotten
+            assert speaker.settings == (3, "normal")
+
+
+async def test_softer_by_tap_and_the_sound_mark_when_sound_breaks() -> None:
+    app, speaker, _ = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await tap(pilot, "Sound")
+        await tap(pilot, "Softer")
+        await pilot.pause(0.25)  # a second tap on the same button, a moment later
+        await tap(pilot, "Softer")
+        assert speaker.settings == (1, "normal") and "Volume 2 of 5" in screen_text(app)
+        await tap(pilot, "Done")
+        speaker.available = False
+        await pilot.pause(0.4)
+        assert "Sound is off." in screen_text(app) and "5 Sound" not in screen_text(app)
+        speaker.available = True
+        await pilot.pause(0.4)
+        assert "Sound is off." not in screen_text(app) and "5 Sound" in screen_text(app)

@@ -77,7 +77,12 @@ class Prompt:
     def spoken(self) -> str:
         parts = [self.title.say, self.body.say]
         parts += [label.say for _, label in self.answers if self.kind is Kind.QUESTION]
-        return " ".join(p if p.rstrip()[-1:] in ".?!" else f"{p}." for p in parts if p)
+        return spoken(parts)
+
+
+def spoken(parts: list[str]) -> str:
+    """Join texts into one utterance, each ending as a sentence so the voice pauses between them."""
+    return " ".join(p if p.rstrip()[-1:] in ".?!" else f"{p}." for p in (p.strip() for p in parts) if p)
 
 
 _ALWAYS = frozenset({"repeat", "stop"})
@@ -202,6 +207,22 @@ class Conversation:
             for intent in self.answer_intents(place)
         )
         return Prompt(place.kind, title, body, hint, progress, labels, self.controls(place), self.valid_intents(place))
+
+
+def every_spoken_text(content: Content, idle_seconds: int = 20) -> list[str]:
+    """Everything the kiosk can say in this language, for rendering speech ahead of time."""
+    conversation = Conversation(content)
+    texts = [
+        conversation.prompt(Session(Place(kind))).spoken
+        for kind in (Kind.WELCOME, Kind.GOODBYE, Kind.FRONT_DESK, Kind.HELP)
+    ]
+    texts.append(conversation.prompt(Session(Place(Kind.READBACK))).spoken)
+    texts += [conversation.prompt(Session(Place(Kind.QUESTION, q.id))).spoken for q in content.questions]
+    texts += [spoken([tip.title.say, tip.text.say]) for tip in content.advice]
+    t = content.texts
+    texts.append(spoken([t["idle_title"].say, t["idle_body"].format(seconds=idle_seconds).say]))
+    texts += [spoken([t["not_understood"].say]), spoken([t["try_tapping"].say])]
+    return texts
 
 
 def screen_intent_sets(content: Content) -> Iterator[tuple[str, frozenset[str]]]:

@@ -28,7 +28,8 @@ from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.yamlfile import YamlFile
 
 FILES = ("language.yaml", "intents.yaml", "screens.yaml", "questions.yaml", "advice.yaml")
-SCREENS = ("welcome", "readback_intro", "goodbye", "front_desk", "help")
+SCREENS = ("welcome", "readback_intro", "goodbye", "front_desk", "help", "sound")
+SCREEN_PLACEHOLDERS = {"sound": {"level", "levels"}}
 TEXTS = {
     # name: placeholders it may use
     "progress": {"number", "total"},
@@ -39,7 +40,7 @@ TEXTS = {
 }
 IDLE_PLACEHOLDERS = {"seconds"}
 STATUS_TEXTS = {"speaking": set(), "listening": set(), "heard": {"text"}, "voice_off": set(), "sound_off": set()}
-FIXED_BUTTONS = (*CONTROL_INTENTS, "start", "more")
+FIXED_BUTTONS = (*CONTROL_INTENTS, "start", "more", "sound", "louder", "softer", "slower", "normal_speed", "done")
 
 
 def is_language_dir(path: Path) -> bool:
@@ -203,7 +204,8 @@ class _PackReader:
             parts = f.mapping(fields[name][1], name, required=("title", "body"), optional=("hint",))
             if parts is None:
                 continue
-            read = {k: self._text(f, v, f"{name}: {k}") for k, (_, v) in parts.items()}
+            allowed = SCREEN_PLACEHOLDERS.get(name, set())
+            read = {k: self._text(f, v, f"{name}: {k}", allowed) for k, (_, v) in parts.items()}
             title, body = read.get("title"), read.get("body")
             if title is not None and body is not None:
                 screens[name] = Screen(title, body, read.get("hint"))

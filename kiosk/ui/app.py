@@ -20,13 +20,15 @@ from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Se
 from kiosk.core.intents import IntentMatcher
 from kiosk.core.model import Content
 from kiosk.settings import Settings
-from kiosk.ui.screens import CONTROL_KEYS, IdleScreen, JourneyScreen
+from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, IdleScreen, JourneyScreen, SoundScreen
 from kiosk.ui.theme import KIOSK_THEME
 from kiosk.ui.widgets import MessageView, StatusBar
 from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
+from kiosk.voice.base import VOLUME_STEPS_DB
 
 MORE = "more"
 LANGUAGE_PREFIX = "lang-"
+VOLUME_LEVELS = len(VOLUME_STEPS_DB)
 HEARD_SECONDS = 3.0
 """How long "Heard: ..." stays on screen."""
 
@@ -81,6 +83,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self._idle: IdleScreen | None = None
         self._misses = 0
         self._heard_text: str | None = None
+        self._sound_panel: SoundScreen | None = None
+        self._sound_ok = self.speaker.available
+        self.volume_step = settings.volume_step
+        self.rate = settings.rate
         self.speaking = False
         self.spoken: list[str] = []
         """What was sent to the speaker this session, for tests; wiped with the session."""
@@ -122,6 +128,9 @@ class KioskApp(App[None], inherit_bindings=False):
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
             self._message.next_page()
             return
+        if intent == "sound":
+            self._open_sound_panel()
+            return
         if intent.startswith(LANGUAGE_PREFIX):
             self._set_language(intent.removeprefix(LANGUAGE_PREFIX))
             return
@@ -145,6 +154,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.spoken = []
         self._misses = 0
         self._heard_text = None
+        self.volume_step, self.rate = self.settings.volume_step, self.settings.rate
+        self.speaker.configure(self.volume_step, self.rate)
 
     def _set_language(self, code: str) -> None:
         if code in self.packs:
@@ -170,7 +181,8 @@ class KioskApp(App[None], inherit_bindings=False):
         if prompt.kind is Kind.READBACK and prompt.progress is not None:
             hint = content.texts["disclaimer"].show
         screen.query_one("#hint", Static).update(hint)
-        screen.set_controls({i: content.buttons[i].show for i in CONTROL_KEYS}, prompt.controls)
+        labels = {i: content.buttons[i].show for i in (*CONTROL_KEYS, "sound")}
+        screen.set_controls(labels, prompt.controls, sound=self.speaker.available)
         self._set_answer_buttons(more=False)
         self._shown_at = -1e9 if first else self._clock()
         self._misses = 0
@@ -212,27 +224,36 @@ class KioskApp(App[None], inherit_bindings=False):
         self.speaker.speak(text, self.language)
 
     def _set_voice_status(self) -> None:
-        content = self.packs[self.language]
+        texts = self.packs[self.language].texts
         if self._heard_text is not None:
-            text = content.texts["status_heard"].format(text=self._heard_text).show
+            text = texts["status_heard"].format(text=self._heard_text).show
         elif self.speaking:
-            text = content.texts["status_speaking"].show
+            text = texts["status_speaking"].show
         elif self.listener.available:
-            text = content.texts["status_listening"].show
+            text = texts["status_listening"].show
         else:
-            text = content.texts["status_voice_off"].show
+            text = texts["status_voice_off"].show
+        if not self.speaker.available:
+            text = f"{texts['status_sound_off'].show} {text}"
         self.journey.query_one(StatusBar).set_voice(text)
 
     # Input -----------------------------------------------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        if (event.button.id or "").startswith("sound-"):
+            self._sound_action(event.button.id.removeprefix("sound-"))  # type: ignore[union-attr]
+            return
         action = self.journey.action_of(event.button)
         if action is not None:
             self.act(action)
 
     def action_digit(self, number: int) -> None:
         if self._idle is not None:
+            return
+        if str(number) == SOUND_KEY:
+            if self.speaker.available:
+                self.act("sound")
             return
         for intent, key in CONTROL_KEYS.items():
             if key == str(number):
@@ -275,6 +296,42 @@ class KioskApp(App[None], inherit_bindings=False):
             sorry += " " + texts["try_tapping"].say
         self.speaker.speak(f"{sorry} {self.prompt.spoken}", self.language)
 
+    # Sound panel -----------------------------------------------------------------------
+
+    def _open_sound_panel(self) -> None:
+        content = self.packs[self.language]
+        labels = {k: content.buttons[k].show for k in ("louder", "softer", "done")}
+        labels["rate"] = content.buttons["slower"].show
+        self._sound_panel = SoundScreen(content.screens["sound"].title.show, labels)
+        self.push_screen(self._sound_panel, lambda _: setattr(self, "_sound_panel", None))
+        self.call_after_refresh(self._refresh_sound_panel)
+
+    def _refresh_sound_panel(self) -> None:
+        if self._sound_panel is None:
+            return
+        content = self.packs[self.language]
+        body = content.screens["sound"].body.format(level=self.volume_step + 1, levels=VOLUME_LEVELS)
+        rate_label = content.buttons["normal_speed" if self.rate == "slow" else "slower"].show
+        self._sound_panel.show(body.show, rate_label)
+
+    def _sound_action(self, action: str) -> None:
+        self._touched()
+        if action == "done":
+            if self._sound_panel is not None:
+                self._sound_panel.dismiss(None)
+            return
+        if action == "louder":
+            self.volume_step = min(self.volume_step + 1, VOLUME_LEVELS - 1)
+        elif action == "softer":
+            self.volume_step = max(self.volume_step - 1, 0)
+        elif action == "rate":
+            self.rate = "normal" if self.rate == "slow" else "slow"
+        self.speaker.configure(self.volume_step, self.rate)
+        self._refresh_sound_panel()
+        content = self.packs[self.language]
+        sample = content.screens["sound"].body.format(level=self.volume_step + 1, levels=VOLUME_LEVELS)
+        self.speaker.speak(sample.say, self.language)
+
     # Idle ------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
@@ -290,6 +347,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self._last_activity = self._clock()
 
     def _tick(self) -> None:
+        if self.speaker.available != self._sound_ok:
+            self._sound_ok = self.speaker.available
+            self.journey.query_one("#control-sound", Button).display = self._sound_ok
+            self._set_voice_status()
         if self.prompt.kind is Kind.WELCOME:
             self._last_activity = self._clock()
             return

@@ -1,12 +1,49 @@
-"""Starting the kiosk from the command line."""
+"""Starting the kiosk from the command line: content, voice, then the UI."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
+from kiosk import logs
+from kiosk.core.flow import every_spoken_text
 from kiosk.core.loader import load_all
+from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
+from kiosk.voice import SilentSpeaker, Speaker
+
+log = logging.getLogger("kiosk")
+
+
+def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
+    """The kiosk's voice, with every prompt rendered ahead in the background; silent when muted."""
+    if not settings.sound:
+        return SilentSpeaker()
+    from kiosk.voice.cache import PromptCache
+    from kiosk.voice.player import Player
+    from kiosk.voice.speaker import VoiceSpeaker
+
+    speaker = VoiceSpeaker(
+        {code: pack.voice for code, pack in packs.items()},
+        PromptCache(settings.cache_dir),
+        player=Player(settings.output_device),
+        volume_step=settings.volume_step,
+        rate=settings.rate,
+    )
+    texts = [
+        (text, code)
+        for code, pack in packs.items()
+        for text in every_spoken_text(pack, round(settings.idle_warning_seconds))
+    ]
+
+    def prerender() -> None:
+        made = speaker.prerender(texts)
+        log.info("speech cache ready: %d prompts, %d newly rendered", len(texts), made)
+
+    threading.Thread(target=prerender, name="kiosk-prerender", daemon=True).start()
+    return speaker
 
 
 def run(settings: Settings) -> int:
@@ -16,7 +53,15 @@ def run(settings: Settings) -> int:
         print(f"alt-kiosk: content in {settings.content_dir} was refused:", file=sys.stderr)
         print(err, file=sys.stderr)
         return 1
+    logs.setup(for_ui=True)
     from kiosk.ui.app import KioskApp
 
-    KioskApp(settings, packs).run()
+    speaker = make_speaker(settings, packs)
+    try:
+        KioskApp(settings, packs, speaker=speaker).run()
+    finally:
+        speaker.stop()
+        close = getattr(speaker, "close", None)
+        if callable(close):
+            close()
     return 0

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+VOLUME_STEPS_DB = (-24.0, -18.0, -12.0, -6.0, 0.0)
+"""Volume steps a patient can choose (a 24 dB span); step 3 (-6 dB) is the usual default."""
+RATES = {"normal": 165, "slow": 125}
+"""Speech rates a patient can choose, in words a minute."""
+
 
 class VoiceState(StrEnum):
     OFF = "off"
@@ -37,6 +42,9 @@ class Speaker(Protocol):
     def speak(self, text: str, language: str) -> None: ...
 
     def stop(self) -> None: ...
+
+    def configure(self, volume_step: int, rate: str) -> None:
+        """Volume step (0 softest .. 4 loudest) and rate ("normal" or "slow") for what is said next."""
 
     def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
         """Called with True when sound starts coming out and False when it ends."""
@@ -67,6 +75,9 @@ class SilentSpeaker:
         pass
 
     def stop(self) -> None:
+        pass
+
+    def configure(self, volume_step: int, rate: str) -> None:
         pass
 
     def set_listener(self, on_speaking: Callable[[bool], None]) -> None:

@@ -1,6 +1,7 @@
 """Screens of the kiosk."""
 
 from kiosk.ui.screens.idle import IdleScreen
-from kiosk.ui.screens.journey import CONTROL_KEYS, JourneyScreen
+from kiosk.ui.screens.journey import CONTROL_KEYS, SOUND_KEY, JourneyScreen
+from kiosk.ui.screens.sound import SoundScreen
 
-__all__ = ["CONTROL_KEYS", "IdleScreen", "JourneyScreen"]
+__all__ = ["CONTROL_KEYS", "SOUND_KEY", "IdleScreen", "JourneyScreen", "SoundScreen"]

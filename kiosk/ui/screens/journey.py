@@ -14,7 +14,8 @@ from kiosk.ui.widgets import MessageView, StatusBar
 
 CONTROL_KEYS = {"repeat": "6", "back": "7", "restart": "8", "help": "9"}
 """Fixed digits of the controls, the same on every screen (number pads have them in one block)."""
-MAX_ANSWERS = 5
+SOUND_KEY = "5"
+MAX_ANSWERS = 4
 
 
 class JourneyScreen(Screen[None], inherit_bindings=False):
@@ -38,6 +39,7 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
         with Horizontal(id="answers", classes="button-row"):
             for number in range(1, MAX_ANSWERS + 1):
                 yield Button(str(number), id=f"slot-{number}", classes="kiosk answer")
+            yield Button(SOUND_KEY, id="control-sound", classes="kiosk control")
         with Horizontal(id="controls", classes="button-row"):
             for intent, key in CONTROL_KEYS.items():
                 yield Button(key, id=f"control-{intent}", classes="kiosk control")
@@ -45,7 +47,7 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
     def set_answers(self, buttons: list[tuple[str, str]]) -> None:
         """Show these answer buttons, (action, label) in order, numbered from 1; hide the rest."""
         self.answer_actions = [action for action, _ in buttons[:MAX_ANSWERS]]
-        for number, button in enumerate(self.query_one("#answers", Horizontal).query(Button), 1):
+        for number, button in enumerate(self.query_one("#answers", Horizontal).query(".answer").results(Button), 1):
             button.remove_class("-active")  # a new screen's buttons are new buttons
             if number <= len(self.answer_actions):
                 button.label = f"{number} {buttons[number - 1][1]}"
@@ -53,7 +55,10 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
             else:
                 button.display = False
 
-    def set_controls(self, labels: dict[str, str], enabled: frozenset[str]) -> None:
+    def set_controls(self, labels: dict[str, str], enabled: frozenset[str], sound: bool) -> None:
+        sound_button = self.query_one("#control-sound", Button)
+        sound_button.label = f"{SOUND_KEY} {labels['sound']}"
+        sound_button.display = sound
         for intent, key in CONTROL_KEYS.items():
             button = self.query_one(f"#control-{intent}", Button)
             button.label = f"{key} {labels[intent]}"
@@ -61,7 +66,7 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
 
     def answer_buttons(self) -> list[Button]:
         """The answer buttons shown now, in order."""
-        return [b for b in self.query_one("#answers", Horizontal).query(Button) if b.display]
+        return [b for b in self.query_one("#answers", Horizontal).query(".answer").results(Button) if b.display]
 
     def action_of(self, button: Button) -> str | None:
         """The action an answer or control button stands for."""

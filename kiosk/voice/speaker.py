@@ -1,0 +1,222 @@
+"""The kiosk's voice: prompts rendered ahead into a cache, played so that a tap silences them at once."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from kiosk.voice.base import RATES, VOLUME_STEPS_DB
+from kiosk.voice.cache import PromptCache, cache_key
+from kiosk.voice.player import Clip, PlaybackError, Player
+from kiosk.voice.synth import SynthesisError, Synthesizer
+
+log = logging.getLogger("kiosk.voice.out")
+
+RETRY_SECONDS = 3.0
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a prompt into sentences, so the first can play while the rest render."""
+    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if s]
+
+
+class VoiceSpeaker:
+    """Speaks prompts in a background thread. Never raises into the UI; faults make it `available = False`."""
+
+    def __init__(
+        self,
+        voices: dict[str, str],
+        cache: PromptCache,
+        synth: Synthesizer | None = None,
+        player: Player | None = None,
+        volume_step: int = 3,
+        rate: str = "normal",
+    ) -> None:
+        self.voices = voices
+        self.cache = cache
+        self.synth = synth or Synthesizer()
+        self.player = player or Player()
+        self.volume_step = volume_step
+        self.rate = rate
+        self.fault: str | None = None
+        self._fault_at = 0.0
+        self._on_speaking: Callable[[bool], None] = lambda _: None
+        self._job: tuple[int, list[str], str] | None = None
+        self._generation = 0
+        self._wake = threading.Condition()
+        self._closed = False
+        self._scratch: Path | None = None
+        self._thread = threading.Thread(target=self._run, name="kiosk-speaker", daemon=True)
+        self._thread.start()
+
+    # The Speaker interface ------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        return self.fault is None
+
+    def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
+        self._on_speaking = on_speaking
+
+    def speak(self, text: str, language: str) -> None:
+        with self._wake:
+            self._generation += 1
+            self._job = (self._generation, sentences(text), language)
+            self.player.stop()
+            self._wake.notify()
+
+    def configure(self, volume_step: int, rate: str) -> None:
+        self.volume_step = max(0, min(volume_step, len(VOLUME_STEPS_DB) - 1))
+        self.rate = rate if rate in RATES else "normal"
+
+    def stop(self) -> None:
+        with self._wake:
+            self._generation += 1
+            self._job = None
+        self.player.stop()
+
+    def close(self) -> None:
+        self.stop()
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+        self._thread.join(timeout=2)
+        self.synth.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    # Rendering ----------------------------------------------------------------------------
+
+    def prerender(self, texts: Iterable[tuple[str, str]], rates: Iterable[str] = tuple(RATES)) -> int:
+        """Render (text, language) pairs into the cache at every rate; returns how many were new."""
+        made = 0
+        pairs = list(texts)
+        for rate in list(rates):
+            for text, language in pairs:
+                for sentence in sentences(text):
+                    if self._closed:
+                        return made
+                    try:
+                        _, fresh = self._clip_path(sentence, language, rate)
+                        made += fresh
+                    except (SynthesisError, OSError) as err:
+                        self._set_fault(str(err))
+                        return made
+        return made
+
+    def clip(self, text: str, language: str, rate: str | None = None) -> Clip:
+        """The rendered sound of one sentence (from the cache when it is there)."""
+        path, _ = self._clip_path(text, language, rate or self.rate)
+        clip = Clip.from_wav(path)
+        if self._scratch is not None and path.parent == self._scratch:
+            path.unlink(missing_ok=True)
+        return clip
+
+    def _clip_path(self, text: str, language: str, rate: str) -> tuple[Path, bool]:
+        voice = self.voices.get(language, language)
+        key = cache_key(text, voice, RATES[rate], self.synth.start())
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached, False
+        try:
+            staged = self.cache.staging()
+        except OSError as err:
+            self._note_cache_problem(err)
+            staged = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
+            self.synth.render(text, voice, RATES[rate], staged)
+            return staged, True
+        try:
+            self.synth.render(text, voice, RATES[rate], staged)
+            return self.cache.commit(staged, key), True
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+
+    def _scratch_dir(self) -> Path:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="alt-kiosk-tts-"))
+        return self._scratch
+
+    _cache_warned = False
+
+    def _note_cache_problem(self, err: OSError) -> None:
+        if not self._cache_warned:
+            self._cache_warned = True
+            log.warning(
+                "speech cache %s is not writable (%s); rendering without it", self.cache.folder, err.strerror or err
+            )
+
+    # Playing ------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._job is None and not self._closed:
+                    self._wake.wait(timeout=RETRY_SECONDS)
+                    if self.fault is not None and self._job is None and not self._closed:
+                        break
+                if self._closed:
+                    return
+                job, self._job = self._job, None
+                self.player.reset()  # under the lock: a stop() for this job cannot slip in before it
+            if job is None:
+                self._probe()
+                continue
+            self._play(*job)
+
+    def _play(self, generation: int, parts: list[str], language: str) -> None:
+        if self.fault is not None and time.monotonic() - self._fault_at < RETRY_SECONDS:
+            return
+        speaking = False
+
+        def started() -> None:
+            nonlocal speaking
+            if not speaking:
+                speaking = True
+                self._on_speaking(True)
+
+        def rendered() -> Iterator[Clip]:
+            for part in parts:
+                if generation != self._generation:
+                    return
+                yield self.clip(part, language)
+
+        try:
+            self.player.play(rendered(), VOLUME_STEPS_DB[self.volume_step], on_start=started)
+            self._clear_fault()
+        except (SynthesisError, PlaybackError, OSError) as err:
+            self._set_fault(str(err))
+        finally:
+            if speaking:
+                self._on_speaking(False)
+
+    def _probe(self) -> None:
+        """While faulted and idle: check whether sound works again (device back, engine back)."""
+        if time.monotonic() - self._fault_at < RETRY_SECONDS:
+            return
+        try:
+            import numpy as np
+
+            self.clip("OK.", next(iter(self.voices), "en"))
+            self.player.play([Clip(np.zeros(160, dtype=np.int16), 16000)], -60.0)
+            self._clear_fault()
+        except (SynthesisError, PlaybackError, OSError) as err:
+            self._set_fault(str(err))
+
+    def _set_fault(self, reason: str) -> None:
+        self._fault_at = time.monotonic()
+        if reason != self.fault:
+            log.error("sound unavailable: %s", reason)
+        self.fault = reason
+
+    def _clear_fault(self) -> None:
+        if self.fault is not None:
+            log.info("sound available again")
+            self.fault = None

@@ -1,0 +1,112 @@
+"""Rendering text to speech in a child process that can crash or hang without harming the kiosk."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+RENDER_TIMEOUT = 10.0
+START_TIMEOUT = 15.0
+
+
+class SynthesisError(Exception):
+    """Text could not be rendered; the message says why, for the log and for staff."""
+
+
+class Synthesizer:
+    """Owns the pyttsx3 worker process; restarts it after a crash or a hang."""
+
+    def __init__(self, command: list[str] | None = None, timeout: float = RENDER_TIMEOUT) -> None:
+        self._command = command or [sys.executable, "-m", "kiosk.voice.synth_worker"]
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self._replies: int | None = None
+        self._buffer = b""
+        self.version = ""
+
+    def render(self, text: str, voice: str, rate: int, path: Path) -> None:
+        """Write `text` spoken with `voice` at `rate` words a minute to the WAV file `path`."""
+        with self._lock:
+            self._ensure_started()
+            assert self._proc is not None and self._proc.stdin is not None
+            request = {"text": text, "voice": voice, "rate": rate, "path": str(path)}
+            try:
+                self._proc.stdin.write(json.dumps(request) + "\n")
+                self._proc.stdin.flush()
+            except (BrokenPipeError, OSError) as err:
+                self._kill()
+                raise SynthesisError(f"text-to-speech process died: {err}") from err
+            reply = self._read_reply(self._timeout)
+            if not reply.get("ok"):
+                raise SynthesisError(str(reply.get("error") or "rendering failed"))
+
+    def start(self) -> str:
+        """Start the worker if it is not running; return the engine version (part of every cache key)."""
+        with self._lock:
+            self._ensure_started()
+            return self.version
+
+    def close(self) -> None:
+        with self._lock:
+            self._kill()
+
+    def _ensure_started(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        self._kill()
+        read_fd, write_fd = os.pipe()
+        try:
+            self._proc = subprocess.Popen(
+                [*self._command, str(write_fd)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(write_fd,),
+                text=True,
+                start_new_session=True,
+            )
+        except OSError as err:
+            os.close(read_fd)
+            raise SynthesisError(f"cannot start the text-to-speech process: {err}") from err
+        finally:
+            os.close(write_fd)
+        self._replies, self._buffer = read_fd, b""
+        hello = self._read_reply(START_TIMEOUT)
+        if not hello.get("ok"):
+            self._kill()
+            raise SynthesisError(str(hello.get("error") or "text-to-speech failed to start"))
+        self.version = str(hello.get("version", ""))
+
+    def _read_reply(self, timeout: float) -> dict[str, object]:
+        assert self._replies is not None
+        while b"\n" not in self._buffer:
+            ready, _, _ = select.select([self._replies], [], [], timeout)
+            if not ready:
+                self._kill()
+                raise SynthesisError(f"text-to-speech did not answer within {timeout:g} s (hung); restarted")
+            chunk = os.read(self._replies, 65536)
+            if not chunk:
+                self._kill()
+                raise SynthesisError("text-to-speech process crashed; restarted")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        reply: dict[str, object] = json.loads(line)
+        return reply
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            self._proc = None
+        if self._replies is not None:
+            os.close(self._replies)
+            self._replies = None

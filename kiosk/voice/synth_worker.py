@@ -1,0 +1,65 @@
+"""Child process that renders text to WAV files with pyttsx3 (espeak-ng on Linux).
+
+pyttsx3 2.99 prints to stdout, keeps state between calls and allows one engine per
+process, so it lives here, alone, talking to the kiosk over a private pipe:
+one JSON request per line in, one JSON reply per line out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+
+def _engine_version() -> str:
+    from importlib.metadata import version
+
+    try:
+        espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        espeak = "espeak-ng unknown"
+    return f"pyttsx3 {version('pyttsx3')}; {espeak.split('  ')[0].strip()}"
+
+
+def main() -> None:
+    reply_fd = int(sys.argv[1])
+    replies = os.fdopen(reply_fd, "w", buffering=1)
+    # Whatever pyttsx3 or espeak print goes nowhere near the kiosk's terminal.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+    def reply(**fields: Any) -> None:
+        replies.write(json.dumps(fields) + "\n")
+
+    try:
+        import pyttsx3
+
+        engine = pyttsx3.init("espeak")
+        voices = {lang.lower(): v.id for v in engine.getProperty("voices") for lang in (v.languages or [])}
+        reply(ok=True, version=_engine_version())
+    except Exception as err:
+        reply(ok=False, error=f"text-to-speech engine failed to start: {err}")
+        return
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            voice = voices.get(str(request["voice"]).lower())
+            if voice is None:
+                reply(ok=False, error=f"espeak-ng has no voice {request['voice']!r}")
+                continue
+            engine.setProperty("voice", voice)
+            engine.setProperty("rate", int(request["rate"]))
+            engine.save_to_file(request["text"], request["path"])
+            engine.runAndWait()
+            ok = os.path.exists(request["path"]) and os.path.getsize(request["path"]) > 44
+            reply(ok=ok, error=None if ok else "the engine wrote no audio")
+        except Exception as err:
+            reply(ok=False, error=str(err))
+
+
+if __name__ == "__main__":
+    main()
