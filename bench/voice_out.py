@@ -71,8 +71,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         Path(home, ".asoundrc").write_text(ASOUNDRC.format(f=Path(home, "played.raw")))
         code = CHILD.format(root=str(ROOT), cache=str(Path(home, "cache")), runs=RUNS)
-        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "HOME": home},
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "HOME": home}, capture_output=True, text=True, check=True
+        )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"voice out, {RUNS} prompts, ALSA file device (milliseconds)")
     print(f"{'measure':<44}{'p50':>8}{'p95':>8}{'target':>10}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from kiosk import __version__
 from kiosk.core.flow import Conversation, Prompt
@@ -13,6 +15,7 @@ from kiosk.core.loader import load_all
 from kiosk.core.preview import PreviewError, walk
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.readability import grade
+from kiosk.settings import Settings
 
 BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -77,23 +80,94 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Defaults, then the configuration file, then the flags given on the command line.
+
+    Raises:
+        InvalidFiles: the configuration file has problems.
+    """
+    from kiosk.config import config_path, load_settings
+
+    settings = load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))
+    flags: dict[str, Any] = {
+        "content_dir": Path(args.content) if args.content else None,
+        "language": args.lang,
+        "idle_seconds": args.idle,
+        "idle_warning_seconds": args.idle_warning,
+        "output_device": args.output_device,
+        "volume_step": args.volume,
+        "rate": args.rate,
+        "cache_dir": Path(args.cache_dir) if args.cache_dir else None,
+    }
+    if args.mute:
+        flags["sound"] = False
+    if getattr(args, "kiosk", False):
+        flags["kiosk_mode"] = True
+    return replace(settings, **{k: v for k, v in flags.items() if v is not None})
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from kiosk.settings import Settings, default_cache_dir
     from kiosk.ui.launch import run
 
-    settings = Settings(
-        content_dir=_content_dir(args.content),
-        kiosk_mode=args.kiosk,
-        language=args.lang,
-        idle_seconds=args.idle,
-        idle_warning_seconds=args.idle_warning,
-        sound=not args.mute,
-        output_device=args.output_device,
-        volume_step=args.volume,
-        rate=args.rate,
-        cache_dir=Path(args.cache_dir) if args.cache_dir else default_cache_dir(),
-    )
-    return run(settings)
+    try:
+        settings = settings_from(args)
+    except InvalidFiles as err:
+        print(err, file=sys.stderr)
+        print("alt-kiosk: configuration refused", file=sys.stderr)
+        return 1
+    return run(settings, lambda: settings_from(args))
+
+
+def _configured(args: argparse.Namespace) -> Settings:
+    from kiosk.config import config_path, load_settings
+
+    return load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))
+
+
+def cmd_content_install(args: argparse.Namespace) -> int:
+    from kiosk.ops import content_install
+
+    target = Path(args.to) if args.to else _configured(args).content_dir
+    return content_install(Path(args.source), target)
+
+
+def cmd_content_rollback(args: argparse.Namespace) -> int:
+    from kiosk.ops import content_rollback
+
+    return content_rollback(Path(args.to) if args.to else _configured(args).content_dir)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.ops import status
+
+    try:
+        settings = _configured(args)
+    except InvalidFiles as err:
+        print(err)
+        print("status: NEEDS ATTENTION (configuration refused)")
+        return 1
+    lines, ok = status(settings)
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    from kiosk.config import config_path
+    from kiosk.ops import set_pin
+
+    try:
+        pin = sys.stdin.readline().strip() if args.pin_stdin else None
+        print(set_pin(config_path(args.config), pin))
+        return 0
+    except ValueError as err:
+        print(f"set-pin: {err}", file=sys.stderr)
+        return 2
+
+
+def cmd_service_install(args: argparse.Namespace) -> int:
+    from kiosk.service import run, steps
+
+    return run(steps(args.touch), args.dry_run)
 
 
 def cmd_say(args: argparse.Namespace) -> int:
@@ -135,13 +209,19 @@ def cmd_say(args: argparse.Namespace) -> int:
         speaker.close()
 
 
-def _sound_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rate", choices=["normal", "slow"], default="normal", help="speech rate (default: normal)")
+def _sound_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """Sound flags; without `defaults` an unset flag leaves the configuration's value."""
+    parser.add_argument(
+        "--rate",
+        choices=["normal", "slow"],
+        default="normal" if defaults else None,
+        help="speech rate (default: normal)",
+    )
     parser.add_argument(
         "--volume",
         type=int,
         choices=range(5),
-        default=3,
+        default=3 if defaults else None,
         metavar="0-4",
         help="volume step, 0 softest (-24 dB) to 4 loudest (0 dB); default 3 (-6 dB)",
     )
@@ -168,22 +248,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--kiosk", action="store_true", help="lock the kiosk: no key a patient can press leaves it (for the service)"
     )
     run.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
-    run.add_argument("--lang", default="en", help="language a new session starts in (default: en)")
+    run.add_argument("--lang", help="language a new session starts in (default: the first configured)")
+    run.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: $ALT_KIOSK_CONFIG or /etc/alt-kiosk/config.yaml if present)",
+    )
     run.add_argument(
         "--idle",
         type=float,
-        default=60.0,
         metavar="SECONDS",
         help="quiet time before the 'are you still there?' warning (default: 60)",
     )
     run.add_argument(
         "--idle-warning",
         type=float,
-        default=20.0,
         metavar="SECONDS",
         help="how long the warning counts down before the session is wiped (default: 20)",
     )
-    _sound_options(run)
+    _sound_options(run, defaults=False)
     run.add_argument("--mute", action="store_true", help="no sound at all (screen and touch only)")
     run.set_defaults(func=cmd_run)
 
@@ -197,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--lang", default="en", help="language code; its content's voice is used (default: en)")
     say.add_argument("--to", metavar="FILE.wav", help="write a WAV file instead of playing")
     say.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
-    _sound_options(say)
+    _sound_options(say, defaults=True)
     say.set_defaults(func=cmd_say)
 
     content = sub.add_parser("content", help="work with content folders")
@@ -214,6 +297,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="a content folder (all languages) or one language folder; default: the bundled content",
     )
     check.set_defaults(func=cmd_content_check)
+
+    install_ = content_sub.add_parser(
+        "install", help="check a content folder or zip, then swap it in (the old one is kept for rollback)"
+    )
+    install_.add_argument("source", metavar="DIR|ZIP")
+    install_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
+    install_.add_argument("--config", metavar="FILE", help="configuration file")
+    install_.set_defaults(func=cmd_content_install)
+    rollback_ = content_sub.add_parser("rollback", help="swap the previous content back in")
+    rollback_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
+    rollback_.add_argument("--config", metavar="FILE", help="configuration file")
+    rollback_.set_defaults(func=cmd_content_rollback)
+
+    status = sub.add_parser("status", help="what staff need at a glance; exit 1 when something needs attention")
+    status.add_argument("--config", metavar="FILE", help="configuration file")
+    status.set_defaults(func=cmd_status)
+
+    pin = sub.add_parser("set-pin", help="set the staff PIN for the admin screen (stored as a salted slow hash)")
+    pin.add_argument("--config", metavar="FILE", help="configuration file to write it to")
+    pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input (for scripts)")
+    pin.set_defaults(func=cmd_set_pin)
+
+    service = sub.add_parser("service", help="set up this box as a kiosk")
+    service_sub = service.add_subparsers(dest="service_command", required=True, metavar="ACTION")
+    service_install = service_sub.add_parser(
+        "install",
+        help="packages, service user, virtual environment, configuration, content and units",
+        description="Set up a kiosk box (Debian / Raspberry Pi OS, as root). Every step is safe to repeat.",
+    )
+    service_install.add_argument("--touch", action="store_true", help="touch screen: cage + foot instead of tty1")
+    service_install.add_argument("--dry-run", action="store_true", help="print every step, change nothing")
+    service_install.set_defaults(func=cmd_service_install)
 
     preview = sub.add_parser("preview", help="print every screen a patient with these answers would meet")
     preview.add_argument("--lang", default="en", help="language code (default: en)")

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def default_cache_dir() -> Path:
-    """systemd's CacheDirectory, else XDG_CACHE_HOME, else ~/.cache; always an `alt-kiosk` folder."""
-    if os.environ.get("CACHE_DIRECTORY"):
-        return Path(os.environ["CACHE_DIRECTORY"].split(":")[0])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def default_dir(systemd_variable: str, xdg_variable: str, home_fallback: str) -> Path:
+    """systemd's directory for the service, else the XDG one, else under ~; always an `alt-kiosk` folder."""
+    if os.environ.get(systemd_variable):
+        return Path(os.environ[systemd_variable].split(":")[0])
+    base = os.environ.get(xdg_variable) or str(Path.home() / home_fallback)
     return Path(base) / "alt-kiosk"
+
+
+def default_cache_dir() -> Path:
+    return default_dir("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache")
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,15 @@ class Settings:
     """Default speech rate, "normal" or "slow"; every session starts here."""
     cache_dir: Path = field(default_factory=default_cache_dir)
     """Where rendered speech is kept between runs (bounded in size)."""
+    state_dir: Path = field(default_factory=lambda: default_dir("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state"))
+    """Where the last good content and the admin lock-out are kept (never anything about a patient)."""
+    languages: tuple[str, ...] = ()
+    """Languages offered, in order; empty offers every language in the content."""
+    input_device: str | None = None
+    """PortAudio input device name or number; None for the system default."""
+    speech_engine: dict[str, str] = field(default_factory=dict)
+    """Speech recognition per language: auto, vosk, pocketsphinx or off (missing means auto)."""
+    admin_pin_hash: str | None = None
+    """Salted slow hash of the admin PIN (`alt-kiosk set-pin`); None: no admin screen."""
+    config_path: Path | None = None
+    """The configuration file these settings came from, if any."""

@@ -123,10 +123,16 @@ def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux, private_dirs: dict[s
     kiosk.keys(*["Enter"] * 4)
     screen = kiosk.wait_for("Thank you")
     assert "See your doctor" not in screen and "Start over" in screen
-    # The only files written are prompts rendered from content into the speech cache: nothing about the patient.
+    # The only files written are prompts rendered from content into the speech cache, and a copy of the
+    # (good) content itself: nothing about the patient.
     cache = Path(private_dirs["XDG_CACHE_HOME"]) / "alt-kiosk"
+    kept = Path(private_dirs["XDG_STATE_HOME"]) / "alt-kiosk" / "last-good-content"
     written = [p for folder in private_dirs.values() for p in Path(folder).rglob("*") if p.is_file()]
-    assert all(p.parent == cache and p.suffix == ".wav" for p in written), written
+    for path in written:
+        if path.is_relative_to(kept):
+            assert path.read_bytes() == (ROOT / "content" / path.relative_to(kept)).read_bytes()
+        else:
+            assert path.parent == cache and path.suffix == ".wav", path
 
 
 def test_sigterm_exits_cleanly_and_fast(kiosk: Tmux) -> None:
@@ -139,8 +145,8 @@ def test_sigterm_exits_cleanly_and_fast(kiosk: Tmux) -> None:
     assert "EXITED=0" in screen
 
 
-def test_the_linux_console_gets_only_glyphs_its_font_has() -> None:
-    session = Tmux(f"{ALT_KIOSK} run --kiosk", term="linux")
+def test_the_linux_console_gets_only_glyphs_its_font_has(private_dirs: dict[str, str]) -> None:
+    session = Tmux(f"{ALT_KIOSK} run --kiosk", term="linux", env=private_dirs)
     try:
         for keys, text in (([], "Liver test helper"), (["1"], "Question 1 of 6"), (["2", "1"], "Question 3 of 6")):
             session.keys(*keys)
@@ -186,3 +192,45 @@ def test_the_real_kiosk_speaks_through_the_sound_card_without_touching_the_scree
         assert screen.splitlines()[0].startswith(" Question 2 of 6")
     finally:
         session.kill()
+
+
+def test_the_real_service_protocol_reload_and_sigterm_mid_speech(tmp_path: Path, private_dirs: dict[str, str]) -> None:
+    import signal
+    import socket as socketlib
+
+    from .audio_env import alsa_home, played
+
+    home = alsa_home(Path(private_dirs["HOME"]))
+    sock = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_DGRAM)
+    sock.bind(str(tmp_path / "notify"))
+    sock.settimeout(15)
+    env = {**private_dirs, "NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "1000000"}
+    session = Tmux(f"{ALT_KIOSK} run --kiosk", env=env)
+    try:
+        messages = [sock.recv(4096).decode() for _ in range(3)]
+        assert any(m.startswith("READY=1\nSTATUS=content en 2026.11.25-1") for m in messages), messages
+        assert "WATCHDOG=1" in messages
+        pid = session.pid()
+        os.kill(pid, signal.SIGHUP)
+        seen = [sock.recv(4096).decode() for _ in range(4)]
+        assert "RELOADING=1" in seen and any(m.startswith("READY=1") for m in seen), seen
+        session.keys("1")  # a question is being spoken now
+        deadline = time.monotonic() + 10
+        before = len(played(home))
+        while time.monotonic() < deadline and len(played(home)) < before + 22050 // 2:
+            time.sleep(0.05)
+        started = time.monotonic()
+        os.kill(pid, signal.SIGTERM)
+        while True:
+            message = sock.recv(4096).decode()
+            if message == "STOPPING=1":
+                break
+        screen = session.wait_for("EXITED=", timeout=5)
+        took = time.monotonic() - started
+        assert "EXITED=0" in screen and took < 2.0, took
+        size = len(played(home))
+        time.sleep(0.5)
+        assert len(played(home)) == size  # speech stopped with the process
+    finally:
+        session.kill()
+        sock.close()

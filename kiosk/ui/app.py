@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -16,17 +18,40 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from kiosk.admin_pin import PinGuard
+from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
 from kiosk.core.intents import IntentMatcher
-from kiosk.core.model import Content
+from kiosk.core.model import CONTROL_INTENTS, Content
+from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
-from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, IdleScreen, JourneyScreen, SoundScreen
+from kiosk.ui.screens import (
+    CONTROL_KEYS,
+    SOUND_KEY,
+    AdminAction,
+    AdminScreen,
+    IdleScreen,
+    JourneyScreen,
+    PinScreen,
+    SoundScreen,
+)
 from kiosk.ui.theme import KIOSK_THEME
 from kiosk.ui.widgets import MessageView, StatusBar
 from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
 from kiosk.voice.base import VOLUME_STEPS_DB
 
+if TYPE_CHECKING:
+    from kiosk.voice.level import MicLevel
+
+log = logging.getLogger("kiosk")
+
 MORE = "more"
+CONTENT_POLL_SECONDS = 2.0
+GESTURE_COUNT = 5
+GESTURE_SECONDS = 4.0
+LEAVE_EXIT_CODE = 75
+"""Exit code when staff leave kiosk mode; the service's RestartPreventExitStatus keeps it stopped."""
 LANGUAGE_PREFIX = "lang-"
 VOLUME_LEVELS = len(VOLUME_STEPS_DB)
 HEARD_SECONDS = 3.0
@@ -51,10 +76,12 @@ class KioskApp(App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")
     TITLE = "alt-kiosk"
     ENABLE_COMMAND_PALETTE = False
+    AUTO_FOCUS = None  # the app focuses the first answer itself on every screen
     ALLOW_SELECT = False
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
         Binding("space", "press_focused", show=False),
+        Binding("asterisk", "staff_gesture", show=False),
     ]
 
     def __init__(
@@ -64,17 +91,30 @@ class KioskApp(App[None], inherit_bindings=False):
         speaker: Speaker | None = None,
         listener: Listener | None = None,
         clock: Callable[[], float] = time.monotonic,
+        store: ContentStore | None = None,
+        notifier: Notifier | None = None,
+        reload_settings: Callable[[], Settings] | None = None,
     ) -> None:
         super().__init__()
         self.register_theme(KIOSK_THEME)
         self.theme = KIOSK_THEME.name
         self.settings = settings
-        self.packs = packs
+        self.packs = self._offered(packs)
+        self.store = store
+        self.notifier = notifier or Notifier("")
+        self._reload_settings = reload_settings
+        self._pending: dict[str, Content] | None = None
+        self.content_problems: list[Problem] = []
+        self._ready_sent = False
+        self.pin_guard = PinGuard(settings.admin_pin_hash, settings.state_dir / "admin-lock.json")
+        self._gesture: list[float] = []
+        self._staff: AdminScreen | PinScreen | None = None
+        self._mic_level: MicLevel | None = None
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
         self._clock = clock
-        self.language = settings.language if settings.language in packs else next(iter(packs))
-        self.conversation = Conversation(packs[self.language])
+        self.language = settings.language if settings.language in self.packs else next(iter(self.packs))
+        self.conversation = Conversation(self.packs[self.language])
         self.session: Session = self.conversation.start()
         self.prompt: Prompt = self.conversation.prompt(self.session)
         self._last_activity = clock()
@@ -102,8 +142,77 @@ class KioskApp(App[None], inherit_bindings=False):
         self.set_interval(0.25, self._tick)
         # Outside the main thread (tests) there is no signal to hook.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._on_sigterm)
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, self._on_sigterm)
+            loop.add_signal_handler(signal.SIGHUP, self.reload)
+        if self.store is not None:
+            self.set_interval(CONTENT_POLL_SECONDS, self._poll_content)
+        interval = watchdog_interval()
+        if interval is not None:
+            # Pinged from the UI's own event loop: a frozen UI stops the pings and systemd restarts it.
+            self.set_interval(interval, self.notifier.watchdog)
         self.call_after_refresh(self._show, True)
+
+    def status_line(self) -> str:
+        version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
+        refused = f" (new content refused: {len(self.content_problems)} problems)" if self.content_problems else ""
+        sound = "on" if self.speaker.available else "off"
+        voice = "on" if self.listener.available else "off"
+        return f"content {version}{refused}; sound {sound}; voice input {voice}"
+
+    def _offered(self, packs: dict[str, Content]) -> dict[str, Content]:
+        """The languages configuration offers (all in the content when it names none), in its order."""
+        wanted = [code for code in self.settings.languages if code in packs]
+        return {code: packs[code] for code in wanted} if wanted else dict(packs)
+
+    # Content and configuration changes -------------------------------------------------
+
+    def _poll_content(self) -> None:
+        assert self.store is not None
+        try:
+            state = self.store.poll()
+        except Exception:  # a content problem must never take the kiosk down
+            log.exception("checking content failed")
+            return
+        if state is not None:
+            self._content_checked(state)
+
+    def _content_checked(self, state: ContentState) -> None:
+        if state.problems or not self._offered(state.packs):
+            self.content_problems = state.problems
+            log.error("content refused; still serving %s", self.status_line())
+        else:
+            self.content_problems = []
+            self._pending = state.packs
+            log.info("new content accepted (%s); applied between patients", state.version)
+            if self.prompt.kind is Kind.WELCOME and not self.session.history:
+                self._apply_pending()
+        self.notifier.status(self.status_line())
+
+    def _apply_pending(self) -> None:
+        if self._pending is None:
+            return
+        self.packs, self._pending = self._offered(self._pending), None
+        self.language = self.settings.language if self.settings.language in self.packs else next(iter(self.packs))
+        self.conversation = Conversation(self.packs[self.language])
+        self.session = self.conversation.start()
+        log.info("content applied: %s", self.status_line())
+        self._show()
+
+    def reload(self) -> None:
+        """SIGHUP: read the configuration and the content again (content applies between patients)."""
+        self.notifier.reloading()
+        if self._reload_settings is not None:
+            try:
+                self.settings = self._reload_settings()
+                log.info("configuration reloaded")
+            except InvalidFiles as err:
+                log.error("configuration refused, keeping the old one: %s", err.problems[0])
+        if self.store is not None:
+            state = self.store.check()
+            if state is not None:
+                self._content_checked(state)
+        self.notifier.send(READY="1", STATUS=self.status_line())
 
     def _speaking_changed(self, speaking: bool) -> None:
         self.post_message(SpeakingChanged(speaking))  # thread-safe
@@ -111,10 +220,14 @@ class KioskApp(App[None], inherit_bindings=False):
     def _heard(self, heard: Heard) -> None:
         self.post_message(HeardSomething(heard))
 
-    def _on_sigterm(self) -> None:
+    def _on_sigterm(self, code: int = 0) -> None:
+        log.info("stopping (%s)", "staff left kiosk mode" if code == LEAVE_EXIT_CODE else "SIGTERM")
+        self.notifier.stopping()
         self.speaker.stop()
         self.listener.close()
-        self.exit()
+        if self._mic_level is not None:
+            self._mic_level.close()
+        self.exit(return_code=code)
 
     # Acting ----------------------------------------------------------------------------
 
@@ -134,8 +247,21 @@ class KioskApp(App[None], inherit_bindings=False):
         if intent.startswith(LANGUAGE_PREFIX):
             self._set_language(intent.removeprefix(LANGUAGE_PREFIX))
             return
+        before = self.session
         self.session, effect = self.conversation.handle(self.session, intent)
+        self._log_session(before, "finished" if before.place.kind is Kind.GOODBYE else "start over")
+        log.info(
+            "intent accepted (%s): %s",
+            "voice" if by_voice else "touch",
+            intent if intent in CONTROL_INTENTS else "answer",
+        )
         self._after(effect)
+
+    def _log_session(self, before: Session, how: str) -> None:
+        if not before.history and self.session.history:
+            log.info("session started")
+        elif before.history and not self.session.history:
+            log.info("session ended (%s)", how)
 
     def _after(self, effect: Effect) -> None:
         if effect is Effect.SHOW:
@@ -147,6 +273,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _wipe(self) -> None:
         """Forget everything about the patient: answers, history, language and what was said."""
+        self._apply_pending()
         if self.language != self.settings.language and self.settings.language in self.packs:
             self.language = self.settings.language
             self.conversation = Conversation(self.packs[self.language])
@@ -188,6 +315,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self._misses = 0
         self._speak()
         self.listener.listen({i: content.intents[i] for i in prompt.intents if i in content.intents}, self.language)
+        log.info("screen %s", prompt.kind.value)  # the kind only: never which tips, answers or words
+        if not self._ready_sent:
+            self._ready_sent = True
+            self.call_after_refresh(self.notifier.ready, self.status_line())
 
     def _set_answer_buttons(self, more: bool) -> None:
         content = self.packs[self.language]
@@ -290,6 +421,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.act(heard.intent, by_voice=True)
             return
         self._misses += 1
+        log.info("intent rejected (voice), miss %d on this screen", self._misses)
         texts = self.packs[self.language].texts
         sorry = texts["not_understood"].say
         if self._misses >= 2:
@@ -335,6 +467,8 @@ class KioskApp(App[None], inherit_bindings=False):
     # Idle ------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseDown) and event.screen_y == 0 and self._staff is None:
+            self.action_staff_gesture()  # taps on the top line are the touch form of the staff gesture
         if isinstance(event, events.Key | events.MouseDown):
             self._touched()
             if self._idle is not None:
@@ -346,7 +480,75 @@ class KioskApp(App[None], inherit_bindings=False):
     def _touched(self) -> None:
         self._last_activity = self._clock()
 
+    # Staff ------------------------------------------------------------------------------
+
+    def action_staff_gesture(self) -> None:
+        """Five taps on the top line (or five presses of *) within four seconds: the PIN pad."""
+        now = self._clock()
+        self._gesture = [t for t in self._gesture if now - t < GESTURE_SECONDS] + [now]
+        if len(self._gesture) < GESTURE_COUNT or self._staff is not None:
+            return
+        self._gesture = []
+        if self.settings.admin_pin_hash is None:
+            log.warning("staff gesture, but no admin PIN is set (alt-kiosk set-pin)")
+            return
+        locked = self.pin_guard.locked_for()
+        message = f"Locked after wrong PINs. Try again in {locked / 60:.0f} min." if locked else "Staff PIN"
+        self._staff = PinScreen(message)
+        self.push_screen(self._staff, self._pin_entered)
+
+    def _pin_entered(self, pin: str | None) -> None:
+        self._staff = None
+        if pin is None:
+            return
+        if not self.pin_guard.attempt(pin):
+            log.warning("admin PIN refused (locked for %.0f s)", self.pin_guard.locked_for())
+            return
+        log.info("admin screen opened")
+        self._staff = AdminScreen(self.status_line())
+        self.push_screen(self._staff, self._admin_closed)
+        from kiosk.voice.level import MicLevel
+
+        self._mic_level = MicLevel(self.settings.input_device)
+        self._mic_level.start()
+        self.set_timer(0.01, self._refresh_admin)
+
+    def _refresh_admin(self) -> None:
+        if isinstance(self._staff, AdminScreen) and self._mic_level is not None:
+            from kiosk.voice.level import meter
+
+            status = f"{self.status_line()}\ndefault volume {self.settings.volume_step + 1} of {VOLUME_LEVELS}"
+            if self.content_problems:
+                status += "\n" + "\n".join(str(p) for p in self.content_problems[:3])
+            self._staff.update_status(status, f"microphone {meter(self._mic_level.level)}")
+            self.set_timer(0.2, self._refresh_admin)
+
+    def _admin_closed(self, _: str | None) -> None:
+        self._staff = None
+        if self._mic_level is not None:
+            self._mic_level.close()
+            self._mic_level = None
+        log.info("admin screen closed")
+
+    def on_admin_action(self, message: AdminAction) -> None:
+        action = message.action
+        log.info("admin action: %s", action)
+        if action == "speaker-test":
+            self.speaker.configure(self.settings.volume_step, self.settings.rate)
+            self.speaker.speak("This is the kiosk speaker test. One, two, three.", self.language)
+        elif action in ("volume-down", "volume-up"):
+            step = self.settings.volume_step + (1 if action == "volume-up" else -1)
+            self.settings = replace(self.settings, volume_step=max(0, min(step, VOLUME_LEVELS - 1)))
+            self.volume_step = self.settings.volume_step
+            self.speaker.configure(self.volume_step, self.rate)
+        elif action == "reload":
+            self.reload()
+        elif action == "leave":
+            self._on_sigterm(LEAVE_EXIT_CODE)
+
     def _tick(self) -> None:
+        if self._staff is not None:
+            self._touched()  # staff at work: no idle wipe
         if self.speaker.available != self._sound_ok:
             self._sound_ok = self.speaker.available
             self.journey.query_one("#control-sound", Button).display = self._sound_ok
@@ -381,5 +583,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self._touched()
             return
         self.speaker.stop()
+        before = self.session
         self.session, effect = self.conversation.handle(self.session, IDLE_TIMEOUT)
+        self._log_session(before, "time-out")
         self._after(effect)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable
 
 from kiosk import logs
+from kiosk.content_store import ContentStore
 from kiosk.core.flow import every_spoken_text
-from kiosk.core.loader import load_all
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
+from kiosk.notify import Notifier
 from kiosk.settings import Settings
 from kiosk.voice import SilentSpeaker, Speaker
 
@@ -46,22 +48,30 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     return speaker
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, reload_settings: Callable[[], Settings] | None = None) -> int:
+    """Run the kiosk until SIGTERM (or ctrl+q outside kiosk mode); the exit code for the shell or systemd."""
+    store = ContentStore(settings.content_dir, settings.state_dir)
     try:
-        packs = load_all(settings.content_dir)
+        state = store.load()
     except InvalidFiles as err:
         print(f"alt-kiosk: content in {settings.content_dir} was refused:", file=sys.stderr)
         print(err, file=sys.stderr)
         return 1
+    for problem in state.problems:
+        print(f"alt-kiosk: {problem}", file=sys.stderr)
     logs.setup(for_ui=True)
     from kiosk.ui.app import KioskApp
 
-    speaker = make_speaker(settings, packs)
+    speaker = make_speaker(settings, state.packs)
+    app = KioskApp(
+        settings, state.packs, speaker=speaker, store=store, notifier=Notifier(), reload_settings=reload_settings
+    )
+    app.content_problems = state.problems
     try:
-        KioskApp(settings, packs, speaker=speaker).run()
+        app.run()
     finally:
         speaker.stop()
         close = getattr(speaker, "close", None)
         if callable(close):
             close()
-    return 0
+    return app.return_code or 0

@@ -1,0 +1,122 @@
+"""Commands for staff and admins: status, set-pin, content install and rollback."""
+
+from __future__ import annotations
+
+import getpass
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.admin_pin import hash_pin, valid_pin
+from kiosk.content_store import install, rollback
+from kiosk.core.loader import load_all
+from kiosk.core.problems import InvalidFiles
+from kiosk.settings import Settings
+
+SERVICE = "alt-kiosk.service"
+
+
+def status(settings: Settings) -> tuple[list[str], bool]:
+    """Lines for staff, and whether everything is fine (False: something needs attention)."""
+    lines: list[str] = []
+    ok = True
+    try:
+        packs = load_all(settings.content_dir)
+        lines.append(f"content: OK, {', '.join(f'{c} {p.version}' for c, p in packs.items())} ({settings.content_dir})")
+    except InvalidFiles as err:
+        ok = False
+        lines.append(
+            f"content: REFUSED, {len(err.problems)} problem(s) in {settings.content_dir}; first: {err.problems[0]}"
+        )
+        kept = settings.state_dir / "last-good-content"
+        lines.append(
+            f"         the kiosk serves the last good copy ({kept})"
+            if kept.is_dir()
+            else "         and there is no last good copy: the kiosk cannot start"
+        )
+        packs = {}
+    for code in packs:
+        engine = settings.speech_engine.get(code, "auto")
+        lines.append(f"speech input {code}: {engine} (voice input is not built yet: patients tap)")
+    lines.append(
+        f"speech output: {'on' if settings.sound else 'muted by configuration'}"
+        f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"
+    )
+    ok = ok and (not settings.sound or shutil.which("espeak-ng") is not None)
+    try:
+        import sounddevice as sd
+
+        devices = sd.query_devices()
+        outputs = [d["name"] for d in devices if d["max_output_channels"] > 0]
+        inputs = [d["name"] for d in devices if d["max_input_channels"] > 0]
+    except Exception as err:  # no PortAudio at all
+        outputs, inputs = [], []
+        lines.append(f"audio: PortAudio unavailable ({err})")
+    lines.append(f"audio output: {', '.join(outputs) if outputs else 'NONE found'}")
+    lines.append(f"audio input: {', '.join(inputs) if inputs else 'NONE found'}")
+    if settings.sound and not outputs:
+        ok = False
+    lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
+    state = service_state()
+    lines.append(f"service: {state}")
+    if state not in ("active", "not installed", "systemd not running"):
+        ok = False
+    lines.append("status: OK" if ok else "status: NEEDS ATTENTION")
+    return lines, ok
+
+
+def service_state() -> str:
+    if shutil.which("systemctl") is None or not Path("/run/systemd/system").is_dir():
+        return "systemd not running"
+    result = subprocess.run(["systemctl", "is-active", SERVICE], capture_output=True, text=True, check=False)
+    state = result.stdout.strip()
+    if state == "inactive":
+        enabled = subprocess.run(["systemctl", "is-enabled", SERVICE], capture_output=True, text=True, check=False)
+        if enabled.returncode != 0 and "not-found" in enabled.stdout + enabled.stderr:
+            return "not installed"
+    return state or "unknown"
+
+
+def set_pin(config: Path, pin: str | None) -> str:
+    """Store a salted slow hash of a new PIN in the configuration file (creating it if needed)."""
+    if pin is None:
+        pin = getpass.getpass("New staff PIN (4-12 digits): ")
+        if getpass.getpass("Again: ") != pin:
+            raise ValueError("the two PINs differ")
+    if not valid_pin(pin):
+        raise ValueError("a PIN is 4 to 12 digits")
+    line = f'admin_pin_hash: "{hash_pin(pin)}"'
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    if re.search(r"^admin_pin_hash:.*$", text, flags=re.M):
+        text = re.sub(r"^admin_pin_hash:.*$", line, text, flags=re.M)
+    else:
+        text = text + ("" if text.endswith("\n") or not text else "\n") + line + "\n"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    tmp = config.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.chmod(0o640)
+    tmp.replace(config)
+    return f"PIN set in {config}; send the service SIGHUP (systemctl reload alt-kiosk) to use it"
+
+
+def content_install(source: Path, content_dir: Path) -> int:
+    try:
+        print(install(source, content_dir))
+        print("the running kiosk applies it between patients (within a few seconds)")
+        return 0
+    except InvalidFiles as err:
+        for problem in err.problems:
+            print(problem)
+        print("content refused; nothing changed", file=sys.stderr)
+        return 1
+
+
+def content_rollback(content_dir: Path) -> int:
+    try:
+        print(rollback(content_dir))
+        return 0
+    except (FileNotFoundError, InvalidFiles) as err:
+        print(f"rollback: {err}", file=sys.stderr)
+        return 1

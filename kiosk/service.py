@@ -1,0 +1,126 @@
+"""`alt-kiosk service install`: set up a kiosk box (packages, user, venv, config, content, units)."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = Path("/opt/alt-kiosk")
+CONFIG_DIR = Path("/etc/alt-kiosk")
+STATE_DIR = Path("/var/lib/alt-kiosk")
+UNIT_DIR = Path("/etc/systemd/system")
+USER = "alt-kiosk"
+PACKAGES = ["python3-venv", "espeak-ng", "libportaudio2", "alsa-utils", "console-setup", "kbd"]
+TOUCH_PACKAGES = ["cage", "foot", "fonts-dejavu-core"]
+
+DEFAULT_CONFIG = f"""\
+# alt-kiosk configuration. Check it with: alt-kiosk status. Reload with: systemctl reload alt-kiosk
+content_dir: {STATE_DIR}/content
+# languages: [en]          # offered, in order; the first is the default
+idle_seconds: 60
+idle_warning_seconds: 20
+volume: 3                  # 0 (softest) to 4 (loudest)
+rate: normal               # or slow
+sound: true
+output_device: null        # null: the system default
+input_device: null
+speech_engine: {{en: auto}}  # auto, vosk, pocketsphinx or off, per language
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    what: str
+    command: list[str] | None = None
+    write: tuple[Path, str] | None = None
+    only_if_missing: Path | None = None
+
+    def describe(self) -> str:
+        if self.command is not None:
+            return f"{self.what}\n    $ {shlex.join(self.command)}"
+        if self.write is not None:
+            return f"{self.what}\n    write {self.write[0]}" + (" (if missing)" if self.only_if_missing else "")
+        return self.what
+
+
+def steps(touch: bool, source: Path = ROOT) -> list[Step]:
+    unit = "alt-kiosk-touch.service" if touch else "alt-kiosk.service"
+    venv = PREFIX / "venv"
+    plan = [
+        Step(
+            "install system packages",
+            ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES, *(TOUCH_PACKAGES if touch else [])],
+        ),
+        Step(
+            f"create the service user {USER} (no login, audio and tty access)",
+            [
+                "sh",
+                "-c",
+                f"id {USER} >/dev/null 2>&1 || useradd --system --home-dir {STATE_DIR} --no-create-home "
+                f"--shell /usr/sbin/nologin --groups audio,video,input,tty {USER}",
+            ],
+        ),
+        Step("create the application virtual environment", ["python3", "-m", "venv", str(venv)]),
+        Step("install alt-kiosk into it", [str(venv / "bin" / "pip"), "install", "--upgrade", str(source)]),
+        Step(
+            "keep a copy of the README beside it",
+            ["install", "-D", "-m", "0644", str(source / "README.md"), str(PREFIX / "README.md")],
+        ),
+        Step(
+            "write the configuration",
+            write=(CONFIG_DIR / "config.yaml", DEFAULT_CONFIG),
+            only_if_missing=CONFIG_DIR / "config.yaml",
+        ),
+        Step(
+            "install the bundled content (checked, kept for rollback)",
+            [
+                "sh",
+                "-c",
+                f"test -d {STATE_DIR}/content || {venv}/bin/alt-kiosk content install {source}/content "
+                f"--to {STATE_DIR}/content",
+            ],
+        ),
+        Step("hand the state folder to the service user", ["chown", "-R", f"{USER}:{USER}", str(STATE_DIR)]),
+    ]
+    if touch:
+        plan.append(
+            Step(
+                "install the terminal's settings",
+                ["install", "-D", "-m", "0644", str(source / "systemd" / "foot.ini"), str(CONFIG_DIR / "foot.ini")],
+            )
+        )
+    plan += [
+        Step(
+            f"install the unit {unit}", ["install", "-m", "0644", str(source / "systemd" / unit), str(UNIT_DIR / unit)]
+        ),
+        Step("reload systemd", ["systemctl", "daemon-reload"]),
+        Step("free tty1 from its login prompt", ["systemctl", "disable", "--now", "getty@tty1.service"]),
+        Step(f"enable and start {unit} (starts on boot, restarts itself)", ["systemctl", "enable", "--now", unit]),
+    ]
+    return plan
+
+
+def run(plan: list[Step], dry_run: bool, echo: object = print) -> int:
+    for number, step in enumerate(plan, 1):
+        echo(f"[{number}/{len(plan)}] {step.describe()}")  # type: ignore[operator]
+        if dry_run:
+            continue
+        if step.write is not None:
+            path, text = step.write
+            if step.only_if_missing is not None and step.only_if_missing.exists():
+                echo("    (already there: kept)")  # type: ignore[operator]
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        elif step.command is not None:
+            result = subprocess.run(step.command, check=False)
+            if result.returncode != 0:
+                echo(
+                    f"step {number} failed (exit {result.returncode}); fix it and run again (steps are safe to repeat)"
+                )  # type: ignore[operator]
+                return 1
+    echo("dry run: nothing was changed" if dry_run else "done: check with `alt-kiosk status`")  # type: ignore[operator]
+    return 0
