@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -83,6 +84,9 @@ class Tmux:
         return int(children[0])
 
     def kill(self) -> None:
+        with contextlib.suppress(IndexError, ValueError, subprocess.CalledProcessError, ProcessLookupError):
+            os.kill(self.pid(), 15)
+            time.sleep(0.3)
         subprocess.run(["tmux", "-L", self.name, "kill-server"], check=False)
 
 

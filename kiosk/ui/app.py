@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
+import termios
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -50,6 +54,7 @@ MORE = "more"
 CONTENT_POLL_SECONDS = 2.0
 GESTURE_COUNT = 5
 GESTURE_SECONDS = 4.0
+HARD_EXIT_SECONDS = 1.5
 LEAVE_EXIT_CODE = 75
 """Exit code when staff leave kiosk mode; the service's RestartPreventExitStatus keeps it stopped."""
 LANGUAGE_PREFIX = "lang-"
@@ -144,7 +149,7 @@ class KioskApp(App[None], inherit_bindings=False):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGTERM, self._on_sigterm)
-            loop.add_signal_handler(signal.SIGHUP, self.reload)
+            loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
         if self.store is not None:
             self.set_interval(CONTENT_POLL_SECONDS, self._poll_content)
         interval = watchdog_interval()
@@ -199,6 +204,16 @@ class KioskApp(App[None], inherit_bindings=False):
         log.info("content applied: %s", self.status_line())
         self._show()
 
+    def _on_sighup(self) -> None:
+        """SIGHUP is systemd's "reload", but also what a terminal sends when it goes away."""
+        try:
+            termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
+        except (OSError, termios.error, ValueError):
+            log.info("terminal hung up")
+            self._on_sigterm()
+            return
+        self.reload()
+
     def reload(self) -> None:
         """SIGHUP: read the configuration and the content again (content applies between patients)."""
         self.notifier.reloading()
@@ -227,6 +242,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self.listener.close()
         if self._mic_level is not None:
             self._mic_level.close()
+        # If the terminal is gone, Textual can hang restoring it: never take longer than systemd allows.
+        if not self.is_headless:
+            guard = threading.Timer(HARD_EXIT_SECONDS, os._exit, args=(code,))
+            guard.daemon = True  # a normal exit ends it
+            guard.start()
         self.exit(return_code=code)
 
     # Acting ----------------------------------------------------------------------------

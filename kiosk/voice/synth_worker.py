@@ -53,9 +53,13 @@ def main() -> None:
                 continue
             engine.setProperty("voice", voice)
             engine.setProperty("rate", int(request["rate"]))
-            engine.save_to_file(request["text"], request["path"])
-            engine.runAndWait()
-            ok = os.path.exists(request["path"]) and os.path.getsize(request["path"]) > 44
+            ok = False
+            for _ in range(3):  # pyttsx3's event loop now and then ends before espeak's audio arrives
+                engine.save_to_file(request["text"], request["path"])
+                engine.runAndWait()
+                ok = os.path.exists(request["path"]) and os.path.getsize(request["path"]) > 44
+                if ok:
+                    break
             reply(ok=ok, error=None if ok else "the engine wrote no audio")
         except Exception as err:
             reply(ok=False, error=str(err))
