@@ -70,7 +70,12 @@ class ContentStore:
         except InvalidFiles as err:
             if not (self.backup.is_dir()):
                 raise
-            log.error("content in %s refused (%d problems); using the last good copy", self.source, len(err.problems))
+            log.error(
+                "content in %s refused (%d problems); using the last good copy in %s",
+                self.source,
+                len(err.problems),
+                self.backup,
+            )
             return ContentState(load_all(self.backup), err.problems, from_backup=True)
         self._keep(self.source)
         return ContentState(packs)

@@ -20,13 +20,16 @@ from .conftest import CONTENT
 PACKS = load_all(CONTENT)
 
 
-def make_app(content: Path | None = None, voiced: bool = False, **overrides: Any) -> KioskApp:
+def make_app(
+    content: Path | None = None, voiced: bool = False, clock: Callable[[], float] | None = None, **overrides: Any
+) -> KioskApp:
     """The kiosk on the bundled content; `voiced` gives it a recording speaker and listener."""
     settings = replace(Settings(content or CONTENT, tap_guard_seconds=0.0), **overrides)
     packs = load_all(content) if content else PACKS
+    extra: dict[str, Any] = {"clock": clock} if clock else {}
     if voiced:
-        return KioskApp(settings, packs, RecordingSpeaker(), ScriptedListener())
-    return KioskApp(settings, packs)
+        return KioskApp(settings, packs, RecordingSpeaker(), ScriptedListener(), **extra)
+    return KioskApp(settings, packs, **extra)
 
 
 def screen_text(app: KioskApp) -> str:

@@ -161,7 +161,7 @@ def test_the_linux_console_gets_only_glyphs_its_font_has(private_dirs: dict[str,
         session.kill()
 
 
-def test_bad_content_is_refused_with_file_and_line(tmp_path: Path) -> None:
+def test_bad_content_is_refused_with_file_and_line(tmp_path: Path, private_dirs: dict[str, str]) -> None:
     shutil.copytree(ROOT / "content", tmp_path / "content")
     (tmp_path / "content" / "en" / "advice.yaml").write_text("advice: [\n", encoding="utf-8")
     result = subprocess.run(
@@ -170,6 +170,7 @@ def test_bad_content_is_refused_with_file_and_line(tmp_path: Path) -> None:
         text=True,
         timeout=30,
         check=False,
+        env={**os.environ, **private_dirs},  # no last good copy from earlier runs
     )
     assert result.returncode == 1
     assert f"{tmp_path}/content/en/advice.yaml:2:1: YAML syntax error" in result.stderr

@@ -18,8 +18,11 @@ def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_idle_warning(snap_compare: Any, size: tuple[int, int]) -> None:
+    now = [0.0]
+
     async def wait_for_warning(pilot: Any) -> None:
+        now[0] = 60.5  # a frozen clock: 19.5 s of the warning left, always shown as 20
         await pilot.pause(0.5)
 
-    app = make_app(voiced=True, idle_seconds=0.1, idle_warning_seconds=20.0)
+    app = make_app(voiced=True, clock=lambda: now[0])
     assert snap_compare(app, terminal_size=size, press=["1"], run_before=wait_for_warning)

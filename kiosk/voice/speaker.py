@@ -121,7 +121,7 @@ class VoiceSpeaker:
 
     def _clip_path(self, text: str, language: str, rate: str) -> tuple[Path, bool]:
         voice = self.voices.get(language, language)
-        key = cache_key(text, voice, RATES[rate], self.synth.start())
+        key = cache_key(text, voice, RATES[rate], self.synth.version)
         cached = self.cache.get(key)
         if cached is not None:
             return cached, False

@@ -8,6 +8,7 @@ import select
 import subprocess
 import sys
 import threading
+from importlib import metadata
 from pathlib import Path
 
 RENDER_TIMEOUT = 10.0
@@ -28,7 +29,7 @@ class Synthesizer:
         self._proc: subprocess.Popen[str] | None = None
         self._replies: int | None = None
         self._buffer = b""
-        self.version = ""
+        self._version = ""
 
     def render(self, text: str, voice: str, rate: int, path: Path) -> None:
         """Write `text` spoken with `voice` at `rate` words a minute to the WAV file `path`."""
@@ -46,11 +47,25 @@ class Synthesizer:
             if not reply.get("ok"):
                 raise SynthesisError(str(reply.get("error") or "rendering failed"))
 
-    def start(self) -> str:
-        """Start the worker if it is not running; return the engine version (part of every cache key)."""
+    @property
+    def version(self) -> str:
+        """pyttsx3's and espeak-ng's versions: part of every cache key (found without starting the worker)."""
+        if not self._version:
+            try:
+                espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
+            except (OSError, subprocess.TimeoutExpired):
+                espeak = "espeak-ng missing"
+            try:
+                pyttsx3 = metadata.version("pyttsx3")
+            except metadata.PackageNotFoundError:
+                pyttsx3 = "missing"
+            self._version = f"pyttsx3 {pyttsx3}; {espeak.split('  ')[0].strip()}"
+        return self._version
+
+    def start(self) -> None:
+        """Start the worker now (it otherwise starts with the first render)."""
         with self._lock:
             self._ensure_started()
-            return self.version
 
     def close(self) -> None:
         with self._lock:
@@ -81,7 +96,6 @@ class Synthesizer:
         if not hello.get("ok"):
             self._kill()
             raise SynthesisError(str(hello.get("error") or "text-to-speech failed to start"))
-        self.version = str(hello.get("version", ""))
 
     def _read_reply(self, timeout: float) -> dict[str, object]:
         assert self._replies is not None

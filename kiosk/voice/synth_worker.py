@@ -9,19 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from typing import Any
-
-
-def _engine_version() -> str:
-    from importlib.metadata import version
-
-    try:
-        espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        espeak = "espeak-ng unknown"
-    return f"pyttsx3 {version('pyttsx3')}; {espeak.split('  ')[0].strip()}"
 
 
 def main() -> None:
@@ -40,7 +29,7 @@ def main() -> None:
 
         engine = pyttsx3.init("espeak")
         voices = {lang.lower(): v.id for v in engine.getProperty("voices") for lang in (v.languages or [])}
-        reply(ok=True, version=_engine_version())
+        reply(ok=True)
     except Exception as err:
         reply(ok=False, error=f"text-to-speech engine failed to start: {err}")
         return
