@@ -170,6 +170,103 @@ def cmd_service_install(args: argparse.Namespace) -> int:
     return run(steps(args.touch), args.dry_run)
 
 
+def cmd_recognize(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from kiosk.voice.audio import AudioFileError, read_wav, to_engine_rate
+    from kiosk.voice.endpoint import Endpointer
+    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
+    from kiosk.voice.understand import understand
+
+    try:
+        pack = load_all(_content_dir(args.content))[args.lang]
+    except (InvalidFiles, KeyError) as err:
+        print(f"recognize: no usable content for {args.lang!r}: {err}", file=sys.stderr)
+        return 2
+    settings = Settings(BUNDLED_CONTENT)
+    try:
+        recognizer = make_recognizer(args.lang, args.engine, settings.models_dir)
+    except (RecognizerUnavailable, OSError) as err:
+        print(f"recognize: {err}", file=sys.stderr)
+        return 2
+    if recognizer is None:
+        print(f"recognize: no speech engine for {args.lang!r}", file=sys.stderr)
+        return 2
+    from kiosk.core.flow import Conversation, Kind, Place
+
+    if args.expect:
+        valid = [i.strip() for i in args.expect.split(",") if i.strip()]
+    else:
+        question = Place(Kind.QUESTION, pack.questions[1].id if len(pack.questions) > 1 else pack.questions[0].id)
+        valid = sorted(Conversation(pack).valid_intents(question))
+    intents = {i: pack.intents[i] for i in valid if i in pack.intents}
+    failed = 0
+    for name in args.files:
+        started = time.perf_counter()
+        try:
+            samples, rate = read_wav(Path(name))
+        except AudioFileError as err:
+            print(json.dumps({"file": name, "error": str(err)}))
+            failed += 1
+            continue
+        endpointer = Endpointer()
+        audio = to_engine_rate(samples, rate)
+        utterances = endpointer.feed(audio) + endpointer.flush()
+        if utterances:
+            heard = understand(recognizer, utterances[0], intents, pack.filler, pack.min_confidence)
+            text, intent, confidence = heard.text, heard.intent, heard.confidence
+        else:
+            text, intent, confidence = "", None, 0.0
+        ms = round(1000 * (time.perf_counter() - started), 1)
+        print(
+            json.dumps(
+                {
+                    "file": name,
+                    "intent": intent,
+                    "text": text,
+                    "confidence": confidence,
+                    "engine": recognizer.engine,
+                    "ms": ms,
+                },
+                ensure_ascii=False,
+            )
+        )
+    return 1 if failed else 0
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from kiosk.voice import models
+
+    folder = Path(args.models_dir) if args.models_dir else Settings(BUNDLED_CONTENT).models_dir
+    try:
+        if args.action == "list":
+            installed = {m.name: m for m in models.installed_models(folder)}
+            for known in models.manifest(folder).values():
+                state = "installed" if known.name in installed else "not installed"
+                print(f"{known.name}  [{known.language}]  {known.size / 1e6:.1f} MB  {state}")
+            for name, model in installed.items():
+                if name not in models.manifest(folder):
+                    print(f"{name}  [{model.language}]  installed from a local source")
+            return 0
+        if args.action == "install":
+            model = models.install(args.source, folder, args.lang)
+            print(f"installed {model.name} [{model.language}] in {model.path}")
+            return 0
+        if args.action == "verify":
+            problems = models.verify(folder, args.source)
+            print("\n".join(problems) if problems else "all installed models are whole")
+            return 1 if problems else 0
+        if args.action == "remove":
+            models.remove(folder, args.source or "")
+            print(f"removed {args.source}")
+            return 0
+    except models.ModelError as err:
+        print(f"model: {err}", file=sys.stderr)
+        return 1
+    return 2
+
+
 def cmd_say(args: argparse.Namespace) -> int:
     import wave
 
@@ -318,6 +415,27 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--config", metavar="FILE", help="configuration file to write it to")
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input (for scripts)")
     pin.set_defaults(func=cmd_set_pin)
+
+    recognize = sub.add_parser(
+        "recognize",
+        help="recognise answers in WAV files, as the kiosk would; one JSON line per file",
+        description="Each file (WAV, any rate, mono or stereo) is recognised as if spoken on a screen where "
+        "exactly the --expect intents are valid, with the kiosk's own end-pointing and rejection. "
+        "Unreadable files get an error line; the exit code is then 1.",
+    )
+    recognize.add_argument("files", nargs="+", metavar="FILE")
+    recognize.add_argument("--lang", default="en")
+    recognize.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto")
+    recognize.add_argument("--expect", metavar="INTENT,...", help="valid intents (default: a question screen's)")
+    recognize.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    recognize.set_defaults(func=cmd_recognize)
+
+    model = sub.add_parser("model", help="speech models: list, install, verify, remove")
+    model.add_argument("action", choices=["list", "install", "verify", "remove"])
+    model.add_argument("source", nargs="?", metavar="NAME|URL|ZIP|DIR")
+    model.add_argument("--lang", help="language of a model not in the manifest")
+    model.add_argument("--models-dir", metavar="DIR", help="where models live (default: models/)")
+    model.set_defaults(func=cmd_model)
 
     service = sub.add_parser("service", help="set up this box as a kiosk")
     service_sub = service.add_subparsers(dest="service_command", required=True, metavar="ACTION")

@@ -49,7 +49,7 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
     fields = f.mapping(f.root, "config", optional=KEYS) or {}
     values: dict[str, object] = {"config_path": path}
     for name, (_, node) in fields.items():
-        if name in ("content_dir", "cache_dir", "state_dir"):
+        if name in ("content_dir", "cache_dir", "state_dir", "models_dir"):
             text = f.string(node, name)
             if text is not None:
                 values[name] = (path.parent / text) if not text.startswith("/") else Path(text)

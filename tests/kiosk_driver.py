@@ -108,6 +108,9 @@ class ScriptedListener:
     def pause(self) -> None:
         pass
 
+    def set_speaking(self, speaking: bool) -> None:
+        self.speaking = speaking
+
     def close(self) -> None:
         pass
 

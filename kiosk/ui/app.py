@@ -130,6 +130,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._heard_text: str | None = None
         self._sound_panel: SoundScreen | None = None
         self._sound_ok = self.speaker.available
+        self._voice_ok = self.listener.available
         self.volume_step = settings.volume_step
         self.rate = settings.rate
         self.speaking = False
@@ -425,6 +426,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_speaking_changed(self, message: SpeakingChanged) -> None:
         self.speaking = message.speaking
+        self.listener.set_speaking(message.speaking)
         self._set_voice_status()
 
     def on_heard_something(self, message: HeardSomething) -> None:
@@ -569,6 +571,9 @@ class KioskApp(App[None], inherit_bindings=False):
     def _tick(self) -> None:
         if self._staff is not None:
             self._touched()  # staff at work: no idle wipe
+        if self.listener.available != self._voice_ok:
+            self._voice_ok = self.listener.available
+            self._set_voice_status()
         if self.speaker.available != self._sound_ok:
             self._sound_ok = self.speaker.available
             self.journey.query_one("#control-sound", Button).display = self._sound_ok

@@ -6,6 +6,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kiosk import logs
 from kiosk.content_store import ContentStore
@@ -14,7 +15,10 @@ from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
 from kiosk.notify import Notifier
 from kiosk.settings import Settings
-from kiosk.voice import SilentSpeaker, Speaker
+from kiosk.voice import Listener, SilentListener, SilentSpeaker, Speaker
+
+if TYPE_CHECKING:
+    from kiosk.voice.recognizer import Recognizer
 
 log = logging.getLogger("kiosk")
 
@@ -48,6 +52,48 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     return speaker
 
 
+def make_recognizers(settings: Settings, packs: dict[str, Content]) -> dict[str, Recognizer]:
+    """A recogniser for every language whose engine can run here; reasons for the others in the log."""
+    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
+
+    recognizers: dict[str, Recognizer] = {}
+    for code, pack in packs.items():
+        choice = settings.speech_engine.get(code, "auto")
+        try:
+            recognizer = make_recognizer(code, choice, settings.models_dir)
+        except (RecognizerUnavailable, OSError) as err:
+            log.error("voice input for %s is off: %s", code, err)
+            continue
+        if recognizer is None:
+            log.info("voice input for %s is off (%s)", code, choice)
+            continue
+        missing = recognizer.missing_words([p for phrases in pack.intents.values() for p in phrases])
+        if missing:
+            log.error(
+                "voice input %s (%s): words not in the model, never heard: %s",
+                code,
+                recognizer.engine,
+                ", ".join(missing),
+            )
+        recognizers[code] = recognizer
+        log.info("voice input for %s: %s", code, recognizer.engine)
+    return recognizers
+
+
+def make_listener(settings: Settings, packs: dict[str, Content]) -> Listener:
+    """Voice input, listening from the configured microphone; models load in its own thread."""
+    if all(settings.speech_engine.get(code, "auto") == "off" for code in packs):
+        return SilentListener()
+    from kiosk.voice.listener import MicListener
+
+    return MicListener(
+        lambda: make_recognizers(settings, packs),
+        {c: p.filler for c, p in packs.items()},
+        {c: p.min_confidence for c, p in packs.items()},
+        settings.input_device,
+    )
+
+
 def run(settings: Settings, reload_settings: Callable[[], Settings] | None = None) -> int:
     """Run the kiosk until SIGTERM (or ctrl+q outside kiosk mode); the exit code for the shell or systemd."""
     store = ContentStore(settings.content_dir, settings.state_dir)
@@ -63,13 +109,21 @@ def run(settings: Settings, reload_settings: Callable[[], Settings] | None = Non
     from kiosk.ui.app import KioskApp
 
     speaker = make_speaker(settings, state.packs)
+    listener = make_listener(settings, state.packs)
     app = KioskApp(
-        settings, state.packs, speaker=speaker, store=store, notifier=Notifier(), reload_settings=reload_settings
+        settings,
+        state.packs,
+        speaker=speaker,
+        listener=listener,
+        store=store,
+        notifier=Notifier(),
+        reload_settings=reload_settings,
     )
     app.content_problems = state.problems
     try:
         app.run()
     finally:
+        listener.close()
         speaker.stop()
         close = getattr(speaker, "close", None)
         if callable(close):

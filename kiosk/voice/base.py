@@ -61,6 +61,9 @@ class Listener(Protocol):
 
     def pause(self) -> None: ...
 
+    def set_speaking(self, speaking: bool) -> None:
+        """The kiosk started (True) or stopped (False) speaking: ignore the microphone meanwhile."""
+
     def close(self) -> None: ...
 
     def set_listener(self, on_heard: Callable[[Heard], None]) -> None: ...
@@ -93,6 +96,9 @@ class SilentListener:
         pass
 
     def pause(self) -> None:
+        pass
+
+    def set_speaking(self, speaking: bool) -> None:
         pass
 
     def close(self) -> None:

@@ -1,0 +1,139 @@
+"""Listening for answers: microphone (PortAudio) -> end-pointing -> recogniser -> intent, in one thread.
+
+* Captures at the device's own rate and converts to 16 kHz for the engines.
+* Half-duplex: while the kiosk speaks, and for `TAIL` after, the microphone is ignored.
+* A missing or unplugged microphone never blocks the UI: `available` turns False, the thread
+  retries every few seconds and resumes when the device is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from kiosk.voice.audio import to_engine_rate
+from kiosk.voice.base import Heard
+from kiosk.voice.endpoint import Endpointer
+from kiosk.voice.recognizer import Recognizer
+from kiosk.voice.understand import understand
+
+log = logging.getLogger("kiosk.voice.in")
+TAIL = 0.3
+RETRY_SECONDS = 3.0
+BLOCK_SECONDS = 0.05
+
+
+class MicListener:
+    def __init__(
+        self,
+        recognizers: dict[str, Recognizer],
+        filler: dict[str, tuple[str, ...]],
+        min_confidence: dict[str, float],
+        device: str | int | None = None,
+    ) -> None:
+        self.recognizers = recognizers
+        self.filler = filler
+        self.min_confidence = min_confidence
+        self.device = device
+        self.fault: str | None = None
+        self._on_heard: Callable[[Heard], None] = lambda _: None
+        self._intents: dict[str, tuple[str, ...]] = {}
+        self._language = ""
+        self._paused = True
+        self._deaf_until = 0.0
+        self._speaking = False
+        self._closed = threading.Event()
+        self._endpointer = Endpointer()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="kiosk-listener", daemon=True)
+        self._thread.start()
+
+    @property
+    def available(self) -> bool:
+        return self.fault is None and self._language in self.recognizers
+
+    def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
+        self._on_heard = on_heard
+
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+        with self._lock:
+            self._intents, self._language, self._paused = dict(intents), language, False
+            self._endpointer.reset()
+
+    def pause(self) -> None:
+        with self._lock:
+            self._paused = True
+            self._endpointer.reset()
+
+    def set_speaking(self, speaking: bool) -> None:
+        """Half-duplex: the kiosk's own voice is never an answer."""
+        with self._lock:
+            self._speaking = speaking
+            self._deaf_until = time.monotonic() + TAIL
+            self._endpointer.reset()
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        self.recognizers = self._build()
+        while not self._closed.is_set():
+            try:
+                self._capture()
+            except Exception as err:  # no PortAudio, no device, device unplugged mid-stream
+                reason = str(err) or type(err).__name__
+                if reason != self.fault:
+                    log.error("voice input unavailable: %s", reason)
+                self.fault = reason
+                self._closed.wait(RETRY_SECONDS)
+                self._rescan()
+
+    def _rescan(self) -> None:
+        try:
+            import sounddevice as sd
+
+            sd._terminate()
+            sd._initialize()
+        except Exception:  # keep retrying on the next round
+            pass
+
+    def _capture(self) -> None:
+        import sounddevice as sd
+
+        info = sd.query_devices(self.device, "input")
+        rate = int(info["default_samplerate"])
+        block = int(rate * BLOCK_SECONDS)
+        with sd.InputStream(device=self.device, channels=1, samplerate=rate, dtype="int16", blocksize=block) as stream:
+            if self.fault is not None:
+                log.info("voice input available again")
+            self.fault = None
+            started, frames = time.monotonic(), 0
+            while not self._closed.is_set():
+                data, _ = stream.read(block)
+                frames += len(data)
+                ahead = frames / rate - (time.monotonic() - started)
+                if ahead > 0.2:
+                    time.sleep(ahead - 0.2)  # an unpaced device (a file) must not spin the CPU
+                self._consume(to_engine_rate(np.asarray(data).reshape(-1), rate))
+
+    def _consume(self, samples: np.ndarray) -> None:
+        with self._lock:
+            if self._paused or self._speaking or time.monotonic() < self._deaf_until:
+                return
+            utterances = self._endpointer.feed(samples)
+            intents, language = self._intents, self._language
+        recognizer = self.recognizers.get(language)
+        for utterance in utterances:
+            if recognizer is None:
+                continue
+            started = time.perf_counter()
+            heard = understand(
+                recognizer, utterance, intents, self.filler.get(language, ()), self.min_confidence.get(language, 0.5)
+            )
+            log.debug("utterance decoded in %.0f ms", 1000 * (time.perf_counter() - started))
+            self._on_heard(heard)

@@ -1,0 +1,184 @@
+"""Speech models on disk: `alt-kiosk model list | install SOURCE | verify [NAME] | remove NAME`.
+
+Known models are listed in models/manifest.yaml with language, URL, byte size and sha256. `install`
+takes a manifest name, a URL, a local zip or a folder; it verifies size and checksum, refuses
+truncated archives and entries that escape the target, unpacks into a temporary folder beside the
+target and renames it into place, so a half-installed model never exists. The kiosk itself never
+downloads anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+MARKER = ".alt-kiosk-model.json"
+
+
+class ModelError(Exception):
+    """A model could not be installed, verified or removed; the message says why."""
+
+
+@dataclass(frozen=True)
+class KnownModel:
+    name: str
+    language: str
+    url: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    name: str
+    language: str
+    path: Path
+    sha256: str | None
+
+
+def manifest(models_dir: Path) -> dict[str, KnownModel]:
+    path = models_dir / "manifest.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        m["name"]: KnownModel(m["name"], m["language"], m["url"], int(m["size"]), m["sha256"])
+        for m in data.get("models", [])
+    }
+
+
+def installed_models(models_dir: Path) -> list[InstalledModel]:
+    found = []
+    if models_dir.is_dir():
+        for marker in sorted(models_dir.glob(f"*/{MARKER}")):
+            try:
+                info = json.loads(marker.read_text())
+                found.append(InstalledModel(info["name"], info["language"], marker.parent, info.get("sha256")))
+            except (OSError, ValueError, KeyError):
+                continue
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done / 1e6:6.1f} / {total / 1e6:.1f} MB")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def download(url: str, target: Path, size: int, report: Callable[[int, int], None]) -> None:
+    with urllib.request.urlopen(url, timeout=30) as response, open(target, "wb") as out:
+        done = 0
+        while chunk := response.read(1 << 16):
+            out.write(chunk)
+            done += len(chunk)
+            report(done, size)
+
+
+def install(
+    source: str, models_dir: Path, language: str | None = None, report: Callable[[int, int], None] = progress_bar
+) -> InstalledModel:
+    """Install a model from a manifest name, a URL, a zip or a folder; atomically, verified."""
+    known = manifest(models_dir)
+    entry = known.get(source)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=models_dir, prefix=".installing-"))
+    try:
+        if entry is not None or source.startswith(("http://", "https://")):
+            url = entry.url if entry else source
+            entry = entry or next((m for m in known.values() if m.url == url), None)
+            archive = work / "download.zip"
+            download(url, archive, entry.size if entry else 0, report)
+        elif Path(source).is_file():
+            archive = Path(source)
+            entry = entry or next((m for m in known.values() if Path(source).name == m.name + ".zip"), None)
+        elif Path(source).is_dir():
+            archive = None
+        else:
+            raise ModelError(f"{source}: not a manifest name, URL, zip or folder")
+        checksum = None
+        if archive is not None:
+            if entry is not None:
+                size = archive.stat().st_size
+                if size != entry.size:
+                    raise ModelError(f"{source}: {size} bytes, expected {entry.size} (truncated or wrong file)")
+            checksum = sha256_of(archive)
+            if entry is not None and checksum != entry.sha256:
+                raise ModelError(f"{source}: sha256 {checksum} does not match the manifest's {entry.sha256}")
+            unpacked = _unzip(archive, work / "unpacked")
+        else:
+            unpacked = work / "unpacked"
+            shutil.copytree(source, unpacked)
+        if not ((unpacked / "am").is_dir() or (unpacked / "conf").is_dir()):
+            raise ModelError(f"{source}: no Vosk model inside (expected am/ and conf/ folders)")
+        name = entry.name if entry else Path(source.rstrip("/")).name.removesuffix(".zip")
+        lang = language or (entry.language if entry else None)
+        if lang is None:
+            raise ModelError(f"{source}: say which language it is for (--lang)")
+        (unpacked / MARKER).write_text(json.dumps({"name": name, "language": lang, "sha256": checksum}))
+        final = models_dir / name
+        if final.exists():
+            raise ModelError(f"{name} is already installed (alt-kiosk model remove {name} first)")
+        unpacked.rename(final)  # the model appears whole or not at all
+        return InstalledModel(name, lang, final, checksum)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _unzip(archive: Path, target: Path) -> Path:
+    try:
+        with zipfile.ZipFile(archive) as z:
+            for info in z.infolist():
+                if not (target / info.filename).resolve().is_relative_to(target.resolve()):
+                    raise ModelError(f"{archive}: entry {info.filename!r} escapes the model folder; refused")
+            bad = z.testzip()
+            if bad is not None:
+                raise ModelError(f"{archive}: entry {bad!r} is damaged")
+            z.extractall(target)
+    except (zipfile.BadZipFile, EOFError) as err:
+        raise ModelError(f"{archive}: not a complete zip file ({err})") from err
+    entries = list(target.iterdir())
+    return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
+
+
+def verify(models_dir: Path, name: str | None = None) -> list[str]:
+    """Problems with installed models (empty when all are whole)."""
+    problems = []
+    for model in installed_models(models_dir):
+        if name and model.name != name:
+            continue
+        for needed in ("am", "conf"):
+            if not (model.path / needed).is_dir():
+                problems.append(f"{model.name}: missing {needed}/")
+    if name and not any(m.name == name for m in installed_models(models_dir)):
+        problems.append(f"{name}: not installed")
+    return problems
+
+
+def remove(models_dir: Path, name: str) -> None:
+    path = models_dir / name
+    if not (path / MARKER).is_file():
+        raise ModelError(f"{name}: not an installed model")
+    trash = models_dir / f".removing-{name}"
+    path.rename(trash)
+    shutil.rmtree(trash)

@@ -1,0 +1,190 @@
+"""Speech recognisers behind one narrow interface: a grammar of the phrases valid now, audio in, words out.
+
+* `PocketSphinxRecognizer`: the zero-download default for English (the wheel ships a US-English
+  model). A grammar always returns *some* phrase, so every result is verified: a free phone-loop
+  decoder transcribes the same audio, and the confidence is how well its phones agree with the
+  dictionary pronunciation of the grammar's answer. Noise and off-topic talk agree poorly.
+* `VoskRecognizer`: production. A fresh recogniser per grammar, `[unk]` where the model has it,
+  per-word confidences; grammar JSON written with ensure_ascii=False (Vosk drops escaped words).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from kiosk.core.intents import words
+
+
+@dataclass(frozen=True)
+class Recognized:
+    text: str
+    confidence: float
+
+
+class Recognizer(Protocol):
+    engine: str
+
+    def missing_words(self, phrases: list[str]) -> list[str]:
+        """Words of these phrases the model cannot recognise (content errors)."""
+
+    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
+        """Recognise one utterance (16 kHz mono int16) against a grammar of exactly these phrases."""
+
+
+class RecognizerUnavailable(Exception):
+    """The engine or its model is not installed."""
+
+
+def _edit_distance(a: list[str], b: list[str]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[:], i
+        for j, y in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x != y))
+    return row[-1]
+
+
+class PocketSphinxRecognizer:
+    engine = "pocketsphinx"
+    _NOT_PHONES = frozenset({"SIL", "+NSN+", "+SPN+", "(NULL)", "<sil>", "<s>", "</s>"})
+
+    def __init__(self) -> None:
+        try:
+            from pocketsphinx import Decoder, get_model_path
+        except ImportError as err:
+            raise RecognizerUnavailable(f"pocketsphinx is not installed: {err}") from err
+        model = Path(get_model_path()) / "en-us"
+        self._dictionary: dict[str, list[str]] = {}
+        with open(model / "cmudict-en-us.dict", encoding="utf-8") as f:
+            for line in f:
+                word, *phones = line.split()
+                self._dictionary.setdefault(word, phones)
+        self._grammar = Decoder(
+            hmm=str(model / "en-us"), dict=str(model / "cmudict-en-us.dict"), lm=None, loglevel="FATAL"
+        )
+        self._phones = Decoder(
+            hmm=str(model / "en-us"),
+            allphone=str(model / "en-us-phone.lm.bin"),
+            lm=None,
+            loglevel="FATAL",
+            backtrace=False,
+            lw=2.0,
+            beam=1e-20,
+            pbeam=1e-20,
+        )
+        self._searches: set[str] = set()
+
+    def missing_words(self, phrases: list[str]) -> list[str]:
+        return sorted({w for p in phrases for w in words(p) if w not in self._dictionary})
+
+    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
+        usable = sorted({" ".join(words(p)) for p in phrases if words(p) and not self.missing_words([p])})
+        if not usable:
+            return Recognized("", 0.0)
+        name = "g" + hashlib.sha1("|".join(usable).encode()).hexdigest()[:12]
+        if name not in self._searches:
+            jsgf = "#JSGF V1.0;\ngrammar answers;\npublic <answer> = " + " | ".join(f"( {p} )" for p in usable) + ";\n"
+            self._grammar.add_jsgf_string(name, jsgf)
+            self._searches.add(name)
+        self._grammar.activate_search(name)
+        pcm = audio.astype("<i2").tobytes()
+        self._grammar.start_utt()
+        self._grammar.process_raw(pcm, full_utt=True)
+        self._grammar.end_utt()
+        hyp = self._grammar.hyp()
+        text = hyp.hypstr if hyp is not None else ""
+        if not text:
+            return Recognized("", 0.0)
+        self._phones.start_utt()
+        self._phones.process_raw(pcm, full_utt=True)
+        self._phones.end_utt()
+        heard = [s.word for s in self._phones.seg() if s.word not in self._NOT_PHONES]
+        expected = [p for w in text.split() for p in self._dictionary.get(w, [])]
+        agreement = 1 - _edit_distance(heard, expected) / max(len(heard), len(expected), 1)
+        return Recognized(text, max(0.0, agreement))
+
+
+class VoskRecognizer:
+    engine = "vosk"
+
+    def __init__(self, model_path: Path) -> None:
+        try:
+            import vosk
+        except ImportError as err:
+            raise RecognizerUnavailable(f"vosk is not installed: {err}") from err
+        if not (model_path / "am").is_dir() and not (model_path / "conf").is_dir():
+            raise RecognizerUnavailable(f"{model_path} is not a Vosk model folder")
+        vosk.SetLogLevel(-1)  # Kaldi writes to the terminal otherwise
+        self._vosk: Any = vosk
+        self.model = vosk.Model(str(model_path))
+        vocabulary = model_path / "graph" / "words.txt"
+        self.vocabulary: set[str] | None = None
+        if vocabulary.is_file():
+            with open(vocabulary, encoding="utf-8") as f:
+                self.vocabulary = {line.split()[0] for line in f if line.strip()}
+        self.has_unk = self.vocabulary is None or "[unk]" in self.vocabulary
+        self._recognizers: dict[str, Any] = {}
+
+    def missing_words(self, phrases: list[str]) -> list[str]:
+        if self.vocabulary is None:
+            return []
+        return sorted({w for p in phrases for w in words(p) if w not in self.vocabulary})
+
+    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
+        usable = sorted({" ".join(words(p)) for p in phrases if words(p) and not self.missing_words([p])})
+        if not usable:
+            return Recognized("", 0.0)
+        grammar = json.dumps(usable + (["[unk]"] if self.has_unk else []), ensure_ascii=False)
+        recognizer = self._vosk.KaldiRecognizer(self.model, 16000, grammar)  # fresh per utterance and grammar
+        recognizer.SetWords(True)
+        recognizer.AcceptWaveform(audio.astype("<i2").tobytes())
+        result = json.loads(recognizer.FinalResult())
+        text = str(result.get("text", "")).strip()
+        found = result.get("result", [])
+        if not text or "[unk]" in text or not found:
+            return Recognized(text.replace("[unk]", "").strip(), 0.0)
+        return Recognized(text, float(np.mean([w.get("conf", 0.0) for w in found])))
+
+
+def vosk_model_for(language: str, models_dir: Path) -> Path | None:
+    """An installed Vosk model for `language`: in models_dir (see models/manifest.yaml), or a PyPI model package."""
+    from kiosk.voice.models import installed_models
+
+    for model in installed_models(models_dir):
+        if model.language == language:
+            return model.path
+    spec = importlib.util.find_spec(f"vosk_model_{language}")
+    if spec is not None and spec.submodule_search_locations:
+        candidate = Path(next(iter(spec.submodule_search_locations))) / "model"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def make_recognizer(language: str, choice: str, models_dir: Path) -> Recognizer | None:
+    """The recogniser configuration asks for (auto, vosk, pocketsphinx, off); None means voice input off.
+
+    Raises:
+        RecognizerUnavailable: the engine asked for by name cannot run here.
+    """
+    if choice == "off" or os.environ.get("ALT_KIOSK_VOICE_INPUT") == "off":
+        return None
+    if choice in ("auto", "vosk"):
+        path = vosk_model_for(language, models_dir)
+        if path is not None:
+            return VoskRecognizer(path)
+        if choice == "vosk":
+            raise RecognizerUnavailable(f"no Vosk model for {language!r} is installed (alt-kiosk model list)")
+    if choice == "pocketsphinx" or (choice == "auto" and language == "en"):
+        if language != "en":
+            raise RecognizerUnavailable("PocketSphinx ships an English model only")
+        return PocketSphinxRecognizer()
+    return None

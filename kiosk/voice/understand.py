@@ -1,0 +1,25 @@
+"""From one utterance to an intent: recogniser, then the content's phrases, then the confidence threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kiosk.core.intents import IntentMatcher
+from kiosk.voice.base import Heard
+from kiosk.voice.recognizer import Recognizer
+
+
+def understand(
+    recognizer: Recognizer,
+    audio: np.ndarray,
+    intents: dict[str, tuple[str, ...]],
+    filler: tuple[str, ...],
+    min_confidence: float,
+) -> Heard:
+    """What was heard, and the intent if it is one of `intents` and sure enough (else intent None)."""
+    phrases = [p for ps in intents.values() for p in ps]
+    result = recognizer.decode(audio, phrases)
+    match = IntentMatcher(intents, filler).match(result.text, intents.keys())
+    confidence = result.confidence * match.confidence
+    intent = match.intent if confidence >= min_confidence else None
+    return Heard(result.text, intent, round(confidence, 3))
