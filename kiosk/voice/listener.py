@@ -30,12 +30,14 @@ BLOCK_SECONDS = 0.05
 class MicListener:
     def __init__(
         self,
-        recognizers: dict[str, Recognizer],
+        recognizers: Callable[[], dict[str, Recognizer]],
         filler: dict[str, tuple[str, ...]],
         min_confidence: dict[str, float],
         device: str | int | None = None,
     ) -> None:
-        self.recognizers = recognizers
+        """`recognizers` is called in the listening thread, so loading models never delays the first screen."""
+        self._build = recognizers
+        self.recognizers: dict[str, Recognizer] = {}
         self.filler = filler
         self.min_confidence = min_confidence
         self.device = device
