@@ -239,3 +239,30 @@ def test_the_real_service_protocol_reload_and_sigterm_mid_speech(tmp_path: Path,
     finally:
         session.kill()
         sock.close()
+
+
+def test_spoken_answer_through_the_sound_card_moves_the_real_kiosk(tmp_path: Path, private_dirs: dict[str, str]) -> None:
+    """Audio file -> ALSA file device -> PortAudio -> end-pointing -> PocketSphinx -> intent -> next screen."""
+    import numpy as np
+
+    from kiosk.voice.audio import read_wav, to_engine_rate
+
+    from .audio_env import alsa_home
+
+    said = tmp_path / "yes.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us+f3", "-s", "150", "-w", str(said), "yes"], check=True)
+    samples, rate = read_wav(said)
+    device_rate = 44100  # the ALSA file device's default rate, at which the kiosk opens it
+    voice = to_engine_rate(samples, rate, device_rate)
+    silence = np.zeros(device_rate * 7, dtype=np.int16)
+    heard = np.concatenate([silence, voice, np.zeros(device_rate * 60, dtype=np.int16)])
+    alsa_home(Path(private_dirs["HOME"]), heard.tobytes())
+    session = Tmux(f"{ALT_KIOSK} run --kiosk --mute", env=private_dirs)
+    try:
+        session.wait_for("Liver test helper")
+        session.keys("1")
+        session.wait_for("Question 1 of 6")
+        screen = session.wait_for("Please tell the front desk now", timeout=25)
+        assert "Voice is off" not in screen
+    finally:
+        session.kill()
