@@ -37,9 +37,12 @@ def status(settings: Settings) -> tuple[list[str], bool]:
             else "         and there is no last good copy: the kiosk cannot start"
         )
         packs = {}
+    from kiosk.voice.recognizer import describe_engine
+
     for code in packs:
-        engine = settings.speech_engine.get(code, "auto")
-        lines.append(f"speech input {code}: {engine} (voice input is not built yet: patients tap)")
+        engine, usable = describe_engine(code, settings.speech_engine.get(code, "auto"), settings.models_dir)
+        lines.append(f"speech input {code}: {engine}")
+        ok = ok and usable
     lines.append(
         f"speech output: {'on' if settings.sound else 'muted by configuration'}"
         f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"

@@ -241,7 +241,9 @@ def test_the_real_service_protocol_reload_and_sigterm_mid_speech(tmp_path: Path,
         sock.close()
 
 
-def test_spoken_answer_through_the_sound_card_moves_the_real_kiosk(tmp_path: Path, private_dirs: dict[str, str]) -> None:
+def test_spoken_answer_through_the_sound_card_moves_the_real_kiosk(
+    tmp_path: Path, private_dirs: dict[str, str]
+) -> None:
     """Audio file -> ALSA file device -> PortAudio -> end-pointing -> PocketSphinx -> intent -> next screen."""
     import numpy as np
 

@@ -101,10 +101,9 @@ class PocketSphinxRecognizer:
             self._searches.add(name)
         self._grammar.activate_search(name)
         pcm = audio.astype("<i2").tobytes()
-        for _ in range(2):  # as below: normalise features on this utterance, then decode it
-            self._grammar.start_utt()
-            self._grammar.process_raw(pcm, full_utt=True)
-            self._grammar.end_utt()
+        self._grammar.start_utt()
+        self._grammar.process_raw(pcm, full_utt=True)
+        self._grammar.end_utt()
         hyp = self._grammar.hyp()
         text = hyp.hypstr if hyp is not None else ""
         if not text:
@@ -131,7 +130,7 @@ class VoskRecognizer:
             raise RecognizerUnavailable(f"vosk is not installed: {err}") from err
         if not (model_path / "am").is_dir() and not (model_path / "conf").is_dir():
             raise RecognizerUnavailable(f"{model_path} is not a Vosk model folder")
-        vosk.SetLogLevel(-1)  # Kaldi writes to the terminal otherwise
+        vosk.SetLogLevel(-2)  # Kaldi writes warnings to the terminal otherwise
         self._vosk: Any = vosk
         self.model = vosk.Model(str(model_path))
         vocabulary = model_path / "graph" / "words.txt"
@@ -139,7 +138,10 @@ class VoskRecognizer:
         if vocabulary.is_file():
             with open(vocabulary, encoding="utf-8") as f:
                 self.vocabulary = {line.split()[0] for line in f if line.strip()}
-        self.has_unk = self.vocabulary is None or "[unk]" in self.vocabulary
+        if self.vocabulary is not None:
+            self.has_unk = "[unk]" in self.vocabulary
+        else:
+            self.has_unk = not self._ask_vosk(["[unk]"])  # the Korean PyPI model has none
         self._recognizers: dict[str, Any] = {}
 
     def missing_words(self, phrases: list[str]) -> list[str]:
@@ -160,7 +162,7 @@ class VoskRecognizer:
                 self._vosk.SetLogLevel(0)
                 self._vosk.KaldiRecognizer(self.model, 16000, json.dumps(candidates, ensure_ascii=False))
             finally:
-                self._vosk.SetLogLevel(-1)
+                self._vosk.SetLogLevel(-2)
                 os.dup2(saved, 2)
                 os.close(saved)
             capture.seek(0)
@@ -217,3 +219,21 @@ def make_recognizer(language: str, choice: str, models_dir: Path) -> Recognizer 
             raise RecognizerUnavailable("PocketSphinx ships an English model only")
         return PocketSphinxRecognizer()
     return None
+
+
+def describe_engine(language: str, choice: str, models_dir: Path) -> tuple[str, bool]:
+    """What `make_recognizer` would pick, in words for staff, without loading anything; and whether it is usable."""
+    if choice == "off":
+        return "off (configuration)", True
+    if choice in ("auto", "vosk"):
+        path = vosk_model_for(language, models_dir)
+        if path is not None:
+            return f"vosk, model {path}", True
+        if choice == "vosk":
+            return "vosk asked for, but NO model is installed (alt-kiosk model list)", False
+    if choice == "pocketsphinx" or (choice == "auto" and language == "en"):
+        if language != "en":
+            return "pocketsphinx asked for, but it has an English model only", False
+        ok = importlib.util.find_spec("pocketsphinx") is not None
+        return ("pocketsphinx (US English model from its wheel)" if ok else "pocketsphinx is NOT installed"), ok
+    return "off: no model for this language (patients tap)", True
