@@ -261,6 +261,9 @@ class KioskApp(App[None], inherit_bindings=False):
             self.speaker.stop()
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
             self._message.next_page()
+            self._shown_at = self._clock()  # a new page is a new screen for the double-tap guard
+            for button in self.journey.answer_buttons():
+                button.remove_class("-active")
             return
         if intent == "sound":
             self._open_sound_panel()
