@@ -12,8 +12,9 @@ from typing import Any
 from kiosk import __version__
 from kiosk.core.flow import Conversation, Prompt
 from kiosk.core.loader import load_all
+from kiosk.core.model import Content
 from kiosk.core.preview import PreviewError, walk
-from kiosk.core.problems import InvalidFiles
+from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.readability import grade
 from kiosk.settings import Settings
 
@@ -33,6 +34,13 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(err.problems)} problem(s); content refused", file=sys.stderr)
         return 1
+    if args.speech:
+        problems = _speech_problems(folder, args.dir or str(folder), packs)
+        if problems:
+            for problem in problems:
+                print(problem)
+            print(f"{len(problems)} problem(s) with the speech models", file=sys.stderr)
+            return 1
     parts = []
     for code, pack in packs.items():
         texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
@@ -44,6 +52,25 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         )
     print(f"OK {folder}: " + "; ".join(parts))
     return 0
+
+
+def _speech_problems(folder: Path, display: str, packs: dict[str, Content]) -> list[Problem]:
+    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
+    from kiosk.voice.vocabulary import vocabulary_problems
+
+    problems: list[Problem] = []
+    models_dir = Settings(BUNDLED_CONTENT).models_dir
+    for code, pack in packs.items():
+        lang_dir = folder if (folder / "language.yaml").exists() else folder / code
+        shown = display if lang_dir == folder else f"{display.rstrip('/')}/{code}"
+        try:
+            recognizer = make_recognizer(code, "auto", models_dir)
+        except (RecognizerUnavailable, OSError) as err:
+            problems.append(Problem(f"{shown}/language.yaml", 1, 1, f"no speech engine: {err}"))
+            continue
+        if recognizer is not None:
+            problems += vocabulary_problems(lang_dir / "intents.yaml", f"{shown}/intents.yaml", pack, recognizer)
+    return problems
 
 
 def _print_screen(number: int, prompt: Prompt) -> None:
@@ -392,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         metavar="DIR",
         help="a content folder (all languages) or one language folder; default: the bundled content",
+    )
+    check.add_argument(
+        "--speech", action="store_true", help="also check every phrase against the speech model the kiosk would use"
     )
     check.set_defaults(func=cmd_content_check)
 

@@ -289,3 +289,24 @@ def test_an_interrupted_install_leaves_no_half_model(tmp_path: Path, monkeypatch
     with pytest.raises(KeyboardInterrupt):
         install(str(archive), models, report=lambda *_: None)
     assert [p.name for p in models.iterdir()] == ["manifest.yaml"]
+
+
+def test_content_check_speech_reports_words_the_model_cannot_hear(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    intents = tmp_path / "content" / "en" / "intents.yaml"
+    intents.write_text(intents.read_text().replace('"i have"]', '"i have", "yesh zorbleflux"]'))
+    result = subprocess.run(
+        [ALT_KIOSK, "content", "check", "--speech", str(tmp_path / "content")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    row = next(n for n, line in enumerate(intents.read_text().splitlines(), 1) if "zorbleflux" in line)
+    assert (f"{tmp_path}/content/en/intents.yaml:{row}:") in result.stdout
+    assert (
+        "phrase 'yesh zorbleflux' has the word 'zorbleflux', which the pocketsphinx model does not know"
+        in result.stdout
+    )
+    bundled = subprocess.run([ALT_KIOSK, "content", "check", "--speech"], capture_output=True, text=True, check=False)
+    assert bundled.returncode == 0, bundled.stdout
