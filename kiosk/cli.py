@@ -142,7 +142,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         print("alt-kiosk: configuration refused", file=sys.stderr)
         return 1
-    return run(settings, lambda: settings_from(args))
+    from kiosk.content_store import ContentStore
+
+    store = ContentStore(settings.content_dir, settings.state_dir)
+    try:
+        state = store.load()
+    except InvalidFiles as err:
+        print(f"alt-kiosk: content in {settings.content_dir} was refused:", file=sys.stderr)
+        print(err, file=sys.stderr)
+        return 1
+    for problem in state.problems:  # serving the last good copy meanwhile
+        print(f"alt-kiosk: {problem}", file=sys.stderr)
+    return run(settings, store, state, lambda: settings_from(args))
 
 
 def _configured(args: argparse.Namespace) -> Settings:
@@ -152,16 +163,29 @@ def _configured(args: argparse.Namespace) -> Settings:
 
 
 def cmd_content_install(args: argparse.Namespace) -> int:
-    from kiosk.ops import content_install
+    from kiosk.content_store import install
 
     target = Path(args.to) if args.to else _configured(args).content_dir
-    return content_install(Path(args.source), target)
+    try:
+        print(install(Path(args.source), target))
+    except InvalidFiles as err:
+        for problem in err.problems:
+            print(problem)
+        print("content refused; nothing changed", file=sys.stderr)
+        return 1
+    print("the running kiosk applies it between patients (within a few seconds)")
+    return 0
 
 
 def cmd_content_rollback(args: argparse.Namespace) -> int:
-    from kiosk.ops import content_rollback
+    from kiosk.content_store import rollback
 
-    return content_rollback(Path(args.to) if args.to else _configured(args).content_dir)
+    try:
+        print(rollback(Path(args.to) if args.to else _configured(args).content_dir))
+    except (FileNotFoundError, InvalidFiles) as err:
+        print(f"rollback: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -6,11 +6,9 @@ import getpass
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from kiosk.admin_pin import hash_pin, valid_pin
-from kiosk.content_store import install, rollback
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
@@ -102,24 +100,3 @@ def set_pin(config: Path, pin: str | None) -> str:
     tmp.chmod(0o640)
     tmp.replace(config)
     return f"PIN set in {config}; send the service SIGHUP (systemctl reload alt-kiosk) to use it"
-
-
-def content_install(source: Path, content_dir: Path) -> int:
-    try:
-        print(install(source, content_dir))
-        print("the running kiosk applies it between patients (within a few seconds)")
-        return 0
-    except InvalidFiles as err:
-        for problem in err.problems:
-            print(problem)
-        print("content refused; nothing changed", file=sys.stderr)
-        return 1
-
-
-def content_rollback(content_dir: Path) -> int:
-    try:
-        print(rollback(content_dir))
-        return 0
-    except (FileNotFoundError, InvalidFiles) as err:
-        print(f"rollback: {err}", file=sys.stderr)
-        return 1

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk import logs
-from kiosk.content_store import ContentStore
+from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import every_spoken_text
 from kiosk.core.model import Content
-from kiosk.core.problems import InvalidFiles
 from kiosk.notify import Notifier
 from kiosk.settings import Settings
 from kiosk.voice import Listener, SilentListener, SilentSpeaker, Speaker
@@ -94,17 +92,10 @@ def make_listener(settings: Settings, packs: dict[str, Content]) -> Listener:
     )
 
 
-def run(settings: Settings, reload_settings: Callable[[], Settings] | None = None) -> int:
+def run(
+    settings: Settings, store: ContentStore, state: ContentState, reload_settings: Callable[[], Settings] | None = None
+) -> int:
     """Run the kiosk until SIGTERM (or ctrl+q outside kiosk mode); the exit code for the shell or systemd."""
-    store = ContentStore(settings.content_dir, settings.state_dir)
-    try:
-        state = store.load()
-    except InvalidFiles as err:
-        print(f"alt-kiosk: content in {settings.content_dir} was refused:", file=sys.stderr)
-        print(err, file=sys.stderr)
-        return 1
-    for problem in state.problems:
-        print(f"alt-kiosk: {problem}", file=sys.stderr)
     logs.setup(for_ui=True)
     from kiosk.ui.app import KioskApp
 
