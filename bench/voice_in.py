@@ -22,9 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.voice.audio import read_wav, to_engine_rate  # noqa: E402
-from kiosk.voice.endpoint import Endpointer  # noqa: E402
 from kiosk.voice.recognizer import PocketSphinxRecognizer, VoskRecognizer  # noqa: E402
-from kiosk.voice.understand import understand  # noqa: E402
+from kiosk.voice.understand import first_utterance, understand  # noqa: E402
 
 VOICES = ["en-us", "en-us+f3", "en-gb", "en-us+m3"]
 SPEEDS = [140, 170]
@@ -69,13 +68,12 @@ def mix(speech: np.ndarray, background: np.ndarray, snr_db: float) -> np.ndarray
 
 
 def decide(recognizer: object, audio: np.ndarray, intents: dict, pack: object) -> tuple[str | None, float, float]:
-    endpointer = Endpointer()
-    utterances = endpointer.feed(audio) + endpointer.flush()
-    if not utterances:
+    utterance = first_utterance(audio, 16000)
+    if utterance is None:
         return None, 0.0, 0.0
     started = time.perf_counter()
-    heard = understand(recognizer, utterances[0], intents, pack.filler, pack.min_confidence)  # type: ignore[attr-defined]
-    return heard.intent, time.perf_counter() - started, len(utterances[0]) / 16000
+    heard = understand(recognizer, utterance, intents, pack.filler, pack.min_confidence)  # type: ignore[attr-defined]
+    return heard.intent, time.perf_counter() - started, len(utterance) / 16000
 
 
 def main() -> None:

@@ -225,10 +225,9 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from kiosk.voice.audio import AudioFileError, read_wav, to_engine_rate
-    from kiosk.voice.endpoint import Endpointer
+    from kiosk.voice.audio import AudioFileError, read_wav
     from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
-    from kiosk.voice.understand import understand
+    from kiosk.voice.understand import first_utterance, understand
 
     try:
         pack = load_all(_content_dir(args.content))[args.lang]
@@ -261,11 +260,9 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             print(json.dumps({"file": name, "error": str(err)}))
             failed += 1
             continue
-        endpointer = Endpointer()
-        audio = to_engine_rate(samples, rate)
-        utterances = endpointer.feed(audio) + endpointer.flush()
-        if utterances:
-            heard = understand(recognizer, utterances[0], intents, pack.filler, pack.min_confidence)
+        utterance = first_utterance(samples, rate)
+        if utterance is not None:
+            heard = understand(recognizer, utterance, intents, pack.filler, pack.min_confidence)
             text, intent, confidence = heard.text, heard.intent, heard.confidence
         else:
             text, intent, confidence = "", None, 0.0

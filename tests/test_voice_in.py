@@ -96,17 +96,16 @@ def pocketsphinx() -> object:
 @needs_espeak
 def test_pocketsphinx_hears_answers_and_rejects_off_topic(pocketsphinx: object, tmp_path: Path) -> None:
     from kiosk.core.loader import load_language
-    from kiosk.voice.understand import understand
+    from kiosk.voice.understand import first_utterance, understand
 
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
 
     def hear(path: Path) -> str | None:
         samples, rate = read_wav(path)
-        endpointer = Endpointer()
-        utterances = endpointer.feed(to_engine_rate(samples, rate)) + endpointer.flush()
-        assert utterances, path
-        return understand(pocketsphinx, utterances[0], intents, pack.filler, pack.min_confidence).intent  # type: ignore[arg-type]
+        utterance = first_utterance(samples, rate)
+        assert utterance is not None, path
+        return understand(pocketsphinx, utterance, intents, pack.filler, pack.min_confidence).intent  # type: ignore[arg-type]
 
     # Synthetic voices are hard for PocketSphinx's US model (see bench/voice_in.py for the full figures):
     # this guards a floor, and above all that nothing is heard as the wrong answer.

@@ -118,9 +118,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
         self._clock = clock
-        self.language = settings.language if settings.language in self.packs else next(iter(self.packs))
-        self.conversation = Conversation(self.packs[self.language])
-        self.session: Session = self.conversation.start()
+        self.language = ""
+        self.conversation: Conversation
+        self.session: Session
+        self._use_language(self._default_language())
         self.prompt: Prompt = self.conversation.prompt(self.session)
         self._last_activity = clock()
         self._shown_at = -1e9
@@ -191,19 +192,27 @@ class KioskApp(App[None], inherit_bindings=False):
             self.content_problems = []
             self._pending = state.packs
             log.info("new content accepted (%s); applied between patients", state.version)
-            if self.prompt.kind is Kind.WELCOME and not self.session.history:
-                self._apply_pending()
+            if self.prompt.kind is Kind.WELCOME and not self.session.history and self._apply_pending():
+                self._show()
         self.notifier.status(self.status_line())
 
-    def _apply_pending(self) -> None:
+    def _apply_pending(self) -> bool:
+        """Switch to accepted new content (between patients only); True if there was some."""
         if self._pending is None:
-            return
+            return False
         self.packs, self._pending = self._offered(self._pending), None
-        self.language = self.settings.language if self.settings.language in self.packs else next(iter(self.packs))
-        self.conversation = Conversation(self.packs[self.language])
-        self.session = self.conversation.start()
+        self._use_language(self._default_language())
         log.info("content applied: %s", self.status_line())
-        self._show()
+        return True
+
+    def _default_language(self) -> str:
+        return self.settings.language if self.settings.language in self.packs else next(iter(self.packs))
+
+    def _use_language(self, code: str) -> None:
+        """Speak `code` from now on, starting a fresh session in it."""
+        self.language = code
+        self.conversation = Conversation(self.packs[code])
+        self.session = self.conversation.start()
 
     def _on_sighup(self) -> None:
         """SIGHUP is systemd's "reload", but also what a terminal sends when it goes away."""
@@ -262,8 +271,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
             self._message.next_page()
             self._shown_at = self._clock()  # a new page is a new screen for the double-tap guard
-            for button in self.journey.answer_buttons():
-                button.remove_class("-active")
+            self.journey.renew_answer_buttons()
             return
         if intent == "sound":
             self._open_sound_panel()
@@ -297,11 +305,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _wipe(self) -> None:
         """Forget everything about the patient: answers, history, language and what was said."""
-        self._apply_pending()
-        if self.language != self.settings.language and self.settings.language in self.packs:
-            self.language = self.settings.language
-            self.conversation = Conversation(self.packs[self.language])
-        self.session = self.conversation.start()
+        if not self._apply_pending():
+            self._use_language(self._default_language())
         self.spoken = []
         self._misses = 0
         self._heard_text = None
@@ -310,9 +315,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _set_language(self, code: str) -> None:
         if code in self.packs:
-            self.language = code
-            self.conversation = Conversation(self.packs[code])
-            self.session = self.conversation.start()
+            self._use_language(code)
             self._show()
 
     @property

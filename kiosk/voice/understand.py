@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from kiosk.core.intents import IntentMatcher
+from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
+from kiosk.voice.endpoint import Endpointer
 from kiosk.voice.recognizer import Recognizer
 
 
@@ -23,3 +25,10 @@ def understand(
     confidence = result.confidence * match.confidence
     intent = match.intent if confidence >= min_confidence else None
     return Heard(result.text, intent, round(confidence, 3))
+
+
+def first_utterance(samples: np.ndarray, rate: int) -> np.ndarray | None:
+    """The first utterance of a recording, cut by the kiosk's own end-pointing, as if heard live."""
+    endpointer = Endpointer()
+    utterances = endpointer.feed(to_engine_rate(samples, rate)) + endpointer.flush()
+    return utterances[0] if utterances else None

@@ -47,8 +47,8 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
     def set_answers(self, buttons: list[tuple[str, str]]) -> None:
         """Show these answer buttons, (action, label) in order, numbered from 1; hide the rest."""
         self.answer_actions = [action for action, _ in buttons[:MAX_ANSWERS]]
+        self.renew_answer_buttons()
         for number, button in enumerate(self.query_one("#answers", Horizontal).query(".answer").results(Button), 1):
-            button.remove_class("-active")  # a new screen's buttons are new buttons
             if number <= len(self.answer_actions):
                 button.label = f"{number} {buttons[number - 1][1]}"
                 button.display = True
@@ -63,6 +63,11 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
             button = self.query_one(f"#control-{intent}", Button)
             button.label = f"{key} {labels[intent]}"
             button.disabled = intent not in enabled
+
+    def renew_answer_buttons(self) -> None:
+        """A new screen's (or page's) buttons are new buttons: forget Textual's 0.2 s "just pressed" state."""
+        for button in self.query_one("#answers", Horizontal).query(".answer").results(Button):
+            button.remove_class("-active")
 
     def answer_buttons(self) -> list[Button]:
         """The answer buttons shown now, in order."""
