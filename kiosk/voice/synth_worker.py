@@ -13,6 +13,33 @@ import sys
 from typing import Any
 
 
+def _size(path: str) -> int:
+    return os.path.getsize(path) if os.path.exists(path) else 0
+
+
+def _render(engine: Any, text: str, path: str, rate: int) -> bool:
+    """Render `text` to `path` at `rate`; True when a whole utterance was written.
+
+    pyttsx3 2.99 now and then loses the rate (about one render in ten comes out at espeak's default
+    175 words a minute) or writes an empty file. Every utterance is therefore rendered twice, the rate
+    set anew each time, and the longer take kept: our rates are all at or below 175, so a lost rate only
+    ever makes a take shorter. At ~15 ms a sentence this is cheap.
+    """
+    spare = path + ".take2"
+    for target in (path, spare):
+        for _ in range(3):
+            engine.setProperty("rate", rate)
+            engine.save_to_file(text, target)
+            engine.runAndWait()
+            if _size(target) > 44:
+                break
+    if _size(spare) > _size(path):
+        os.replace(spare, path)
+    elif os.path.exists(spare):
+        os.remove(spare)
+    return _size(path) > 44
+
+
 def main() -> None:
     reply_fd = int(sys.argv[1])
     replies = os.fdopen(reply_fd, "w", buffering=1)
@@ -41,14 +68,7 @@ def main() -> None:
                 reply(ok=False, error=f"espeak-ng has no voice {request['voice']!r}")
                 continue
             engine.setProperty("voice", voice)
-            engine.setProperty("rate", int(request["rate"]))
-            ok = False
-            for _ in range(3):  # pyttsx3's event loop now and then ends before espeak's audio arrives
-                engine.save_to_file(request["text"], request["path"])
-                engine.runAndWait()
-                ok = os.path.exists(request["path"]) and os.path.getsize(request["path"]) > 44
-                if ok:
-                    break
+            ok = _render(engine, request["text"], request["path"], int(request["rate"]))
             reply(ok=ok, error=None if ok else "the engine wrote no audio")
         except Exception as err:
             reply(ok=False, error=str(err))
