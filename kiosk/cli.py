@@ -244,6 +244,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         print(f"recognize: no speech engine for {args.lang!r}", file=sys.stderr)
         return 2
     from kiosk.core.flow import Conversation, Kind, Place
+    from kiosk.core.intents import decoys
 
     if args.expect:
         valid = [i.strip() for i in args.expect.split(",") if i.strip()]
@@ -262,7 +263,9 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             continue
         utterance = first_utterance(samples, rate)
         if utterance is not None:
-            heard = understand(recognizer, utterance, intents, pack.filler, pack.min_confidence)
+            heard = understand(
+                recognizer, utterance, intents, pack.filler, pack.min_confidence, decoys(pack.intents, intents)
+            )
             text, intent, confidence = heard.text, heard.intent, heard.confidence
         else:
             text, intent, confidence = "", None, 0.0

@@ -100,10 +100,12 @@ class ScriptedListener:
 
     def __init__(self) -> None:
         self.grammars: list[dict[str, tuple[str, ...]]] = []
+        self.decoys: list[tuple[str, ...]] = []
         self.on_heard: Callable[[Heard], None] = lambda _: None
 
-    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str, decoys: tuple[str, ...] = ()) -> None:
         self.grammars.append(intents)
+        self.decoys.append(decoys)
 
     def pause(self) -> None:
         pass

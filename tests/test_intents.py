@@ -80,3 +80,16 @@ def test_confidence_is_the_share_of_words_covered(matcher: IntentMatcher) -> Non
 def test_words_normalise_case_unicode_and_punctuation() -> None:
     assert words("  ＹＥＳ, Please!! ") == ("yes", "please")
     assert words("I’m not sure…") == ("i'm", "not", "sure")
+
+
+def test_decoys_are_the_other_answers_never_a_valid_phrase(english: Content) -> None:
+    from kiosk.core.intents import decoys
+
+    readback = decoys(english.intents, {"next", "repeat", "back", "restart", "help", "stop"})
+    assert {"yes", "no", "not sure"} <= set(readback)  # a "yes" on a readback page is heard as "yes", then rejected
+    assert not {"next", "again", "go back"} & set(readback)
+    question = decoys(english.intents, QUESTION)
+    assert "continue" in question and "yes" not in question
+    # a phrase two intents share is never a decoy for the one that is valid
+    shared = decoys({"a": ("go on",), "b": ("go on", "onward")}, {"a"})
+    assert shared == ("onward",)

@@ -252,15 +252,13 @@ def test_spoken_answer_through_the_sound_card_moves_the_real_kiosk(
     """Audio file -> ALSA file device -> PortAudio -> end-pointing -> PocketSphinx -> intent -> next screen."""
     import numpy as np
 
-    from kiosk.voice.audio import read_wav, to_engine_rate
+    from kiosk.voice.audio import to_engine_rate
 
     from .audio_env import alsa_home
+    from .speech import RATE, Voice, say
 
-    said = tmp_path / "yes.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us+f3", "-s", "150", "-w", str(said), "yes"], check=True)
-    samples, rate = read_wav(said)
     device_rate = 44100  # the ALSA file device's default rate, at which the kiosk opens it
-    voice = to_engine_rate(samples, rate, device_rate)
+    voice = to_engine_rate(say("yes", Voice("festival", "kal")), RATE, device_rate)
     silence = np.zeros(device_rate * 7, dtype=np.int16)
     heard = np.concatenate([silence, voice, np.zeros(device_rate * 60, dtype=np.int16)])
     alsa_home(Path(private_dirs["HOME"]), heard.tobytes())

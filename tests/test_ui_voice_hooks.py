@@ -36,6 +36,7 @@ async def test_every_screen_is_spoken_and_a_tap_stops_speech() -> None:
         assert speaker.said[-1].startswith("Do you have any of these now?")
         assert set(listener.grammars[-1]) == {"yes", "no", "unsure", "repeat", "back", "restart", "help", "stop"}
         assert "i'm not sure" in listener.grammars[-1]["unsure"]
+        assert "continue" in listener.decoys[-1] and "yes" not in listener.decoys[-1]  # other answers, to reject
 
 
 async def test_a_heard_answer_acts_like_the_tap_and_is_shown() -> None:

@@ -91,3 +91,16 @@ class IntentMatcher:
         if len(found) != 1:
             return Match(None, 0.0, tokens)
         return Match(found.pop(), covered / len(tokens), tokens)
+
+
+def decoys(phrases: Mapping[str, Iterable[str]], valid: Iterable[str]) -> tuple[str, ...]:
+    """The phrases of intents not valid now, to put beside the valid ones in a recogniser's grammar.
+
+    A grammar of the valid phrases alone must map every sound to one of them: a patient's "yes" on a
+    screen that only takes "next" would come back as "next". With the other answers in the grammar, it
+    comes back as "yes", which matches nothing valid and is rejected.
+    """
+    allowed = set(valid)
+    taken = {words(p) for i in allowed for p in phrases.get(i, ())}
+    found = {words(p): p for i, ps in phrases.items() if i not in allowed for p in ps}
+    return tuple(p for key, p in sorted(found.items()) if key and key not in taken)

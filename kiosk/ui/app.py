@@ -25,7 +25,7 @@ from textual.widgets import Button, Static
 from kiosk.admin_pin import PinGuard
 from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
-from kiosk.core.intents import IntentMatcher
+from kiosk.core.intents import IntentMatcher, decoys
 from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.notify import Notifier, watchdog_interval
@@ -341,7 +341,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self._shown_at = -1e9 if first else self._clock()
         self._misses = 0
         self._speak()
-        self.listener.listen({i: content.intents[i] for i in prompt.intents if i in content.intents}, self.language)
+        valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
+        self.listener.listen(valid, self.language, decoys(content.intents, valid))
         log.info("screen %s", prompt.kind.value)  # the kind only: never which tips, answers or words
         if not self._ready_sent:
             self._ready_sent = True

@@ -56,8 +56,9 @@ class Listener(Protocol):
     @property
     def available(self) -> bool: ...
 
-    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
-        """Listen for these intents (name -> phrases) from now on, replacing any earlier set."""
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str, decoys: tuple[str, ...] = ()) -> None:
+        """Listen for these intents (name -> phrases) from now on, replacing any earlier set; `decoys` are
+        other phrases to recognise so that they are rejected (kiosk.core.intents.decoys)."""
 
     def pause(self) -> None: ...
 
@@ -92,7 +93,7 @@ class SilentListener:
 
     available = False
 
-    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str, decoys: tuple[str, ...] = ()) -> None:
         pass
 
     def pause(self) -> None:

@@ -1,8 +1,14 @@
 """Voice-activity detection and end-pointing: where an utterance starts and ends in a stream of audio.
 
-Energy-based with an adaptive noise floor, on 20 ms frames at 16 kHz:
-* speech starts after `start_ms` of frames louder than the floor by `margin_db` (a cough is not speech),
-* it ends after `end_ms` of quieter frames, or at `max_ms` whatever happens,
+Energy-based, against the level of the room, on 20 ms frames at 16 kHz:
+* the room level is a high percentile (`room_percentile`) of the levels of the last `room_ms` of audio
+  that was not speech: steady noise sets it at the noise, other people talking at their louder syllables,
+  so a fan or the talk of other people in the waiting room sets the bar a patient must rise above;
+  `learn_ms` of audio when listening begins is taken as the room and never as speech,
+* speech starts after `start_ms` of frames louder than the room by `margin_db` (a cough is not speech),
+* it goes on while frames stay `hold_db` above the room, ends after `end_ms` of quieter frames, or at
+  `max_ms` whatever happens (an utterance that long was most likely the room getting louder: its level is
+  learnt as the room's),
 * an utterance shorter than `min_ms` is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
 The decoder only ever sees finished utterances: silence costs one RMS per frame.
@@ -20,8 +26,12 @@ FRAME = 320  # 20 ms at 16 kHz
 
 @dataclass
 class EndpointSettings:
-    margin_db: float = 10.0
+    margin_db: float = 6.0
+    hold_db: float = 3.0
     floor_db: float = -55.0
+    learn_ms: int = 0
+    room_ms: int = 3000
+    room_percentile: float = 75.0
     start_ms: int = 100
     end_ms: int = 400
     min_ms: int = 200
@@ -29,10 +39,15 @@ class EndpointSettings:
     preroll_ms: int = 300
 
 
+LIVE = EndpointSettings(learn_ms=500)  # a kiosk's microphone: the first half second it hears is the room
+
+
 class Endpointer:
     def __init__(self, settings: EndpointSettings | None = None) -> None:
         self.s = settings or EndpointSettings()
         self.noise_db = self.s.floor_db
+        self._learning = self.s.learn_ms // 20
+        self._room: deque[float] = deque(maxlen=max(1, self.s.room_ms // 20))
         self._buffer = np.zeros(0, dtype=np.int16)
         self._preroll: deque[np.ndarray] = deque(maxlen=max(1, self.s.preroll_ms // 20))
         self._speech: list[np.ndarray] = []
@@ -72,12 +87,15 @@ class Endpointer:
         return []
 
     def _frame(self, frame: np.ndarray) -> np.ndarray | None:
-        level = 20 * np.log10(max(float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))), 1.0) / 32768)
-        loud = level > max(self.noise_db + self.s.margin_db, self.s.floor_db + self.s.margin_db)
+        level = _level_db(frame)
+        room = max(self.noise_db, self.s.floor_db)
+        if self._learning > 0:
+            self._learning -= 1
+            self._learn([level])
+            return None
         if not self._in_speech:
-            # The floor follows quiet quickly and noise slowly, so steady noise is learnt, speech is not.
-            rate = 0.1 if level < self.noise_db else 0.01
-            self.noise_db += rate * (level - self.noise_db)
+            loud = level > room + self.s.margin_db
+            self._learn([level])
             self._preroll.append(frame)
             self._loud_run = self._loud_run + 1 if loud else 0
             if self._loud_run * 20 >= self.s.start_ms:
@@ -87,14 +105,21 @@ class Endpointer:
                 self._quiet_run = 0
             return None
         self._speech.append(frame)
-        if loud:
+        if level > room + self.s.hold_db:
             self._voiced += 1
             self._quiet_run = 0
         else:
             self._quiet_run += 1
-        if self._quiet_run * 20 >= self.s.end_ms or len(self._speech) * 20 >= self.s.max_ms:
+        if len(self._speech) * 20 >= self.s.max_ms:
+            self._learn([_level_db(f) for f in self._speech])
+            return self._finish()
+        if self._quiet_run * 20 >= self.s.end_ms:
             return self._finish()
         return None
+
+    def _learn(self, levels: list[float]) -> None:
+        self._room.extend(levels)
+        self.noise_db = float(np.percentile(self._room, self.s.room_percentile))
 
     def _finish(self) -> np.ndarray | None:
         voiced_ms = self._voiced * 20
@@ -105,3 +130,8 @@ class Endpointer:
         if utterance is None or voiced_ms < self.s.min_ms:
             return None  # a blip: a cough, a door, a click
         return utterance
+
+
+def _level_db(frame: np.ndarray) -> float:
+    """Loudness of a frame in dBFS."""
+    return 20 * float(np.log10(max(float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))), 1.0) / 32768))

@@ -17,7 +17,7 @@ import numpy as np
 
 from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
-from kiosk.voice.endpoint import Endpointer
+from kiosk.voice.endpoint import LIVE, Endpointer
 from kiosk.voice.recognizer import Recognizer
 from kiosk.voice.understand import understand
 
@@ -44,12 +44,13 @@ class MicListener:
         self.fault: str | None = None
         self._on_heard: Callable[[Heard], None] = lambda _: None
         self._intents: dict[str, tuple[str, ...]] = {}
+        self._decoys: tuple[str, ...] = ()
         self._language = ""
         self._paused = True
         self._deaf_until = 0.0
         self._speaking = False
         self._closed = threading.Event()
-        self._endpointer = Endpointer()
+        self._endpointer = Endpointer(LIVE)
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="kiosk-listener", daemon=True)
         self._thread.start()
@@ -61,9 +62,11 @@ class MicListener:
     def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
         self._on_heard = on_heard
 
-    def listen(self, intents: dict[str, tuple[str, ...]], language: str) -> None:
+    def listen(self, intents: dict[str, tuple[str, ...]], language: str, decoys: tuple[str, ...] = ()) -> None:
+        """Listen for these intents (and recognise, to reject them, these other phrases)."""
         with self._lock:
             self._intents, self._language, self._paused = dict(intents), language, False
+            self._decoys = decoys
             self._endpointer.reset()
 
     def pause(self) -> None:
@@ -128,14 +131,19 @@ class MicListener:
             if self._paused or self._speaking or time.monotonic() < self._deaf_until:
                 return
             utterances = self._endpointer.feed(samples)
-            intents, language = self._intents, self._language
+            intents, language, decoys = self._intents, self._language, self._decoys
         recognizer = self.recognizers.get(language)
         for utterance in utterances:
             if recognizer is None:
                 continue
             started = time.perf_counter()
             heard = understand(
-                recognizer, utterance, intents, self.filler.get(language, ()), self.min_confidence.get(language, 0.5)
+                recognizer,
+                utterance,
+                intents,
+                self.filler.get(language, ()),
+                self.min_confidence.get(language, 0.5),
+                decoys,
             )
             log.debug("utterance decoded in %.0f ms", 1000 * (time.perf_counter() - started))
             self._on_heard(heard)

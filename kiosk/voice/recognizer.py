@@ -2,7 +2,7 @@
 
 * `PocketSphinxRecognizer`: the zero-download default for English (the wheel ships a US-English
   model). A grammar always returns *some* phrase, so every result is verified: a free phone-loop
-  decoder transcribes the same audio, and the confidence is how well its phones agree with the
+  decoder transcribes the same audio, and the confidence is how well its phones agree with a
   dictionary pronunciation of the grammar's answer. Noise and off-topic talk agree poorly.
 * `VoskRecognizer`: production. A fresh recogniser per grammar, `[unk]` where the model has it,
   per-word confidences; grammar JSON written with ensure_ascii=False (Vosk drops escaped words).
@@ -57,6 +57,13 @@ PHONE_SPAN = 0.2
 
 
 class PocketSphinxRecognizer:
+    """Grammar decode, verified by a free phone-loop decode of the same audio.
+
+    Every utterance is normalised on its own: PocketSphinx otherwise starts from the cepstral mean of the
+    previous utterance, so the same audio could decode differently after a cough. A first grammar pass
+    measures this utterance's mean; the grammar then decodes again, and the phone loop once, from it.
+    """
+
     engine = "pocketsphinx"
     _NOT_PHONES = frozenset({"SIL", "+NSN+", "+SPN+", "(NULL)", "<sil>", "<s>", "</s>"})
 
@@ -66,29 +73,29 @@ class PocketSphinxRecognizer:
         except ImportError as err:
             raise RecognizerUnavailable(f"pocketsphinx is not installed: {err}") from err
         model = Path(get_model_path()) / "en-us"
-        self._dictionary: dict[str, list[str]] = {}
-        with open(model / "cmudict-en-us.dict", encoding="utf-8") as f:
+        hmm, dictionary = str(model / "en-us"), str(model / "cmudict-en-us.dict")
+        self._pronunciations: dict[str, list[list[str]]] = {}
+        with open(dictionary, encoding="utf-8") as f:
             for line in f:
                 word, *phones = line.split()
-                self._dictionary.setdefault(word, phones)
-        self._grammar = Decoder(
-            hmm=str(model / "en-us"), dict=str(model / "cmudict-en-us.dict"), lm=None, loglevel="FATAL", cmn="batch"
-        )
+                self._pronunciations.setdefault(word.split("(")[0], []).append(phones)
+        common = {"hmm": hmm, "lm": None, "loglevel": "FATAL", "cmn": "batch"}
+        self._grammar = Decoder(dict=dictionary, **common)
         self._phones = Decoder(
-            hmm=str(model / "en-us"),
-            allphone=str(model / "en-us-phone.lm.bin"),
-            lm=None,
-            loglevel="FATAL",
-            cmn="batch",  # whole utterances: no drift from one decode to the next
-            backtrace=False,
-            lw=2.0,
-            beam=1e-20,
-            pbeam=1e-20,
+            allphone=str(model / "en-us-phone.lm.bin"), backtrace=False, lw=2.0, beam=1e-20, pbeam=1e-20, **common
         )
         self._searches: set[str] = set()
 
     def missing_words(self, phrases: list[str]) -> list[str]:
-        return sorted({w for p in phrases for w in words(p) if w not in self._dictionary})
+        return sorted({w for p in phrases for w in words(p) if w not in self._pronunciations})
+
+    @staticmethod
+    def _run(decoder: Any, pcm: bytes, cmn: str | None = None) -> None:
+        if cmn is not None:
+            decoder.set_cmn(cmn)
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
 
     def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
         usable = sorted({" ".join(words(p)) for p in phrases if words(p) and not self.missing_words([p])})
@@ -101,23 +108,33 @@ class PocketSphinxRecognizer:
             self._searches.add(name)
         self._grammar.activate_search(name)
         pcm = audio.astype("<i2").tobytes()
-        self._grammar.start_utt()
-        self._grammar.process_raw(pcm, full_utt=True)
-        self._grammar.end_utt()
+        self._run(self._grammar, pcm)
+        cmn = self._grammar.get_cmn()
+        self._run(self._grammar, pcm, cmn)
         hyp = self._grammar.hyp()
         text = hyp.hypstr if hyp is not None else ""
         if not text:
             return Recognized("", 0.0)
-        for _ in range(2):  # the first pass sets the decoder's feature normalisation from this very utterance
-            self._phones.start_utt()
-            self._phones.process_raw(pcm, full_utt=True)
-            self._phones.end_utt()
+        self._run(self._phones, pcm, cmn)
         heard = [s.word for s in self._phones.seg() if s.word not in self._NOT_PHONES]
-        expected = [p for w in text.split() for p in self._dictionary.get(w, [])]
-        agreement = 1 - _edit_distance(heard, expected) / max(len(heard), len(expected), 1)
-        # Calibrated on espeak-ng answers and off-topic speech (bench/voice_in.py): off-topic agreement stays
-        # under about 0.25, answers mostly reach 0.35 to 1.0.
-        return Recognized(text, float(np.clip((agreement - PHONE_FLOOR) / PHONE_SPAN, 0.0, 1.0)))
+        return Recognized(text, phone_confidence(heard, self._expected(text.split())))
+
+    def _expected(self, spoken: list[str]) -> list[list[str]]:
+        """Every phone sequence the dictionary allows for these words (alternative pronunciations)."""
+        sequences: list[list[str]] = [[]]
+        for word in spoken:
+            sequences = [s + p for s in sequences for p in self._pronunciations.get(word, [[]])][:64]
+        return sequences
+
+
+def phone_confidence(heard: list[str], expected: list[list[str]]) -> float:
+    """How well the free phone transcription agrees with the answer's best pronunciation, scaled to 0..1.
+
+    Calibrated on synthetic answers and off-topic speech (bench/voice_in.py): off-topic agreement stays
+    under about 0.25, answers mostly reach 0.35 to 1.0.
+    """
+    agreement = max(1 - _edit_distance(heard, e) / max(len(heard), len(e), 1) for e in expected or [[]])
+    return float(np.clip((agreement - PHONE_FLOOR) / PHONE_SPAN, 0.0, 1.0))
 
 
 class VoskRecognizer:

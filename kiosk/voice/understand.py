@@ -7,7 +7,7 @@ import numpy as np
 from kiosk.core.intents import IntentMatcher
 from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
-from kiosk.voice.endpoint import Endpointer
+from kiosk.voice.endpoint import Endpointer, EndpointSettings
 from kiosk.voice.recognizer import Recognizer
 
 
@@ -17,9 +17,14 @@ def understand(
     intents: dict[str, tuple[str, ...]],
     filler: tuple[str, ...],
     min_confidence: float,
+    decoys: tuple[str, ...] = (),
 ) -> Heard:
-    """What was heard, and the intent if it is one of `intents` and sure enough (else intent None)."""
-    phrases = [p for ps in intents.values() for p in ps]
+    """What was heard, and the intent if it is one of `intents` and sure enough (else intent None).
+
+    `decoys` (see kiosk.core.intents.decoys) join the grammar so that other answers are recognised as
+    themselves, and rejected, rather than as the nearest valid phrase.
+    """
+    phrases = [p for ps in intents.values() for p in ps] + list(decoys)
     result = recognizer.decode(audio, phrases)
     match = IntentMatcher(intents, filler).match(result.text, intents.keys())
     confidence = result.confidence * match.confidence
@@ -27,8 +32,13 @@ def understand(
     return Heard(result.text, intent, round(confidence, 3))
 
 
-def first_utterance(samples: np.ndarray, rate: int) -> np.ndarray | None:
-    """The first utterance of a recording, cut by the kiosk's own end-pointing, as if heard live."""
-    endpointer = Endpointer()
-    utterances = endpointer.feed(to_engine_rate(samples, rate)) + endpointer.flush()
-    return utterances[0] if utterances else None
+def utterances(samples: np.ndarray, rate: int, settings: EndpointSettings | None = None) -> list[np.ndarray]:
+    """The utterances of a recording, cut by the kiosk's own end-pointing, as if heard live."""
+    endpointer = Endpointer(settings)
+    return endpointer.feed(to_engine_rate(samples, rate)) + endpointer.flush()
+
+
+def first_utterance(samples: np.ndarray, rate: int, settings: EndpointSettings | None = None) -> np.ndarray | None:
+    """The first utterance of a recording (see `utterances`)."""
+    found = utterances(samples, rate, settings)
+    return found[0] if found else None
