@@ -79,7 +79,9 @@ class PocketSphinxRecognizer:
             for line in f:
                 word, *phones = line.split()
                 self._pronunciations.setdefault(word.split("(")[0], []).append(phones)
-        common = {"hmm": hmm, "lm": None, "loglevel": "FATAL", "cmn": "batch"}
+        # remove_noise (off by default in PocketSphinx 5): its spectral noise subtraction; measured neutral
+        # in quiet and slightly better in noise (bench/voice_in.py).
+        common = {"hmm": hmm, "lm": None, "loglevel": "FATAL", "cmn": "batch", "remove_noise": True}
         self._grammar = Decoder(dict=dictionary, **common)
         self._phones = Decoder(
             allphone=str(model / "en-us-phone.lm.bin"), backtrace=False, lw=2.0, beam=1e-20, pbeam=1e-20, **common
