@@ -201,6 +201,10 @@ class VoskRecognizer:
         found = result.get("result", [])
         if not text or "[unk]" in text or not found:
             return Recognized(text.replace("[unk]", "").strip(), 0.0)
+        if text not in usable:
+            # Vosk lets a grammar's phrases follow one another: a sentence that is not an answer comes out as
+            # a string of them ("no no again no"). An answer is one phrase.
+            return Recognized(text, 0.0)
         return Recognized(text, float(np.mean([w.get("conf", 0.0) for w in found])))
 
 
