@@ -185,6 +185,11 @@ def test_vosk_recognises_korean_with_a_grammar(korean: object, tmp_path: Path) -
         assert result.text == said, (said, result)
         assert result.confidence > 0.5
     assert korean.missing_words(["예", "zzzz"]) == ["zzzz"]  # type: ignore[attr-defined]
+    # The Korean model has no [unk]: Vosk renders a sentence as a string of grammar words, which is rejected.
+    for sentence in ("오늘 날씨가 정말 좋네요", "커피 한 잔 주세요"):
+        samples, _ = read_wav(speech(sentence, tmp_path, "ko", 140, pad=0.3))
+        off_topic = korean.decode(samples, grammar)  # type: ignore[attr-defined]
+        assert len(off_topic.text.split()) > 1 and off_topic.confidence == 0.0, off_topic
 
 
 # The recognize command -----------------------------------------------------------------
