@@ -369,3 +369,12 @@ def test_pocketsphinx_decodes_the_same_audio_the_same_way_whatever_came_before(p
     first = pocketsphinx.decode(answer, phrases)  # type: ignore[attr-defined]
     pocketsphinx.decode(in_room(librivox()[: RATE * 3], np.zeros(1), 100, 0.5) // 4, phrases)  # type: ignore[attr-defined]
     assert pocketsphinx.decode(answer, phrases) == first  # type: ignore[attr-defined]
+
+
+def test_phone_agreement_prefers_the_best_pronunciation() -> None:
+    from kiosk.voice.recognizer import phone_agreement
+
+    assert phone_agreement(["Y", "EH", "S"], [["Y", "EH", "S"]]) == 1.0
+    assert phone_agreement(["Y", "EH", "S"], [["N", "EH", "K", "S", "T"]]) == pytest.approx(0.4)
+    assert phone_agreement(["AH", "N"], [["EY", "N"], ["AH", "N"]]) == 1.0  # "an" has two pronunciations
+    assert phone_agreement([], [["N", "OW"]]) == 0.0
