@@ -12,9 +12,8 @@ import termios
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events
 from textual.app import App
@@ -22,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.admin_pin import PinGuard
 from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
 from kiosk.core.intents import IntentMatcher, decoys
@@ -30,35 +28,18 @@ from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
-from kiosk.ui.screens import (
-    CONTROL_KEYS,
-    SOUND_KEY,
-    AdminAction,
-    AdminScreen,
-    IdleScreen,
-    JourneyScreen,
-    PinScreen,
-    SoundScreen,
-)
+from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, IdleScreen, JourneyScreen, SoundScreen
+from kiosk.ui.staff import LEAVE_EXIT_CODE, VOLUME_LEVELS, StaffDesk
 from kiosk.ui.theme import KIOSK_THEME
 from kiosk.ui.widgets import MessageView, StatusBar
 from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
-from kiosk.voice.base import VOLUME_STEPS_DB
-
-if TYPE_CHECKING:
-    from kiosk.voice.level import MicLevel
 
 log = logging.getLogger("kiosk")
 
 MORE = "more"
 CONTENT_POLL_SECONDS = 2.0
-GESTURE_COUNT = 5
-GESTURE_SECONDS = 4.0
 HARD_EXIT_SECONDS = 1.5
-LEAVE_EXIT_CODE = 75
-"""Exit code when staff leave kiosk mode; the service's RestartPreventExitStatus keeps it stopped."""
 LANGUAGE_PREFIX = "lang-"
-VOLUME_LEVELS = len(VOLUME_STEPS_DB)
 HEARD_SECONDS = 3.0
 """How long "Heard: ..." stays on screen."""
 
@@ -111,13 +92,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self._pending: dict[str, Content] | None = None
         self.content_problems: list[Problem] = []
         self._ready_sent = False
-        self.pin_guard = PinGuard(settings.admin_pin_hash, settings.state_dir / "admin-lock.json")
-        self._gesture: list[float] = []
-        self._staff: AdminScreen | PinScreen | None = None
-        self._mic_level: MicLevel | None = None
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
-        self._clock = clock
+        self.clock = clock
+        self.staff = StaffDesk(self)
         self.language = ""
         self.conversation: Conversation
         self.session: Session
@@ -150,7 +128,7 @@ class KioskApp(App[None], inherit_bindings=False):
         # Outside the main thread (tests) there is no signal to hook.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
-            loop.add_signal_handler(signal.SIGTERM, self._on_sigterm)
+            loop.add_signal_handler(signal.SIGTERM, self.stop)
             loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
         if self.store is not None:
             self.set_interval(CONTENT_POLL_SECONDS, self._poll_content)
@@ -220,7 +198,7 @@ class KioskApp(App[None], inherit_bindings=False):
             termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
         except (OSError, termios.error, ValueError):
             log.info("terminal hung up")
-            self._on_sigterm()
+            self.stop()
             return
         self.reload()
 
@@ -245,13 +223,13 @@ class KioskApp(App[None], inherit_bindings=False):
     def _heard(self, heard: Heard) -> None:
         self.post_message(HeardSomething(heard))
 
-    def _on_sigterm(self, code: int = 0) -> None:
+    def stop(self, code: int = 0) -> None:
+        """SIGTERM, or staff leaving kiosk mode: stop speech and the microphone, then exit."""
         log.info("stopping (%s)", "staff left kiosk mode" if code == LEAVE_EXIT_CODE else "SIGTERM")
         self.notifier.stopping()
         self.speaker.stop()
         self.listener.close()
-        if self._mic_level is not None:
-            self._mic_level.close()
+        self.staff.close_meter()
         # If the terminal is gone, Textual can hang restoring it: never take longer than systemd allows.
         if not self.is_headless:
             guard = threading.Timer(HARD_EXIT_SECONDS, os._exit, args=(code,))
@@ -263,14 +241,14 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def act(self, intent: str, *, by_voice: bool = False) -> None:
         """Do what a patient asked, by tap, key or voice (all end up here)."""
-        if not by_voice and self._clock() - self._shown_at < self.settings.tap_guard_seconds:
+        if not by_voice and self.clock() - self._shown_at < self.settings.tap_guard_seconds:
             return  # a double tap, or a tap meant for the screen that just went away
         self._touched()
         if intent != "repeat":
             self.speaker.stop()
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
             self._message.next_page()
-            self._shown_at = self._clock()  # a new page is a new screen for the double-tap guard
+            self._shown_at = self.clock()  # a new page is a new screen for the double-tap guard
             self.journey.renew_answer_buttons()
             return
         if intent == "sound":
@@ -338,7 +316,7 @@ class KioskApp(App[None], inherit_bindings=False):
         labels = {i: content.buttons[i].show for i in (*CONTROL_KEYS, "sound")}
         screen.set_controls(labels, prompt.controls, sound=self.speaker.available)
         self._set_answer_buttons(more=False)
-        self._shown_at = -1e9 if first else self._clock()
+        self._shown_at = -1e9 if first else self.clock()
         self._misses = 0
         self._speak()
         valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
@@ -496,7 +474,7 @@ class KioskApp(App[None], inherit_bindings=False):
     # Idle ------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.MouseDown) and event.screen_y == 0 and self._staff is None:
+        if isinstance(event, events.MouseDown) and event.screen_y == 0 and not self.staff.busy:
             self.action_staff_gesture()  # taps on the top line are the touch form of the staff gesture
         if isinstance(event, events.Key | events.MouseDown):
             self._touched()
@@ -507,76 +485,18 @@ class KioskApp(App[None], inherit_bindings=False):
         await super().on_event(event)
 
     def _touched(self) -> None:
-        self._last_activity = self._clock()
+        self._last_activity = self.clock()
 
-    # Staff ------------------------------------------------------------------------------
+    # Staff (kiosk/ui/staff.py) ------------------------------------------------------------
 
     def action_staff_gesture(self) -> None:
-        """Five taps on the top line (or five presses of *) within four seconds: the PIN pad."""
-        now = self._clock()
-        self._gesture = [t for t in self._gesture if now - t < GESTURE_SECONDS] + [now]
-        if len(self._gesture) < GESTURE_COUNT or self._staff is not None:
-            return
-        self._gesture = []
-        if self.settings.admin_pin_hash is None:
-            log.warning("staff gesture, but no admin PIN is set (alt-kiosk set-pin)")
-            return
-        locked = self.pin_guard.locked_for()
-        message = f"Locked after wrong PINs. Try again in {locked / 60:.0f} min." if locked else "Staff PIN"
-        self._staff = PinScreen(message)
-        self.push_screen(self._staff, self._pin_entered)
-
-    def _pin_entered(self, pin: str | None) -> None:
-        self._staff = None
-        if pin is None:
-            return
-        if not self.pin_guard.attempt(pin):
-            log.warning("admin PIN refused (locked for %.0f s)", self.pin_guard.locked_for())
-            return
-        log.info("admin screen opened")
-        self._staff = AdminScreen(self.status_line())
-        self.push_screen(self._staff, self._admin_closed)
-        from kiosk.voice.level import MicLevel
-
-        self._mic_level = MicLevel(self.settings.input_device)
-        self._mic_level.start()
-        self.set_timer(0.01, self._refresh_admin)
-
-    def _refresh_admin(self) -> None:
-        if isinstance(self._staff, AdminScreen) and self._mic_level is not None:
-            from kiosk.voice.level import meter
-
-            status = f"{self.status_line()}\ndefault volume {self.settings.volume_step + 1} of {VOLUME_LEVELS}"
-            if self.content_problems:
-                status += "\n" + "\n".join(str(p) for p in self.content_problems[:3])
-            self._staff.update_status(status, f"microphone {meter(self._mic_level.level)}")
-            self.set_timer(0.2, self._refresh_admin)
-
-    def _admin_closed(self, _: str | None) -> None:
-        self._staff = None
-        if self._mic_level is not None:
-            self._mic_level.close()
-            self._mic_level = None
-        log.info("admin screen closed")
+        self.staff.gesture()
 
     def on_admin_action(self, message: AdminAction) -> None:
-        action = message.action
-        log.info("admin action: %s", action)
-        if action == "speaker-test":
-            self.speaker.configure(self.settings.volume_step, self.settings.rate)
-            self.speaker.speak("This is the kiosk speaker test. One, two, three.", self.language)
-        elif action in ("volume-down", "volume-up"):
-            step = self.settings.volume_step + (1 if action == "volume-up" else -1)
-            self.settings = replace(self.settings, volume_step=max(0, min(step, VOLUME_LEVELS - 1)))
-            self.volume_step = self.settings.volume_step
-            self.speaker.configure(self.volume_step, self.rate)
-        elif action == "reload":
-            self.reload()
-        elif action == "leave":
-            self._on_sigterm(LEAVE_EXIT_CODE)
+        self.staff.act(message.action)
 
     def _tick(self) -> None:
-        if self._staff is not None:
+        if self.staff.busy:
             self._touched()  # staff at work: no idle wipe
         if self.listener.available != self._voice_ok:
             self._voice_ok = self.listener.available
@@ -586,9 +506,9 @@ class KioskApp(App[None], inherit_bindings=False):
             self.journey.query_one("#control-sound", Button).display = self._sound_ok
             self._set_voice_status()
         if self.prompt.kind is Kind.WELCOME:
-            self._last_activity = self._clock()
+            self._last_activity = self.clock()
             return
-        quiet = self._clock() - self._last_activity
+        quiet = self.clock() - self._last_activity
         warn_after = self.settings.idle_seconds
         if self._idle is None and quiet >= warn_after:
             texts = self.packs[self.language].texts

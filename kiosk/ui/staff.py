@@ -1,0 +1,111 @@
+"""Staff at the kiosk: the hidden gesture, the PIN pad and the admin screen.
+
+Five taps on the top line (or five presses of *) within four seconds open the PIN pad; the right PIN
+opens the admin screen (status, microphone meter, speaker test, default volume, reload, leave kiosk
+mode). Wrong PINs lock the pad (kiosk.admin_pin). Nothing here is reachable by a patient without the PIN.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from kiosk.admin_pin import PinGuard
+from kiosk.ui.screens import AdminScreen, PinScreen
+from kiosk.voice.base import VOLUME_STEPS_DB
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+    from kiosk.voice.level import MicLevel
+
+log = logging.getLogger("kiosk")
+
+GESTURE_COUNT = 5
+GESTURE_SECONDS = 4.0
+LEAVE_EXIT_CODE = 75
+"""Exit code when staff leave kiosk mode; the service's RestartPreventExitStatus keeps it stopped."""
+VOLUME_LEVELS = len(VOLUME_STEPS_DB)
+
+
+class StaffDesk:
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        self.pin_guard = PinGuard(app.settings.admin_pin_hash, app.settings.state_dir / "admin-lock.json")
+        self._gesture: list[float] = []
+        self._screen: AdminScreen | PinScreen | None = None
+        self._mic_level: MicLevel | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Staff have the PIN pad or the admin screen open."""
+        return self._screen is not None
+
+    def gesture(self) -> None:
+        """One tap of the gesture; the fifth within GESTURE_SECONDS opens the PIN pad."""
+        now = self.app.clock()
+        self._gesture = [t for t in self._gesture if now - t < GESTURE_SECONDS] + [now]
+        if len(self._gesture) < GESTURE_COUNT or self._screen is not None:
+            return
+        self._gesture = []
+        if self.app.settings.admin_pin_hash is None:
+            log.warning("staff gesture, but no admin PIN is set (alt-kiosk set-pin)")
+            return
+        locked = self.pin_guard.locked_for()
+        message = f"Locked after wrong PINs. Try again in {locked / 60:.0f} min." if locked else "Staff PIN"
+        self._screen = PinScreen(message)
+        self.app.push_screen(self._screen, self._pin_entered)
+
+    def _pin_entered(self, pin: str | None) -> None:
+        self._screen = None
+        if pin is None:
+            return
+        if not self.pin_guard.attempt(pin):
+            log.warning("admin PIN refused (locked for %.0f s)", self.pin_guard.locked_for())
+            return
+        log.info("admin screen opened")
+        self._screen = AdminScreen(self.app.status_line())
+        self.app.push_screen(self._screen, self._admin_closed)
+        from kiosk.voice.level import MicLevel
+
+        self._mic_level = MicLevel(self.app.settings.input_device)
+        self._mic_level.start()
+        self.app.set_timer(0.01, self._refresh)
+
+    def _refresh(self) -> None:
+        if isinstance(self._screen, AdminScreen) and self._mic_level is not None:
+            from kiosk.voice.level import meter
+
+            app = self.app
+            status = f"{app.status_line()}\ndefault volume {app.settings.volume_step + 1} of {VOLUME_LEVELS}"
+            if app.content_problems:
+                status += "\n" + "\n".join(str(p) for p in app.content_problems[:3])
+            self._screen.update_status(status, f"microphone {meter(self._mic_level.level)}")
+            app.set_timer(0.2, self._refresh)
+
+    def _admin_closed(self, _: str | None) -> None:
+        self._screen = None
+        self.close_meter()
+        log.info("admin screen closed")
+
+    def close_meter(self) -> None:
+        if self._mic_level is not None:
+            self._mic_level.close()
+            self._mic_level = None
+
+    def act(self, action: str) -> None:
+        """A button of the admin screen."""
+        app = self.app
+        log.info("admin action: %s", action)
+        if action == "speaker-test":
+            app.speaker.configure(app.settings.volume_step, app.settings.rate)
+            app.speaker.speak("This is the kiosk speaker test. One, two, three.", app.language)
+        elif action in ("volume-down", "volume-up"):
+            step = app.settings.volume_step + (1 if action == "volume-up" else -1)
+            app.settings = replace(app.settings, volume_step=max(0, min(step, VOLUME_LEVELS - 1)))
+            app.volume_step = app.settings.volume_step
+            app.speaker.configure(app.volume_step, app.rate)
+        elif action == "reload":
+            app.reload()
+        elif action == "leave":
+            app.stop(LEAVE_EXIT_CODE)
