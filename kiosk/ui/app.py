@@ -28,8 +28,9 @@ from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
-from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, IdleScreen, JourneyScreen, SoundScreen
-from kiosk.ui.staff import LEAVE_EXIT_CODE, VOLUME_LEVELS, StaffDesk
+from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, IdleScreen, JourneyScreen
+from kiosk.ui.sound_panel import SoundPanel
+from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
 from kiosk.ui.theme import KIOSK_THEME
 from kiosk.ui.widgets import MessageView, StatusBar
 from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
@@ -107,7 +108,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._idle: IdleScreen | None = None
         self._misses = 0
         self._heard_text: str | None = None
-        self._sound_panel: SoundScreen | None = None
+        self.sound_panel = SoundPanel(self)
         self._sound_ok = self.speaker.available
         self._voice_ok = self.listener.available
         self.volume_step = settings.volume_step
@@ -252,7 +253,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.journey.renew_answer_buttons()
             return
         if intent == "sound":
-            self._open_sound_panel()
+            self.sound_panel.open()
             return
         if intent.startswith(LANGUAGE_PREFIX):
             self._set_language(intent.removeprefix(LANGUAGE_PREFIX))
@@ -379,7 +380,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if (event.button.id or "").startswith("sound-"):
-            self._sound_action(event.button.id.removeprefix("sound-"))  # type: ignore[union-attr]
+            self._touched()
+            self.sound_panel.act(event.button.id.removeprefix("sound-"))  # type: ignore[union-attr]
             return
         action = self.journey.action_of(event.button)
         if action is not None:
@@ -434,42 +436,6 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._misses >= 2:
             sorry += " " + texts["try_tapping"].say
         self.speaker.speak(f"{sorry} {self.prompt.spoken}", self.language)
-
-    # Sound panel -----------------------------------------------------------------------
-
-    def _open_sound_panel(self) -> None:
-        content = self.packs[self.language]
-        labels = {k: content.buttons[k].show for k in ("louder", "softer", "done")}
-        labels["rate"] = content.buttons["slower"].show
-        self._sound_panel = SoundScreen(content.screens["sound"].title.show, labels)
-        self.push_screen(self._sound_panel, lambda _: setattr(self, "_sound_panel", None))
-        self.call_after_refresh(self._refresh_sound_panel)
-
-    def _refresh_sound_panel(self) -> None:
-        if self._sound_panel is None:
-            return
-        content = self.packs[self.language]
-        body = content.screens["sound"].body.format(level=self.volume_step + 1, levels=VOLUME_LEVELS)
-        rate_label = content.buttons["normal_speed" if self.rate == "slow" else "slower"].show
-        self._sound_panel.show(body.show, rate_label)
-
-    def _sound_action(self, action: str) -> None:
-        self._touched()
-        if action == "done":
-            if self._sound_panel is not None:
-                self._sound_panel.dismiss(None)
-            return
-        if action == "louder":
-            self.volume_step = min(self.volume_step + 1, VOLUME_LEVELS - 1)
-        elif action == "softer":
-            self.volume_step = max(self.volume_step - 1, 0)
-        elif action == "rate":
-            self.rate = "normal" if self.rate == "slow" else "slow"
-        self.speaker.configure(self.volume_step, self.rate)
-        self._refresh_sound_panel()
-        content = self.packs[self.language]
-        sample = content.screens["sound"].body.format(level=self.volume_step + 1, levels=VOLUME_LEVELS)
-        self.speaker.speak(sample.say, self.language)
 
     # Idle ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.admin_pin import PinGuard
 from kiosk.ui.screens import AdminScreen, PinScreen
-from kiosk.voice.base import VOLUME_STEPS_DB
+from kiosk.voice.base import VOLUME_LEVELS
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -25,7 +25,6 @@ GESTURE_COUNT = 5
 GESTURE_SECONDS = 4.0
 LEAVE_EXIT_CODE = 75
 """Exit code when staff leave kiosk mode; the service's RestartPreventExitStatus keeps it stopped."""
-VOLUME_LEVELS = len(VOLUME_STEPS_DB)
 
 
 class StaffDesk:
