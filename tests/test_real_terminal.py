@@ -55,8 +55,10 @@ class Tmux:
 
     def keys(self, *keys: str) -> None:
         for key in keys:
+            # Longer than the tap guard, and before the key: a real patient reads the new screen first
+            # (a key sent the moment a screen appears is dropped as a double tap, by design).
+            time.sleep(0.7)
             subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", "k", key], check=True)
-            time.sleep(0.7)  # longer than the tap guard: a real patient reads first
 
     def screen(self) -> str:
         return subprocess.run(
