@@ -11,7 +11,8 @@ Energy-based, against the level of the room, on 20 ms frames at 16 kHz:
   learnt as the room's),
 * an utterance shorter than `min_ms` is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
-The decoder only ever sees finished utterances: silence costs one RMS per frame.
+The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, one
+percentile of the last 3 s.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FRAME = 320  # 20 ms at 16 kHz
+ROOM_EVERY = 10  # frames between updates of the room level
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Endpointer:
         self.noise_db = self.s.floor_db
         self._learning = self.s.learn_ms // 20
         self._room: deque[float] = deque(maxlen=max(1, self.s.room_ms // 20))
+        self._unlearnt = 0
         self._buffer = np.zeros(0, dtype=np.int16)
         self._preroll: deque[np.ndarray] = deque(maxlen=max(1, self.s.preroll_ms // 20))
         self._speech: list[np.ndarray] = []
@@ -119,7 +122,10 @@ class Endpointer:
 
     def _learn(self, levels: list[float]) -> None:
         self._room.extend(levels)
-        self.noise_db = float(np.percentile(self._room, self.s.room_percentile))
+        self._unlearnt += len(levels)
+        if self._unlearnt >= ROOM_EVERY or len(self._room) <= ROOM_EVERY:
+            self._unlearnt = 0
+            self.noise_db = float(np.percentile(self._room, self.s.room_percentile))
 
     def _finish(self) -> np.ndarray | None:
         voiced_ms = self._voiced * 20
