@@ -15,6 +15,7 @@ import pytest
 from kiosk.voice.audio import read_wav, to_engine_rate
 from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
 from kiosk.voice.models import ModelError, install, installed_models, remove, verify
+from kiosk.voice.understand import utterances
 
 from .conftest import ROOT
 from .speech import LIBRIVOX, Voice, in_room, librivox, say, write_wav
@@ -22,28 +23,6 @@ from .speech import LIBRIVOX, Voice, in_room, librivox, say, write_wav
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 RATE = 16000
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-
-
-def speech(
-    text: str, folder: Path, voice: str = "en-us", speed: int = 150, pad: float = 0.0, raw: bool = False
-) -> Path:
-    """Real synthetic speech: espeak-ng's own 22 kHz WAV (`raw`), or 16 kHz with `pad` seconds of silence around it."""
-    raw_file = folder / f"raw-{voice}-{abs(hash(text))}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw_file), text], check=True)
-    if raw:
-        return raw_file
-    samples, rate = read_wav(raw_file)
-    audio = to_engine_rate(samples, rate)
-    silence = np.zeros(int(RATE * pad), dtype=np.int16)
-    out = folder / f"{voice}-{speed}-{abs(hash(text))}.wav"
-    import wave
-
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(np.concatenate([silence, audio, silence]).tobytes())
-    return out
 
 
 # End-pointing ---------------------------------------------------------------------------
@@ -148,20 +127,15 @@ def test_other_people_talking_is_never_taken_for_an_answer(pocketsphinx: object)
         [("yes", "yes"), ("call staff", "help"), ("i don't know", "unsure"), ("no", "no")]
     ):
         answer = say(text, Voice("festival", "kal"))
-        utterances = _cut(in_room(answer, np.roll(room, -k * 80000), 10, 2.0))
-        assert len(utterances) >= 1
-        cut.append(len(max(utterances, key=len)) / len(answer))
-        for utterance in utterances:
+        pieces = utterances(in_room(answer, np.roll(room, -k * 80000), 10, 2.0), RATE, LIVE)
+        assert len(pieces) >= 1
+        cut.append(len(max(pieces, key=len)) / len(answer))
+        for utterance in pieces:
             heard.append(
                 (understand(pocketsphinx, utterance, intents, pack.filler, pack.min_confidence).intent, intent)
             )  # type: ignore[arg-type]
     assert all(got in (None, want) for got, want in heard), heard
     assert sorted(cut)[2] < 2.0, cut  # mostly, the talk around the answer is not part of it
-
-
-def _cut(audio: np.ndarray) -> list[np.ndarray]:
-    endpointer = Endpointer(LIVE)
-    return endpointer.feed(audio) + endpointer.flush()
 
 
 def test_pocketsphinx_reports_words_it_cannot_hear(pocketsphinx: object) -> None:
@@ -177,17 +151,17 @@ def korean() -> object:
 
 
 @needs_espeak
-def test_vosk_recognises_korean_with_a_grammar(korean: object, tmp_path: Path) -> None:
+def test_vosk_recognises_korean_with_a_grammar(korean: object) -> None:
     grammar = ["예", "아니요", "다시"]
     for said in grammar:
-        samples, _ = read_wav(speech(said, tmp_path, "ko", 140, pad=0.3))
+        samples = in_room(say(said, Voice("espeak", "ko", 140)), np.zeros(1), 100, 0.3, 0.3)
         result = korean.decode(samples, grammar)  # type: ignore[attr-defined]
         assert result.text == said, (said, result)
         assert result.confidence > 0.5
     assert korean.missing_words(["예", "zzzz"]) == ["zzzz"]  # type: ignore[attr-defined]
     # The Korean model has no [unk]: Vosk renders a sentence as a string of grammar words, which is rejected.
     for sentence in ("오늘 날씨가 정말 좋네요", "커피 한 잔 주세요"):
-        samples, _ = read_wav(speech(sentence, tmp_path, "ko", 140, pad=0.3))
+        samples = in_room(say(sentence, Voice("espeak", "ko", 140)), np.zeros(1), 100, 0.3, 0.3)
         off_topic = korean.decode(samples, grammar)  # type: ignore[attr-defined]
         assert len(off_topic.text.split()) > 1 and off_topic.confidence == 0.0, off_topic
 
@@ -359,7 +333,7 @@ def test_the_room_is_learnt_first_and_its_talk_sets_the_bar() -> None:
     talk = endpointer.feed(room[RATE // 2 :].astype(np.int16)) + endpointer.flush()
     assert len(talk) <= 1  # at its own level, the room's talk is (almost) never an utterance
     answer = say("i need help", Voice("festival", "kal"))
-    said = _cut(in_room(answer, room.astype(np.int16), 10, 3.0))
+    said = utterances(in_room(answer, room.astype(np.int16), 10, 3.0), RATE, LIVE)
     assert said and any(abs(len(u) - len(answer)) < RATE for u in said)
 
 

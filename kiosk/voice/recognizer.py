@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +42,13 @@ class Recognizer(Protocol):
 
 class RecognizerUnavailable(Exception):
     """The engine or its model is not installed."""
+
+
+def grammar_phrases(phrases: list[str], missing_words: Callable[[list[str]], list[str]]) -> list[str]:
+    """The phrases a grammar can hold: normalised, once each, and only those whose words the model knows."""
+    normalised = {" ".join(words(p)) for p in phrases if words(p)}
+    unknown = set(missing_words(sorted(normalised)))
+    return sorted(p for p in normalised if unknown.isdisjoint(p.split()))
 
 
 def _edit_distance(a: list[str], b: list[str]) -> int:
@@ -106,7 +114,7 @@ class PocketSphinxRecognizer:
         decoder.end_utt()
 
     def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
-        usable = sorted({" ".join(words(p)) for p in phrases if words(p) and not self.missing_words([p])})
+        usable = grammar_phrases(phrases, self.missing_words)
         if not usable:
             return Recognized("", 0.0)
         name = "g" + hashlib.sha1("|".join(usable).encode()).hexdigest()[:12]
@@ -168,13 +176,17 @@ class VoskRecognizer:
             self.has_unk = "[unk]" in self.vocabulary
         else:
             self.has_unk = not self._ask_vosk(["[unk]"])  # the Korean PyPI model has none
-        self._recognizers: dict[str, Any] = {}
+        self._unknown: dict[str, bool] = {}  # models without words.txt: what Vosk said of each word
 
     def missing_words(self, phrases: list[str]) -> list[str]:
         candidates = sorted({w for p in phrases for w in words(p)})
         if self.vocabulary is not None:
             return [w for w in candidates if w not in self.vocabulary]
-        return self._ask_vosk(candidates)
+        new = [w for w in candidates if w not in self._unknown]
+        if new:  # asking means building a recogniser: once per word, not once per utterance
+            dropped = set(self._ask_vosk(new))
+            self._unknown.update({w: w in dropped for w in new})
+        return [w for w in candidates if self._unknown[w]]
 
     def _ask_vosk(self, candidates: list[str]) -> list[str]:
         """Models without words.txt: let Vosk say which words it drops (it warns on stderr; we read that)."""
@@ -196,7 +208,7 @@ class VoskRecognizer:
         return sorted(set(re.findall(r"missing in vocabulary: '?([^'\s]+)'?", log)) & set(candidates))
 
     def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
-        usable = sorted({" ".join(words(p)) for p in phrases if words(p) and not self.missing_words([p])})
+        usable = grammar_phrases(phrases, self.missing_words)
         if not usable:
             return Recognized("", 0.0)
         grammar = json.dumps(usable + (["[unk]"] if self.has_unk else []), ensure_ascii=False)
