@@ -350,5 +350,8 @@ def test_phone_agreement_prefers_the_best_pronunciation() -> None:
 
     assert phone_agreement(["Y", "EH", "S"], [["Y", "EH", "S"]]) == 1.0
     assert phone_agreement(["Y", "EH", "S"], [["N", "EH", "K", "S", "T"]]) == pytest.approx(0.4)
+    # a sound of the right kind (a vowel for a vowel) is half wrong, an unrelated one wholly
+    assert phone_agreement(["N", "AO"], [["N", "OW"]]) == pytest.approx(0.75)
+    assert phone_agreement(["N", "S"], [["N", "OW"]]) == pytest.approx(0.5)
     assert phone_agreement(["AH", "N"], [["EY", "N"], ["AH", "N"]]) == 1.0  # "an" has two pronunciations
     assert phone_agreement([], [["N", "OW"]]) == 0.0
