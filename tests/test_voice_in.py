@@ -355,3 +355,14 @@ def test_phone_agreement_prefers_the_best_pronunciation() -> None:
     assert phone_agreement(["N", "S"], [["N", "OW"]]) == pytest.approx(0.5)
     assert phone_agreement(["AH", "N"], [["EY", "N"], ["AH", "N"]]) == 1.0  # "an" has two pronunciations
     assert phone_agreement([], [["N", "OW"]]) == 0.0
+
+
+def test_the_keyword_spotter_finds_the_phrase_said_and_not_another(pocketsphinx: object) -> None:
+    from kiosk.voice.recognizer import KEYWORD_FLOOR, KEYWORD_SPAN
+
+    score = pocketsphinx._keyword_score  # type: ignore[attr-defined]
+    pcm = in_room(say("call staff", Voice("festival", "ked")), np.zeros(1), 100, 0.5).astype("<i2").tobytes()
+    cmn = "40,3,-1"  # a neutral starting mean, as the decoder's own default
+    said, other = score("call staff", pcm, cmn), score("not really", pcm, cmn)
+    assert said >= KEYWORD_FLOOR + 0.6 * KEYWORD_SPAN, said  # confident enough alone
+    assert other < said - 20, (said, other)  # a phrase not said scores far lower, or is not found (-inf)
