@@ -101,7 +101,7 @@ def test_pocketsphinx_hears_answers_and_rejects_off_topic(pocketsphinx: object) 
         ("say that again", "repeat", Voice("festival", "slt")),
     ]
     heard = [(hear(in_room(say(text, voice), np.zeros(1), 100, 1.0)), intent) for text, intent, voice in answers]
-    assert sum(got == want for got, want in heard) >= 6, heard
+    assert sum(got == want for got, want in heard) >= 7, heard  # 8 of 10 when written
     assert all(got in (None, want) for got, want in heard), heard
     off_topic = [
         say("what time does the pharmacy open", Voice("festival", "slt")),
