@@ -355,6 +355,11 @@ def test_phone_agreement_prefers_the_best_pronunciation() -> None:
     assert phone_agreement(["N", "S"], [["N", "OW"]]) == pytest.approx(0.5)
     assert phone_agreement(["AH", "N"], [["EY", "N"], ["AH", "N"]]) == 1.0  # "an" has two pronunciations
     assert phone_agreement([], [["N", "OW"]]) == 0.0
+    # only agreement over `above` is computed: a long transcription cannot fit a two-phone phrase
+    long = ["AY", "TH", "IH", "NG", "K", "IH", "T", "S", "G", "OW"]
+    assert phone_agreement(long, [["N", "OW"]]) == pytest.approx(0.15)  # OW, and NG for N (both nasal)
+    assert phone_agreement(long, [["N", "OW"]], above=0.3) == 0.0
+    assert phone_agreement(["N", "AO"], [["N", "OW"]], above=0.3) == pytest.approx(0.75)
 
 
 def test_the_keyword_spotter_finds_the_phrase_said_and_not_another(pocketsphinx: object) -> None:
@@ -366,3 +371,41 @@ def test_the_keyword_spotter_finds_the_phrase_said_and_not_another(pocketsphinx:
     said, other = score("call staff", pcm, cmn), score("not really", pcm, cmn)
     assert said >= KEYWORD_FLOOR + 0.6 * KEYWORD_SPAN, said  # confident enough alone
     assert other < said - 20, (said, other)  # a phrase not said scores far lower, or is not found (-inf)
+
+
+class ScriptedRecognizer:
+    """Returns a set result: for the rules of `understand` alone (the real engines are tested above)."""
+
+    engine = "scripted"
+
+    def __init__(self, text: str, rivals: tuple[str, ...] = ()) -> None:
+        from kiosk.voice.recognizer import Recognized
+
+        self.result = Recognized(text, 0.9, rivals)
+        self.grammar: list[str] = []
+
+    def missing_words(self, phrases: list[str]) -> list[str]:
+        return []
+
+    def decode(self, audio: np.ndarray, phrases: list[str]) -> object:
+        self.grammar = phrases
+        return self.result
+
+
+def test_an_answer_is_refused_only_when_the_audio_fits_another_answer_better() -> None:
+    from kiosk.voice.understand import understand
+
+    intents = {"yes": ("yes", "yeah"), "no": ("no", "nope")}
+    silence = np.zeros(RATE, dtype=np.int16)
+
+    def hear(text: str, *rivals: str) -> str | None:
+        recognizer = ScriptedRecognizer(text, rivals)
+        heard = understand(recognizer, silence, intents, ("um",), 0.6, decoys=("next",))  # type: ignore[arg-type]
+        assert set(recognizer.grammar) == {"yes", "yeah", "no", "nope", "next"}  # decoys join the grammar
+        return heard.intent
+
+    assert hear("yes") == "yes"
+    assert hear("no", "nope") == "no"  # "nope" fitting better is still a no
+    assert hear("no", "yeah") is None  # another answer fits better: ask again
+    assert hear("no", "nope", "next") is None  # a decoy fits better: ask again
+    assert hear("next") is None  # a decoy is never an answer

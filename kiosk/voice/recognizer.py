@@ -30,6 +30,7 @@ from kiosk.core.intents import words
 class Recognized:
     text: str
     confidence: float
+    rivals: tuple[str, ...] = ()  # other phrases the audio fits clearly better (see understand: other intents)
 
 
 class Recognizer(Protocol):
@@ -84,8 +85,9 @@ def _edit_distance(a: list[str], b: list[str]) -> float:
 
 # Calibrated with bench/voice_in.py (Festival and espeak answers in four rooms, 64 off-topic utterances):
 # the kiosk acts on an answer whose agreement reaches PHONE_FLOOR + 0.6 * PHONE_SPAN = 0.38 (content's
-# min_confidence 0.6); off-topic agreement mostly stays under 0.3. With RIVAL_MARGIN, an answer whose phones
-# fit another phrase of the grammar (or a decoy) clearly better is rejected: asking again is the safer mistake.
+# min_confidence 0.6); off-topic agreement mostly stays under 0.3. Phrases the phones fit clearly better
+# (RIVAL_MARGIN) are returned as rivals: if one means another answer, or is a decoy, the kiosk asks again
+# rather than guess (kiosk.voice.understand); "nope" fitting better than "no" is no reason to ask again.
 # Class-aware substitution (above) with these values, against plain edit distance with 0.32 / 0.05, on the
 # Festival voices: clean 71 -> 77 %, pink noise 30 -> 42 %, talk 10 dB 8 -> 13 %; off-topic 0 -> 2 of 64.
 PHONE_FLOOR = 0.26
@@ -168,20 +170,24 @@ class PocketSphinxRecognizer:
         cmn = self._grammar.get_cmn()
         self._grammar.activate_search(name)
         self._run(self._grammar, pcm, cmn)
-        hyp = self._grammar.hyp()
-        text = hyp.hypstr if hyp is not None else ""
+        # The words from the segmentation: hyp() would also compute a lattice posterior we do not use (7 ms).
+        text = " ".join(
+            s.word.split("(")[0]
+            for s in self._grammar.seg()
+            if s.word[:1] not in "<[+(" and s.word not in self._NOT_PHONES
+        )
         if not text:
             return Recognized("", 0.0)
         self._run(self._phones, pcm, cmn)
         heard = [s.word for s in self._phones.seg() if s.word not in self._NOT_PHONES]
         fit = phone_agreement(heard, self._expected(text))
-        rival = max((phone_agreement(heard, self._expected(p)) for p in usable if p != text), default=0.0)
-        if rival > fit + RIVAL_MARGIN:
-            return Recognized(text, 0.0)  # the phones fit another phrase better: rather ask again than guess
+        rivals = tuple(
+            p for p in usable if p != text and phone_agreement(heard, self._expected(p)) > fit + RIVAL_MARGIN
+        )
         confidence = (fit - PHONE_FLOOR) / PHONE_SPAN
         if confidence < 1.0:
             confidence = max(confidence, (self._keyword_score(text, pcm, cmn) - KEYWORD_FLOOR) / KEYWORD_SPAN)
-        return Recognized(text, float(np.clip(confidence, 0.0, 1.0)))
+        return Recognized(text, float(np.clip(confidence, 0.0, 1.0)), rivals)
 
     def _keyword_score(self, phrase: str, pcm: bytes, cmn: str) -> float:
         """The keyword spotter's best score per frame for `phrase` in this audio (-inf: not found)."""
@@ -206,9 +212,18 @@ class PocketSphinxRecognizer:
         return self._sequences[phrase]
 
 
-def phone_agreement(heard: list[str], expected: list[list[str]]) -> float:
-    """How well the free phone transcription agrees with the phrase's best pronunciation (1 = the same)."""
-    return max(1 - _edit_distance(heard, e) / max(len(heard), len(e), 1) for e in expected or [[]])
+def phone_agreement(heard: list[str], expected: list[list[str]], above: float = 0.0) -> float:
+    """How well the free phone transcription agrees with the phrase's best pronunciation (1 = the same).
+
+    Only agreement over `above` is exact: a pronunciation whose length alone keeps it at or under `above`
+    is not compared (the edit distance is at least the difference in length), so 0.0 may come back.
+    """
+    best = 0.0
+    for e in expected or [[]]:
+        longest = max(len(heard), len(e), 1)
+        if 1 - abs(len(heard) - len(e)) / longest > max(best, above):
+            best = max(best, 1 - _edit_distance(heard, e) / longest)
+    return best
 
 
 class VoskRecognizer:

@@ -26,8 +26,11 @@ def understand(
     """
     phrases = [p for ps in intents.values() for p in ps] + list(decoys)
     result = recognizer.decode(audio, phrases)
-    match = IntentMatcher(intents, filler).match(result.text, intents.keys())
+    matcher = IntentMatcher(intents, filler)
+    match = matcher.match(result.text, intents.keys())
     confidence = result.confidence * match.confidence
+    if any(matcher.match(rival, intents.keys()).intent != match.intent for rival in result.rivals):
+        confidence = 0.0  # the audio fits another answer (or a decoy) better: rather ask again than guess
     intent = match.intent if confidence >= min_confidence else None
     return Heard(result.text, intent, round(confidence, 3))
 
