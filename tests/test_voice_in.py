@@ -345,6 +345,12 @@ def test_pocketsphinx_decodes_the_same_audio_the_same_way_whatever_came_before(p
     assert pocketsphinx.decode(answer, phrases) == first  # type: ignore[attr-defined]
 
 
+def test_pocketsphinx_hears_nothing_in_nothing(pocketsphinx: object) -> None:
+    for audio in (np.zeros(0), np.zeros(800), np.zeros(1600), np.zeros(RATE), noise(1.0, 30)):
+        result = pocketsphinx.decode(audio.astype(np.int16), ["yes", "no"])  # type: ignore[attr-defined]
+        assert result.confidence < 0.6, result  # no answer, and no crash (an empty search gives no words)
+
+
 def test_phone_agreement_prefers_the_best_pronunciation() -> None:
     from kiosk.voice.recognizer import phone_agreement
 

@@ -94,6 +94,7 @@ PHONE_FLOOR = 0.26
 PHONE_SPAN = 0.2
 RIVAL_MARGIN = 0.1
 GRAMMAR_LW = 3.0
+MIN_SAMPLES = 1600  # 100 ms: nothing shorter is an answer (and PocketSphinx fails on an empty buffer)
 # The keyword spotter's score per 10 ms frame for the grammar's answer (log base 1.0001; no detection at all:
 # -inf). Answers: median -36; off-topic sentences forced onto an answer: -105, a quarter not found at all.
 # Confidence 0.6 at -40: taking an answer that passes either check (bench/voice_in.py, Festival voices):
@@ -157,7 +158,7 @@ class PocketSphinxRecognizer:
 
     def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
         usable = grammar_phrases(phrases, self.missing_words)
-        if not usable:
+        if not usable or len(audio) < MIN_SAMPLES:
             return Recognized("", 0.0)
         name = "g" + hashlib.sha1("|".join(usable).encode()).hexdigest()[:12]
         if name not in self._searches:
@@ -173,13 +174,13 @@ class PocketSphinxRecognizer:
         # The words from the segmentation: hyp() would also compute a lattice posterior we do not use (7 ms).
         text = " ".join(
             s.word.split("(")[0]
-            for s in self._grammar.seg()
+            for s in self._grammar.seg() or []  # None when nothing was decoded
             if s.word[:1] not in "<[+(" and s.word not in self._NOT_PHONES
         )
         if not text:
             return Recognized("", 0.0)
         self._run(self._phones, pcm, cmn)
-        heard = [s.word for s in self._phones.seg() if s.word not in self._NOT_PHONES]
+        heard = [s.word for s in self._phones.seg() or [] if s.word not in self._NOT_PHONES]
         fit = phone_agreement(heard, self._expected(text))
         rivals = tuple(
             p for p in usable if p != text and phone_agreement(heard, self._expected(p)) > fit + RIVAL_MARGIN
