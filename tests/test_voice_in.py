@@ -18,7 +18,7 @@ from kiosk.voice.models import ModelError, install, installed_models, remove, ve
 from kiosk.voice.understand import utterances
 
 from .conftest import ROOT
-from .speech import LIBRIVOX, Voice, in_room, librivox, say, write_wav
+from .speech import LIBRIVOX, Voice, in_room, librivox, pink_noise, say, write_wav
 
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 RATE = 16000
@@ -338,11 +338,19 @@ def test_the_room_is_learnt_first_and_its_talk_sets_the_bar() -> None:
 
 
 def test_pocketsphinx_decodes_the_same_audio_the_same_way_whatever_came_before(pocketsphinx: object) -> None:
-    phrases = ["yes", "no", "not sure", "go back", "i need help"]
-    answer = in_room(say("not sure", Voice("festival", "slt")), np.zeros(1), 100, 0.5)
-    first = pocketsphinx.decode(answer, phrases)  # type: ignore[attr-defined]
-    pocketsphinx.decode(in_room(librivox()[: RATE * 3], np.zeros(1), 100, 0.5) // 4, phrases)  # type: ignore[attr-defined]
-    assert pocketsphinx.decode(answer, phrases) == first  # type: ignore[attr-defined]
+    decode = pocketsphinx.decode  # type: ignore[attr-defined]
+    phrases = ["yes", "no", "nope", "yeah", "maybe", "not sure", "go back", "i need help", "say that again"]
+    talk = librivox()
+    answers = [
+        in_room(say(text, Voice("festival", voice)), room, snr, 0.5)
+        for text, voice in [("no", "slt"), ("go back", "kal"), ("maybe", "ked"), ("say that again", "slt")]
+        for room, snr in [(np.zeros(1), 100), (pink_noise(3), 10), (talk[RATE * 20 :], 10)]
+    ]
+    before = [talk[: RATE * 3] // 4, (pink_noise(2) * 4).astype(np.int16), say("yes", Voice("festival", "kal"))]
+    for k, answer in enumerate(answers):
+        first = decode(answer, phrases)
+        decode(before[k % len(before)], phrases)
+        assert decode(answer, phrases) == first, k  # text, confidence and rivals, to the last digit
 
 
 def test_pocketsphinx_hears_nothing_in_nothing(pocketsphinx: object) -> None:
