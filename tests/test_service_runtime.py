@@ -22,7 +22,8 @@ from kiosk.logs import JournalHandler, encode_journal
 from kiosk.notify import Notifier
 from kiosk.service import DEFAULT_CONFIG
 from kiosk.settings import Settings
-from kiosk.ui.app import LEAVE_EXIT_CODE, KioskApp
+from kiosk.ui.app import KioskApp
+from kiosk.ui.staff import LEAVE_EXIT_CODE
 from kiosk.voice import Heard
 
 from .conftest import CONTENT

@@ -132,8 +132,8 @@ def test_other_people_talking_is_never_taken_for_an_answer(pocketsphinx: object)
         cut.append(len(max(pieces, key=len)) / len(answer))
         for utterance in pieces:
             heard.append(
-                (understand(pocketsphinx, utterance, intents, pack.filler, pack.min_confidence).intent, intent)
-            )  # type: ignore[arg-type]
+                (understand(pocketsphinx, utterance, intents, pack.filler, pack.min_confidence).intent, intent)  # type: ignore[arg-type]
+            )
     assert all(got in (None, want) for got, want in heard), heard
     assert sorted(cut)[2] < 2.0, cut  # mostly, the talk around the answer is not part of it
 
@@ -269,12 +269,8 @@ def test_install_by_url_with_progress_from_a_local_server(tmp_path: Path) -> Non
     import http.server
     import threading
 
-    archive = (
-        zipped(fake_model(tmp_path / "src"), tmp_path / "www" / "vosk-model-tiny-xx.zip")
-        if (tmp_path / "www").mkdir() is None
-        else None
-    )
-    assert archive is not None
+    (tmp_path / "www").mkdir()
+    archive = zipped(fake_model(tmp_path / "src"), tmp_path / "www" / "vosk-model-tiny-xx.zip")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

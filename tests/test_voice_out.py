@@ -53,7 +53,7 @@ LONG = "Alcohol can hurt your liver. Stop drinking alcohol now. This means beer,
 
 def wav_frames(path: Path) -> int:
     with wave.open(str(path)) as w:
-        return w.getnframes()
+        return int(w.getnframes())
 
 
 def speak(home: Path, text: str, stop_after: float | None = None, step: int = 4) -> dict[str, object]:
