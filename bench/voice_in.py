@@ -232,35 +232,25 @@ def main() -> None:
     started = time.perf_counter()
     sphinx = PocketSphinxRecognizer()
     load = time.perf_counter() - started
+    engines: dict[str, Recognizer] = {"PocketSphinx": sphinx}
+    english_vosk = vosk_model_for("en", ROOT / "models")
+    if english_vosk is not None:  # on a kiosk where an admin installed one (alt-kiosk model install)
+        engines[f"Vosk {english_vosk.name}"] = VoskRecognizer(english_vosk)
     columns: dict[str, Result] = {}
-    for name, family in clips.items():
-        if family:
-            # Off-topic speech is the same for both columns; it is counted once, in the first.
-            columns[f"PocketSphinx, {name}"] = run_engine(
-                sphinx,
+    for engine, recognizer in engines.items():
+        voiced = [(name, family) for name, family in clips.items() if family]
+        for k, (name, family) in enumerate(voiced):
+            # Off-topic speech is the same for every voice family: counted once per engine, in its first column.
+            columns[f"{engine}, {name}"] = run_engine(
+                recognizer,
                 family,
-                off_topic if not columns else [],
+                off_topic if k == 0 else [],
                 intents,
                 pack.filler,
                 pack.min_confidence,
                 rooms,
                 decoys(pack.intents, intents),
             )
-    english_vosk = vosk_model_for("en", ROOT / "models")
-    if english_vosk is not None:  # on a kiosk where an admin installed one (alt-kiosk model install)
-        vosk = VoskRecognizer(english_vosk)
-        for name, family in clips.items():
-            if family:
-                columns[f"Vosk {english_vosk.name}, {name}"] = run_engine(
-                    vosk,
-                    family,
-                    off_topic if name == next(iter(clips)) else [],
-                    intents,
-                    pack.filler,
-                    pack.min_confidence,
-                    rooms,
-                    decoys(pack.intents, intents),
-                )
     cpu, rss = listener_cost()
     print(
         f"voice in: {len(answers)} answers x voices ({len(natural)} natural, {len(robotic)} espeak) x 4 rooms; "

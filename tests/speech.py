@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,15 +75,6 @@ def say(text: str, voice: Voice) -> np.ndarray:
                 subprocess.run(["sox", "-V1", str(out), str(shifted), "pitch", str(voice.pitch)], check=True)
                 out = shifted
         return to_engine_rate(*read_wav(out))
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.astype("<i2").tobytes())
-    return path
 
 
 def librivox() -> np.ndarray:

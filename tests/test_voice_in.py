@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.voice.audio import read_wav, to_engine_rate
+from kiosk.voice.audio import read_wav, to_engine_rate, write_wav
 from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
 from kiosk.voice.models import ModelError, install, installed_models, remove, verify
 from kiosk.voice.understand import utterances
 
 from .conftest import ROOT
-from .speech import LIBRIVOX, Voice, in_room, librivox, pink_noise, say, write_wav
+from .speech import LIBRIVOX, Voice, in_room, librivox, pink_noise, say
 
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 RATE = 16000

@@ -108,9 +108,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     Raises:
         InvalidFiles: the configuration file has problems.
     """
-    from kiosk.config import config_path, load_settings
-
-    settings = load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))
+    settings = _configured(args)
     flags: dict[str, Any] = {
         "content_dir": Path(args.content) if args.content else None,
         "language": args.lang,
@@ -152,6 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _configured(args: argparse.Namespace) -> Settings:
+    """Defaults, then the configuration file (required when named with --config)."""
     from kiosk.config import config_path, load_settings
 
     return load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))

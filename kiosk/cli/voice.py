@@ -111,11 +111,10 @@ def cmd_model(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    import wave
-
     import numpy as np
 
     from kiosk.settings import default_cache_dir
+    from kiosk.voice.audio import write_wav
     from kiosk.voice.base import VOLUME_STEPS_DB
     from kiosk.voice.cache import PromptCache
     from kiosk.voice.player import PlaybackError, Player
@@ -133,11 +132,7 @@ def cmd_say(args: argparse.Namespace) -> int:
             print("say: nothing to say", file=sys.stderr)
             return 2
         if args.to:
-            with wave.open(args.to, "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(clips[0].rate)
-                out.writeframes(np.concatenate([c.samples for c in clips]).tobytes())
+            write_wav(Path(args.to), np.concatenate([c.samples for c in clips]), clips[0].rate)
             print(f"wrote {args.to}: {sum(c.seconds for c in clips):.2f} s at {clips[0].rate} Hz")
         else:
             speaker.player.play(clips, VOLUME_STEPS_DB[args.volume])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.ui.screens import SoundScreen
-from kiosk.voice.base import VOLUME_LEVELS
+from kiosk.voice.base import VOLUME_LEVELS, clamp_volume_step
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -48,10 +48,8 @@ class SoundPanel:
             if self._screen is not None:
                 self._screen.dismiss(None)
             return
-        if action == "louder":
-            app.volume_step = min(app.volume_step + 1, VOLUME_LEVELS - 1)
-        elif action == "softer":
-            app.volume_step = max(app.volume_step - 1, 0)
+        if action in ("louder", "softer"):
+            app.volume_step = clamp_volume_step(app.volume_step + (1 if action == "louder" else -1))
         elif action == "rate":
             app.rate = "normal" if app.rate == "slow" else "slow"
         app.speaker.configure(app.volume_step, app.rate)

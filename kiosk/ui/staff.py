@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.admin_pin import PinGuard
 from kiosk.ui.screens import AdminScreen, PinScreen
-from kiosk.voice.base import VOLUME_LEVELS
+from kiosk.voice.base import VOLUME_LEVELS, clamp_volume_step
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -100,8 +100,8 @@ class StaffDesk:
             app.speaker.configure(app.settings.volume_step, app.settings.rate)
             app.speaker.speak("This is the kiosk speaker test. One, two, three.", app.language)
         elif action in ("volume-down", "volume-up"):
-            step = app.settings.volume_step + (1 if action == "volume-up" else -1)
-            app.settings = replace(app.settings, volume_step=max(0, min(step, VOLUME_LEVELS - 1)))
+            step = clamp_volume_step(app.settings.volume_step + (1 if action == "volume-up" else -1))
+            app.settings = replace(app.settings, volume_step=step)
             app.volume_step = app.settings.volume_step
             app.speaker.configure(app.volume_step, app.rate)
         elif action == "reload":

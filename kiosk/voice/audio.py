@@ -38,6 +38,16 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return data, rate
 
 
+def write_wav(path: Path, samples: np.ndarray, rate: int = ENGINE_RATE) -> Path:
+    """Write mono int16 samples as a 16-bit PCM WAV file."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
 def to_engine_rate(samples: np.ndarray, rate: int, target: int = ENGINE_RATE) -> np.ndarray:
     """Resample speech to `target` Hz (low-pass first when going down, so nothing folds back)."""
     if rate == target or len(samples) == 0:

@@ -13,6 +13,13 @@ from typing import Protocol
 VOLUME_STEPS_DB = (-24.0, -18.0, -12.0, -6.0, 0.0)
 """Volume steps a patient can choose (a 24 dB span); step 3 (-6 dB) is the usual default."""
 VOLUME_LEVELS = len(VOLUME_STEPS_DB)
+
+
+def clamp_volume_step(step: int) -> int:
+    """`step` kept within the volume steps there are (0 .. VOLUME_LEVELS - 1)."""
+    return max(0, min(step, VOLUME_LEVELS - 1))
+
+
 RATES = {"normal": 165, "slow": 125}
 """Speech rates a patient can choose, in words a minute."""
 

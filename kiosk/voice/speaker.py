@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from kiosk.voice.base import RATES, VOLUME_STEPS_DB
+from kiosk.voice.base import RATES, VOLUME_STEPS_DB, clamp_volume_step
 from kiosk.voice.cache import PromptCache, cache_key
 from kiosk.voice.player import Clip, PlaybackError, Player
 from kiosk.voice.synth import SynthesisError, Synthesizer
@@ -73,7 +73,7 @@ class VoiceSpeaker:
             self._wake.notify()
 
     def configure(self, volume_step: int, rate: str) -> None:
-        self.volume_step = max(0, min(volume_step, len(VOLUME_STEPS_DB) - 1))
+        self.volume_step = clamp_volume_step(volume_step)
         self.rate = rate if rate in RATES else "normal"
 
     def stop(self) -> None:
