@@ -15,9 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -138,6 +140,22 @@ class KioskApp(App[None], inherit_bindings=False):
             # Pinged from the UI's own event loop: a frozen UI stops the pings and systemd restarts it.
             self.set_interval(interval, self.notifier.watchdog)
         self.call_after_refresh(self._show, True)
+
+    def get_driver_class(self) -> type[Driver]:
+        """On a real Linux terminal, the driver whose input survives any bytes (kiosk/ui/terminal.py)."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from kiosk.ui.terminal import KioskDriver
+
+        driver = super().get_driver_class()
+        return KioskDriver if driver is LinuxDriver else driver
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual gave up (e.g. its input thread died): exit non-zero, so systemd and staff see a crash."""
+        log.error("the kiosk ended unexpectedly (Textual panic)")
+        if self.return_code is None:
+            self._return_code = 1
+        super().panic(*renderables)
 
     def status_line(self) -> str:
         version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
