@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,9 @@ class RecordingSpeaker:
 
     def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
         self.on_speaking = on_speaking
+
+    def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
+        self.prepared = list(texts)
 
 
 class ScriptedListener:

@@ -30,6 +30,8 @@ events = []
 speaker = VoiceSpeaker({{"en": "en-us"}}, PromptCache(Path({cache!r})), volume_step={step})
 speaker.set_listener(lambda on: events.append((on, time.perf_counter())))
 text = {text!r}
+if {prerender}:
+    speaker.prerender([(text, "en")], rates=["normal"])
 started = time.perf_counter()
 speaker.speak(text, "en")
 deadline = time.time() + 20
@@ -56,29 +58,34 @@ def wav_frames(path: Path) -> int:
         return int(w.getnframes())
 
 
-def speak(home: Path, text: str, stop_after: float | None = None, step: int = 4) -> dict[str, object]:
-    code = SPEAK.format(cache=str(home / "cache"), text=text, stop_after=stop_after, step=step)
+def speak(
+    home: Path, text: str, stop_after: float | None = None, step: int = 4, prerender: bool = False
+) -> dict[str, object]:
+    code = SPEAK.format(cache=str(home / "cache"), text=text, stop_after=stop_after, step=step, prerender=prerender)
     return run_python(code, home)
 
 
-def test_speech_really_comes_out_and_the_cache_is_used_the_second_time(tmp_path: Path) -> None:
+def test_speech_really_comes_out_and_only_rendering_ahead_fills_the_cache(tmp_path: Path) -> None:
     home = alsa_home(tmp_path / "home")
-    first = speak(home, LONG)
+    first = speak(home, LONG)  # not rendered ahead: made in memory, played, not kept
     assert first["fault"] is None and first["first"] is not None
     audio = played(home)
+    assert len(audio) / RATE > 2.5  # a few seconds of speech, all of it played
+    assert rms_db(audio) > -40  # not silence
+    assert list((home / "cache").glob("*")) == []
+    (home / "played.raw").unlink()
+    speak(home, LONG, prerender=True)
     cached = sorted((home / "cache").glob("*.wav"))
     assert len(cached) == len(sentences(LONG))
     rendered = sum(wav_frames(p) for p in cached)
-    assert len(audio) / RATE > 2.5  # a few seconds of speech, all of it played
-    assert abs(len(audio) - rendered) < RATE * 0.1, (len(audio), rendered)
-    assert rms_db(audio) > -40  # not silence
-    mtimes = {p: p.stat().st_mtime_ns for p in cached}
+    assert abs(len(played(home)) - rendered) < RATE * 0.1, (len(played(home)), rendered)
+    stats = {p: (p.stat().st_mtime_ns, p.stat().st_atime_ns) for p in cached}
     (home / "played.raw").unlink()
-    second = speak(home, LONG)
-    assert sorted((home / "cache").glob("*.wav")) == cached  # nothing new rendered
-    assert abs(len(played(home)) - len(audio)) < RATE * 0.2
-    assert all(p.stat().st_mtime_ns >= mtimes[p] for p in cached)
-    assert float(second["first"]) < float(first["first"])  # type: ignore[arg-type]
+    third = speak(home, LONG)  # from the cache, which playing leaves exactly as it was
+    assert sorted((home / "cache").glob("*")) == cached
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_atime_ns) for p in cached} == stats
+    assert abs(len(played(home)) - rendered) < RATE * 0.1
+    assert float(third["first"]) < float(first["first"])  # type: ignore[arg-type]
 
 
 def test_stop_truncates_speech_within_50_ms(tmp_path: Path) -> None:

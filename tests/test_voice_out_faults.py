@@ -91,9 +91,11 @@ def test_unwritable_cache_still_speaks_and_says_why_once(tmp_path: Path, caplog:
     speaker = VoiceSpeaker({"en": "en-us"}, PromptCache(blocker / "cache"))
     try:
         with caplog.at_level(logging.WARNING, logger="kiosk.voice.out"):
+            assert speaker.prerender([("Hello there.", "en")]) == 0
+            assert speaker.prerender([("Thank you.", "en")]) == 0
             first = speaker.clip("Hello there.", "en")
             second = speaker.clip("Thank you.", "en")
-        assert first.seconds > 0.3 and second.seconds > 0.3
+        assert first.seconds > 0.3 and second.seconds > 0.3 and speaker.available
         warnings = [r.getMessage() for r in caplog.records if "not writable" in r.getMessage()]
         assert len(warnings) == 1
         assert list((speaker._scratch or tmp_path).glob("*.wav")) == []  # scratch files are removed
@@ -105,8 +107,8 @@ def test_cache_is_bounded_in_size(tmp_path: Path) -> None:
     cache = PromptCache(tmp_path / "cache", max_bytes=600_000)
     speaker = VoiceSpeaker({"en": "en-us"}, cache)
     try:
-        for n in range(12):
-            speaker.clip(f"This is sentence number {n}, which is quite long, to fill the cache up fast.", "en")
+        long = [(f"This is sentence number {n}, which is quite long, to fill the cache up fast.", "en") for n in range(12)]
+        assert speaker.prerender(long, rates=["normal"]) == 12
         total = sum(p.stat().st_size for p in (tmp_path / "cache").glob("*.wav"))
         assert 0 < total <= 600_000
     finally:

@@ -225,6 +225,11 @@ def every_spoken_text(content: Content, idle_seconds: int = 20) -> list[str]:
     return texts
 
 
+def spoken_texts(packs: dict[str, Content], idle_seconds: float) -> list[tuple[str, str]]:
+    """(text, language) for everything the kiosk can say in every language it offers."""
+    return [(text, code) for code, pack in packs.items() for text in every_spoken_text(pack, round(idle_seconds))]
+
+
 def screen_intent_sets(content: Content) -> Iterator[tuple[str, frozenset[str]]]:
     """Every kind of screen with the intents valid on it (for checking phrase clashes)."""
     conversation = Conversation(content)

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.content_store import ContentState, ContentStore
-from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
+from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session, spoken_texts
 from kiosk.core.intents import IntentMatcher, decoys
 from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.core.problems import InvalidFiles, Problem
@@ -198,6 +198,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._pending is None:
             return False
         self.packs, self._pending = self._offered(self._pending), None
+        self.speaker.prepare(spoken_texts(self.packs, self.settings.idle_warning_seconds))
         self._use_language(self._default_language())
         log.info("content applied: %s", self.status_line())
         return True

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk import logs
 from kiosk.content_store import ContentState, ContentStore
-from kiosk.core.flow import every_spoken_text
+from kiosk.core.flow import spoken_texts
 from kiosk.core.model import Content
 from kiosk.notify import Notifier
 from kiosk.settings import Settings
@@ -36,17 +35,7 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
         volume_step=settings.volume_step,
         rate=settings.rate,
     )
-    texts = [
-        (text, code)
-        for code, pack in packs.items()
-        for text in every_spoken_text(pack, round(settings.idle_warning_seconds))
-    ]
-
-    def prerender() -> None:
-        made = speaker.prerender(texts)
-        log.info("speech cache ready: %d prompts, %d newly rendered", len(texts), made)
-
-    threading.Thread(target=prerender, name="kiosk-prerender", daemon=True).start()
+    speaker.prepare(spoken_texts(packs, settings.idle_warning_seconds))
     return speaker
 
 

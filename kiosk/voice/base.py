@@ -5,7 +5,7 @@ Callbacks may come from any thread; the UI hands them to its event loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -57,6 +57,9 @@ class Speaker(Protocol):
     def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
         """Called with True when sound starts coming out and False when it ends."""
 
+    def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
+        """Get (text, language) pairs ready to speak at once (rendered ahead, in the background)."""
+
 
 class Listener(Protocol):
     """Listens for answers valid on the current screen."""
@@ -93,6 +96,9 @@ class SilentSpeaker:
         pass
 
     def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
+        pass
+
+    def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
         pass
 
 

@@ -7,6 +7,7 @@ microphone to ignore the kiosk's own voice.
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import wave
@@ -31,12 +32,13 @@ class Clip:
     rate: int
 
     @classmethod
-    def from_wav(cls, path: Path) -> Clip:
-        with wave.open(str(path), "rb") as w:
+    def from_wav(cls, source: Path | bytes) -> Clip:
+        """A clip from a WAV file or its bytes (16-bit PCM)."""
+        with wave.open(io.BytesIO(source) if isinstance(source, bytes) else str(source), "rb") as w:
             frames = w.readframes(w.getnframes())
             channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
         if width != 2:
-            raise PlaybackError(f"{path}: expected 16-bit audio")
+            raise PlaybackError("expected 16-bit audio")
         samples = np.frombuffer(frames, dtype="<i2")
         if channels > 1:
             samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -95,7 +96,10 @@ class VoiceSpeaker:
     # Rendering ----------------------------------------------------------------------------
 
     def prerender(self, texts: Iterable[tuple[str, str]], rates: Iterable[str] = tuple(RATES)) -> int:
-        """Render (text, language) pairs into the cache at every rate; returns how many were new."""
+        """Render (text, language) pairs into the cache at every rate; returns how many were new.
+
+        The only writer of the cache: what a patient hears later leaves no trace there.
+        """
         made = 0
         pairs = list(texts)
         for rate in list(rates):
@@ -103,45 +107,57 @@ class VoiceSpeaker:
                 for sentence in sentences(text):
                     if self._closed:
                         return made
+                    key, voice = self._key(sentence, language, rate)
+                    if self.cache.has(key):
+                        continue
                     try:
-                        _, fresh = self._clip_path(sentence, language, rate)
-                        made += fresh
+                        staged = self.cache.staging()
+                    except OSError as err:
+                        self._note_cache_problem(err)
+                        return made
+                    try:
+                        self.synth.render(sentence, voice, RATES[rate], staged)
+                        self.cache.commit(staged, key)
+                        made += 1
                     except (SynthesisError, OSError) as err:
+                        staged.unlink(missing_ok=True)
                         self._set_fault(str(err))
                         return made
         return made
 
-    def clip(self, text: str, language: str, rate: str | None = None) -> Clip:
-        """The rendered sound of one sentence (from the cache when it is there)."""
-        path, _ = self._clip_path(text, language, rate or self.rate)
-        clip = Clip.from_wav(path)
-        if self._scratch is not None and path.parent == self._scratch:
-            path.unlink(missing_ok=True)
-        return clip
+    def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
+        """Render `texts` ahead in the background (start-up, new content), so playing them is instant."""
+        pairs = list(texts)
 
-    def _clip_path(self, text: str, language: str, rate: str) -> tuple[Path, bool]:
+        def work() -> None:
+            made = self.prerender(pairs)
+            log.info("speech cache ready: %d prompts, %d newly rendered", len(pairs), made)
+
+        threading.Thread(target=work, name="kiosk-prerender", daemon=True).start()
+
+    def clip(self, text: str, language: str, rate: str | None = None) -> Clip:
+        """The rendered sound of one sentence: from the cache, else rendered in memory and not kept."""
+        key, voice = self._key(text, language, rate or self.rate)
+        data = self.cache.read(key)
+        if data is None:
+            scratch = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
+            try:
+                self.synth.render(text, voice, RATES[rate or self.rate], scratch)
+                data = scratch.read_bytes()
+            finally:
+                scratch.unlink(missing_ok=True)
+        return Clip.from_wav(data)
+
+    def _key(self, text: str, language: str, rate: str) -> tuple[str, str]:
         voice = self.voices.get(language, language)
-        key = cache_key(text, voice, RATES[rate], self.synth.version)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached, False
-        try:
-            staged = self.cache.staging()
-        except OSError as err:
-            self._note_cache_problem(err)
-            staged = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
-            self.synth.render(text, voice, RATES[rate], staged)
-            return staged, True
-        try:
-            self.synth.render(text, voice, RATES[rate], staged)
-            return self.cache.commit(staged, key), True
-        except BaseException:
-            staged.unlink(missing_ok=True)
-            raise
+        return cache_key(text, voice, RATES[rate], self.synth.version), voice
 
     def _scratch_dir(self) -> Path:
+        """Where a clip that is not in the cache is rendered: memory (/dev/shm) where there is one."""
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="alt-kiosk-tts-"))
+            shm = Path("/dev/shm")
+            memory = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+            self._scratch = Path(tempfile.mkdtemp(prefix="alt-kiosk-tts-", dir=memory))
         return self._scratch
 
     _cache_warned = False
