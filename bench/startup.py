@@ -22,8 +22,8 @@ from kiosk.settings import Settings
 from kiosk.ui.app import KioskApp
 
 class Once(KioskApp):
-    def _show(self, first=False):
-        super()._show(first)
+    def show(self, first=False):
+        super().show(first)
         assert "Liver test helper" in self.prompt.title.show
         self.call_after_refresh(self.exit)
 

@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 from kiosk.admin_pin import hash_pin, valid_pin
-from kiosk.core.loader import load_all
+from kiosk.content_store import ContentStore, content_digest
+from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
 
@@ -20,21 +21,8 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     """Lines for staff, and whether everything is fine (False: something needs attention)."""
     lines: list[str] = []
     ok = True
-    try:
-        packs = load_all(settings.content_dir)
-        lines.append(f"content: OK, {', '.join(f'{c} {p.version}' for c, p in packs.items())} ({settings.content_dir})")
-    except InvalidFiles as err:
-        ok = False
-        lines.append(
-            f"content: REFUSED, {len(err.problems)} problem(s) in {settings.content_dir}; first: {err.problems[0]}"
-        )
-        kept = settings.state_dir / "last-good-content"
-        lines.append(
-            f"         the kiosk serves the last good copy ({kept})"
-            if kept.is_dir()
-            else "         and there is no last good copy: the kiosk cannot start"
-        )
-        packs = {}
+    packs, content_ok = _content_status(settings, lines)
+    ok = ok and content_ok
     from kiosk.voice.recognizer import describe_engine
 
     for code in packs:
@@ -62,10 +50,45 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
     state = service_state()
     lines.append(f"service: {state}")
+    if state == "active" and packs and not _last_good_saved(settings):
+        ok = False
+        lines.append(
+            f"last good copy: NOT saved in {settings.state_dir} (is the state folder full or read-only?); "
+            "a restart would lose the content in use if the content folder breaks"
+        )
     if state not in ("active", "not installed", "systemd not running"):
         ok = False
     lines.append("status: OK" if ok else "status: NEEDS ATTENTION")
     return lines, ok
+
+
+def _content_status(settings: Settings, lines: list[str]) -> tuple[dict[str, Content], bool]:
+    """Lines about the content the kiosk serves (or would serve on start), and whether all is well."""
+    store = ContentStore(settings.content_dir, settings.state_dir)
+    try:
+        state = store.assess()
+    except InvalidFiles as err:
+        lines.append(f"content: REFUSED, {len(err.problems)} problem(s) in {settings.content_dir}; first: {err.problems[0]}")
+        lines.append("         and there is no last good copy: the kiosk cannot start")
+        return {}, False
+    if state.problems:
+        lines.append(
+            f"content: REFUSED, {len(state.problems)} problem(s) in {settings.content_dir}; first: {state.problems[0]}"
+        )
+    elif state.waiting:
+        lines.append(f"content: WAITING in {settings.content_dir}: " + "; ".join(state.waiting))
+        lines.append("         check the folder, then `alt-kiosk content apply` to use it")
+    else:
+        lines.append(f"content: OK, {state.version.replace(',', ', ')} ({settings.content_dir})")
+        return state.packs, True
+    lines.append(f"         the kiosk serves the last good copy, {state.version} ({store.backup})")
+    return state.packs, False
+
+
+def _last_good_saved(settings: Settings) -> bool:
+    """The content in use has its copy in the state folder (the kiosk saves it when content goes live)."""
+    store = ContentStore(settings.content_dir, settings.state_dir)
+    return store.backup.is_dir() and content_digest(store.backup) == content_digest(settings.content_dir)
 
 
 def service_state() -> str:

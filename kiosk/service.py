@@ -19,6 +19,7 @@ TOUCH_PACKAGES = ["cage", "foot", "fonts-dejavu-core"]
 DEFAULT_CONFIG = f"""\
 # alt-kiosk configuration. Check it with: alt-kiosk status. Reload with: systemctl reload alt-kiosk
 content_dir: {STATE_DIR}/content
+state_dir: {STATE_DIR}      # the last good content copy, approvals, the PIN lock-out
 # languages: [en]          # offered, in order; the first is the default
 idle_seconds: 60
 idle_warning_seconds: 20

@@ -91,7 +91,7 @@ async def test_content_is_swapped_between_patients_never_mid_session(tmp_path: P
         await keys(pilot, "1", "2")  # a patient is mid-session
         screens.write_text(screens.read_text().replace("title: Liver test helper", "title: Liver helper v2"))
         await pilot.pause(4.5)  # two polls: changed, then settled
-        assert app._pending is not None and "Question 2 of 6" in screen_text(app)
+        assert app.updates.pending is not None and "Question 2 of 6" in screen_text(app)
         assert app.session.answers == {"warning_signs": "no"}
         await keys(pilot, "8")  # start over: between patients, the new content applies
         assert "Liver helper v2" in screen_text(app)
@@ -115,7 +115,7 @@ async def test_bad_content_is_refused_and_the_kiosk_keeps_serving(
             shutil.rmtree(content)
         with caplog.at_level(logging.ERROR):
             await pilot.pause(4.5)
-        assert app.content_problems, "the refusal is recorded for status and the admin screen"
+        assert app.updates.problems, "the refusal is recorded for status and the admin screen"
         assert any("refused" in r.getMessage() for r in caplog.records)
         await keys(pilot, "2", *["2"] * 5, "enter")
         assert "Tip 1 of 3" in screen_text(app) and "Food" in screen_text(app)
@@ -140,9 +140,11 @@ def test_read_only_state_folder_does_not_stop_the_kiosk(tmp_path: Path, caplog: 
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with caplog.at_level(logging.WARNING):
-        state = ContentStore(CONTENT, blocker / "state").load()
+        store = ContentStore(CONTENT, blocker / "state")
+        state = store.load()
     assert "en" in state.packs
-    assert any("could not keep a copy" in r.getMessage() for r in caplog.records)
+    assert any("could not save the last good copy" in r.getMessage() for r in caplog.records)
+    assert store.keep_problem and "Not a directory" in store.keep_problem  # for the status line
 
 
 def test_install_and_rollback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -304,7 +306,7 @@ async def test_sighup_reloads_configuration_and_content(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("idle_seconds: 45\n")
     app, content, notify = kiosk(tmp_path)
-    app._reload_settings = lambda: load_settings(config, app.settings)
+    app.updates._reload_settings = lambda: load_settings(config, app.settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screens = content / "en" / "screens.yaml"

@@ -1,4 +1,4 @@
-"""The `alt-kiosk` command line: run the kiosk, check and preview content."""
+"""The `alt-kiosk` command line: run the kiosk, staff and service commands; content (content.py) and speech (voice.py)."""
 
 from __future__ import annotations
 
@@ -9,97 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.cli.common import BUNDLED_CONTENT, content_dir
+from kiosk.cli.common import configured
+from kiosk.cli.content import (
+    cmd_content_apply,
+    cmd_content_check,
+    cmd_content_install,
+    cmd_content_rollback,
+    cmd_preview,
+)
 from kiosk.cli.voice import cmd_model, cmd_recognize, cmd_say
-from kiosk.core.flow import Conversation, Prompt
-from kiosk.core.loader import load_all
-from kiosk.core.model import Content
-from kiosk.core.preview import PreviewError, walk
-from kiosk.core.problems import InvalidFiles, Problem
-from kiosk.core.readability import grade
+from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
-
-
-def cmd_content_check(args: argparse.Namespace) -> int:
-    folder = content_dir(args.dir)
-    try:
-        packs = load_all(folder, args.dir or str(folder))
-    except InvalidFiles as err:
-        for problem in err.problems:
-            print(problem)
-        print(f"{len(err.problems)} problem(s); content refused", file=sys.stderr)
-        return 1
-    if args.speech:
-        problems = _speech_problems(folder, args.dir or str(folder), packs)
-        if problems:
-            for problem in problems:
-                print(problem)
-            print(f"{len(problems)} problem(s) with the speech models", file=sys.stderr)
-            return 1
-    parts = []
-    for code, pack in packs.items():
-        texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
-        level = max(grade(t) for t in texts) if code == "en" else None
-        reading = f", hardest screen grade {level:.1f}" if level is not None else ""
-        parts.append(
-            f"{code} v{pack.version}: {len(pack.questions)} questions, {len(pack.advice)} tips, "
-            f"{len(pack.intents)} intents{reading}"
-        )
-    print(f"OK {folder}: " + "; ".join(parts))
-    return 0
-
-
-def _speech_problems(folder: Path, display: str, packs: dict[str, Content]) -> list[Problem]:
-    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
-    from kiosk.voice.vocabulary import vocabulary_problems
-
-    problems: list[Problem] = []
-    models_dir = Settings(BUNDLED_CONTENT).models_dir
-    for code, pack in packs.items():
-        lang_dir = folder if (folder / "language.yaml").exists() else folder / code
-        shown = display if lang_dir == folder else f"{display.rstrip('/')}/{code}"
-        try:
-            recognizer = make_recognizer(code, "auto", models_dir)
-        except (RecognizerUnavailable, OSError) as err:
-            problems.append(Problem(f"{shown}/language.yaml", 1, 1, f"no speech engine: {err}"))
-            continue
-        if recognizer is not None:
-            problems += vocabulary_problems(lang_dir / "intents.yaml", f"{shown}/intents.yaml", pack, recognizer)
-    return problems
-
-
-def _print_screen(number: int, prompt: Prompt) -> None:
-    print(f"--- screen {number}: {prompt.kind.value}" + (f" ({prompt.progress.show})" if prompt.progress else ""))
-    print(f"show: {prompt.title.show}")
-    if prompt.body.show:
-        print(f"      {prompt.body.show}")
-    if prompt.answers:
-        print("      [" + "] [".join(label.show for _, label in prompt.answers) + "]")
-    print(f"say:  {prompt.spoken}")
-
-
-def cmd_preview(args: argparse.Namespace) -> int:
-    folder = content_dir(args.content)
-    try:
-        packs = load_all(folder)
-    except InvalidFiles as err:
-        print(err, file=sys.stderr)
-        return 1
-    if args.lang not in packs:
-        print(f"no language {args.lang!r} in {folder} (have: {', '.join(packs)})", file=sys.stderr)
-        return 2
-    answers = [a.strip() for a in args.answers.split(",") if a.strip()] if args.answers else None
-    if answers is None and args.answer_all is None:
-        print("give --answers or --answer-all", file=sys.stderr)
-        return 2
-    try:
-        screens = walk(Conversation(packs[args.lang]), answers, args.answer_all)
-    except PreviewError as err:
-        print(f"preview: {err}", file=sys.stderr)
-        return 2
-    for number, prompt in enumerate(screens, 1):
-        _print_screen(number, prompt)
-    return 0
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -108,7 +28,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     Raises:
         InvalidFiles: the configuration file has problems.
     """
-    settings = _configured(args)
+    settings = configured(args)
     flags: dict[str, Any] = {
         "content_dir": Path(args.content) if args.content else None,
         "language": args.lang,
@@ -149,44 +69,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(settings, store, state, lambda: settings_from(args))
 
 
-def _configured(args: argparse.Namespace) -> Settings:
-    """Defaults, then the configuration file (required when named with --config)."""
-    from kiosk.config import config_path, load_settings
-
-    return load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))
-
-
-def cmd_content_install(args: argparse.Namespace) -> int:
-    from kiosk.content_store import install
-
-    target = Path(args.to) if args.to else _configured(args).content_dir
-    try:
-        print(install(Path(args.source), target))
-    except InvalidFiles as err:
-        for problem in err.problems:
-            print(problem)
-        print("content refused; nothing changed", file=sys.stderr)
-        return 1
-    print("the running kiosk applies it between patients (within a few seconds)")
-    return 0
-
-
-def cmd_content_rollback(args: argparse.Namespace) -> int:
-    from kiosk.content_store import rollback
-
-    try:
-        print(rollback(Path(args.to) if args.to else _configured(args).content_dir))
-    except (FileNotFoundError, InvalidFiles) as err:
-        print(f"rollback: {err}", file=sys.stderr)
-        return 1
-    return 0
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.ops import status
 
     try:
-        settings = _configured(args)
+        settings = configured(args)
     except InvalidFiles as err:
         print(err)
         print("status: NEEDS ATTENTION (configuration refused)")
@@ -318,6 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
     rollback_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
     rollback_.add_argument("--config", metavar="FILE", help="configuration file")
     rollback_.set_defaults(func=cmd_content_rollback)
+    apply_ = content_sub.add_parser(
+        "apply",
+        help="let content edited in place go live although it waits (looks unfinished, or removes something)",
+        description="The running kiosk holds content edited in place when a file does not end with a line break "
+        "(it may still be being written) or when it removes languages, questions, tips or intents. Check the "
+        "folder, then run this to let exactly these files go live (`alt-kiosk status` says what waits).",
+    )
+    apply_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
+    apply_.add_argument("--config", metavar="FILE", help="configuration file")
+    apply_.set_defaults(func=cmd_content_apply)
 
     status = sub.add_parser("status", help="what staff need at a glance; exit 1 when something needs attention")
     status.add_argument("--config", metavar="FILE", help="configuration file")

@@ -23,13 +23,13 @@ from textual.driver import Driver
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.content_store import ContentState, ContentStore
-from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session, spoken_texts
+from kiosk.content_store import ContentStore
+from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
 from kiosk.core.intents import IntentMatcher, decoys
 from kiosk.core.model import CONTROL_INTENTS, Content
-from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
+from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, IdleScreen, JourneyScreen
 from kiosk.ui.sound_panel import SoundPanel
 from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
@@ -40,7 +40,6 @@ from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
 log = logging.getLogger("kiosk")
 
 MORE = "more"
-CONTENT_POLL_SECONDS = 2.0
 HARD_EXIT_SECONDS = 1.5
 LANGUAGE_PREFIX = "lang-"
 HEARD_SECONDS = 3.0
@@ -88,12 +87,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.register_theme(KIOSK_THEME)
         self.theme = KIOSK_THEME.name
         self.settings = settings
-        self.packs = self._offered(packs)
-        self.store = store
+        self.packs = self.offered(packs)
         self.notifier = notifier or Notifier("")
-        self._reload_settings = reload_settings
-        self._pending: dict[str, Content] | None = None
-        self.content_problems: list[Problem] = []
+        self.updates = ContentUpdates(self, store, reload_settings)
         self._ready_sent = False
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
@@ -102,7 +98,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.language = ""
         self.conversation: Conversation
         self.session: Session
-        self._use_language(self._default_language())
+        self.use_language(self.default_language())
         self.prompt: Prompt = self.conversation.prompt(self.session)
         self._last_activity = clock()
         self._shown_at = -1e9
@@ -133,13 +129,12 @@ class KioskApp(App[None], inherit_bindings=False):
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGTERM, self.stop)
             loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
-        if self.store is not None:
-            self.set_interval(CONTENT_POLL_SECONDS, self._poll_content)
+        self.updates.start()
         interval = watchdog_interval()
         if interval is not None:
             # Pinged from the UI's own event loop: a frozen UI stops the pings and systemd restarts it.
             self.set_interval(interval, self.notifier.watchdog)
-        self.call_after_refresh(self._show, True)
+        self.call_after_refresh(self.show, True)
 
     def get_driver_class(self) -> type[Driver]:
         """On a real Linux terminal, the driver whose input survives any bytes (kiosk/ui/terminal.py)."""
@@ -159,54 +154,19 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def status_line(self) -> str:
         version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
-        refused = f" (new content refused: {len(self.content_problems)} problems)" if self.content_problems else ""
         sound = "on" if self.speaker.available else "off"
         voice = "on" if self.listener.available else "off"
-        return f"content {version}{refused}; sound {sound}; voice input {voice}"
+        return f"content {version}{self.updates.status()}; sound {sound}; voice input {voice}"
 
-    def _offered(self, packs: dict[str, Content]) -> dict[str, Content]:
+    def offered(self, packs: dict[str, Content]) -> dict[str, Content]:
         """The languages configuration offers (all in the content when it names none), in its order."""
         wanted = [code for code in self.settings.languages if code in packs]
         return {code: packs[code] for code in wanted} if wanted else dict(packs)
 
-    # Content and configuration changes -------------------------------------------------
-
-    def _poll_content(self) -> None:
-        assert self.store is not None
-        try:
-            state = self.store.poll()
-        except Exception:  # a content problem must never take the kiosk down
-            log.exception("checking content failed")
-            return
-        if state is not None:
-            self._content_checked(state)
-
-    def _content_checked(self, state: ContentState) -> None:
-        if state.problems or not self._offered(state.packs):
-            self.content_problems = state.problems
-            log.error("content refused; still serving %s", self.status_line())
-        else:
-            self.content_problems = []
-            self._pending = state.packs
-            log.info("new content accepted (%s); applied between patients", state.version)
-            if self.prompt.kind is Kind.WELCOME and not self.session.history and self._apply_pending():
-                self._show()
-        self.notifier.status(self.status_line())
-
-    def _apply_pending(self) -> bool:
-        """Switch to accepted new content (between patients only); True if there was some."""
-        if self._pending is None:
-            return False
-        self.packs, self._pending = self._offered(self._pending), None
-        self.speaker.prepare(spoken_texts(self.packs, self.settings.idle_warning_seconds))
-        self._use_language(self._default_language())
-        log.info("content applied: %s", self.status_line())
-        return True
-
-    def _default_language(self) -> str:
+    def default_language(self) -> str:
         return self.settings.language if self.settings.language in self.packs else next(iter(self.packs))
 
-    def _use_language(self, code: str) -> None:
+    def use_language(self, code: str) -> None:
         """Speak `code` from now on, starting a fresh session in it."""
         self.language = code
         self.conversation = Conversation(self.packs[code])
@@ -224,18 +184,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def reload(self) -> None:
         """SIGHUP: read the configuration and the content again (content applies between patients)."""
-        self.notifier.reloading()
-        if self._reload_settings is not None:
-            try:
-                self.settings = self._reload_settings()
-                log.info("configuration reloaded")
-            except InvalidFiles as err:
-                log.error("configuration refused, keeping the old one: %s", err.problems[0])
-        if self.store is not None:
-            state = self.store.check()
-            if state is not None:
-                self._content_checked(state)
-        self.notifier.send(READY="1", STATUS=self.status_line())
+        self.updates.reload()
 
     def _speaking_changed(self, speaking: bool) -> None:
         self.post_message(SpeakingChanged(speaking))  # thread-safe
@@ -297,14 +246,18 @@ class KioskApp(App[None], inherit_bindings=False):
         if effect is Effect.SHOW:
             if self.session == self.conversation.start():
                 self._wipe()
-            self._show()
+            self.show()
         elif effect is Effect.SPEAK_AGAIN:
             self._speak()
 
+    def between_patients(self) -> bool:
+        """Nobody is using the kiosk: the welcome screen, before any answer."""
+        return self.prompt.kind is Kind.WELCOME and not self.session.history
+
     def _wipe(self) -> None:
         """Forget everything about the patient: answers, history, language and what was said."""
-        if not self._apply_pending():
-            self._use_language(self._default_language())
+        if not self.updates.apply_pending():
+            self.use_language(self.default_language())
         self.spoken = []
         self._misses = 0
         self._heard_text = None
@@ -313,8 +266,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _set_language(self, code: str) -> None:
         if code in self.packs:
-            self._use_language(code)
-            self._show()
+            self.use_language(code)
+            self.show()
 
     @property
     def _message(self) -> MessageView:
@@ -322,7 +275,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # Showing ---------------------------------------------------------------------------
 
-    def _show(self, first: bool = False) -> None:
+    def show(self, first: bool = False) -> None:
         content = self.packs[self.language]
         self.prompt = prompt = self.conversation.prompt(self.session)
         screen = self.journey

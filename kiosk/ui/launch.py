@@ -99,7 +99,7 @@ def run(
         notifier=Notifier(),
         reload_settings=reload_settings,
     )
-    app.content_problems = state.problems
+    app.updates.adopt(state)
     try:
         app.run()
     finally:

@@ -77,8 +77,8 @@ class StaffDesk:
 
             app = self.app
             status = f"{app.status_line()}\ndefault volume {app.settings.volume_step + 1} of {VOLUME_LEVELS}"
-            if app.content_problems:
-                status += "\n" + "\n".join(str(p) for p in app.content_problems[:3])
+            if app.updates.problems:
+                status += "\n" + "\n".join(str(p) for p in app.updates.problems[:3])
             self._screen.update_status(status, f"microphone {meter(self._mic_level.level)}")
             app.set_timer(0.2, self._refresh)
 

@@ -1,0 +1,151 @@
+"""`alt-kiosk content …` and `preview`: check, preview, install, apply and roll back content."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir
+from kiosk.core.flow import Conversation, Prompt
+from kiosk.core.loader import load_all
+from kiosk.core.model import Content
+from kiosk.core.preview import PreviewError, walk
+from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.core.readability import grade
+from kiosk.settings import Settings
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    folder = content_dir(args.dir)
+    try:
+        packs = load_all(folder, args.dir or str(folder))
+    except InvalidFiles as err:
+        for problem in err.problems:
+            print(problem)
+        print(f"{len(err.problems)} problem(s); content refused", file=sys.stderr)
+        return 1
+    if args.speech:
+        problems = _speech_problems(folder, args.dir or str(folder), packs)
+        if problems:
+            for problem in problems:
+                print(problem)
+            print(f"{len(problems)} problem(s) with the speech models", file=sys.stderr)
+            return 1
+    parts = []
+    for code, pack in packs.items():
+        texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
+        level = max(grade(t) for t in texts) if code == "en" else None
+        reading = f", hardest screen grade {level:.1f}" if level is not None else ""
+        parts.append(
+            f"{code} v{pack.version}: {len(pack.questions)} questions, {len(pack.advice)} tips, "
+            f"{len(pack.intents)} intents{reading}"
+        )
+    print(f"OK {folder}: " + "; ".join(parts))
+    return 0
+
+
+def _speech_problems(folder: Path, display: str, packs: dict[str, Content]) -> list[Problem]:
+    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
+    from kiosk.voice.vocabulary import vocabulary_problems
+
+    problems: list[Problem] = []
+    models_dir = Settings(BUNDLED_CONTENT).models_dir
+    for code, pack in packs.items():
+        lang_dir = folder if (folder / "language.yaml").exists() else folder / code
+        shown = display if lang_dir == folder else f"{display.rstrip('/')}/{code}"
+        try:
+            recognizer = make_recognizer(code, "auto", models_dir)
+        except (RecognizerUnavailable, OSError) as err:
+            problems.append(Problem(f"{shown}/language.yaml", 1, 1, f"no speech engine: {err}"))
+            continue
+        if recognizer is not None:
+            problems += vocabulary_problems(lang_dir / "intents.yaml", f"{shown}/intents.yaml", pack, recognizer)
+    return problems
+
+
+def _print_screen(number: int, prompt: Prompt) -> None:
+    print(f"--- screen {number}: {prompt.kind.value}" + (f" ({prompt.progress.show})" if prompt.progress else ""))
+    print(f"show: {prompt.title.show}")
+    if prompt.body.show:
+        print(f"      {prompt.body.show}")
+    if prompt.answers:
+        print("      [" + "] [".join(label.show for _, label in prompt.answers) + "]")
+    print(f"say:  {prompt.spoken}")
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    folder = content_dir(args.content)
+    try:
+        packs = load_all(folder)
+    except InvalidFiles as err:
+        print(err, file=sys.stderr)
+        return 1
+    if args.lang not in packs:
+        print(f"no language {args.lang!r} in {folder} (have: {', '.join(packs)})", file=sys.stderr)
+        return 2
+    answers = [a.strip() for a in args.answers.split(",") if a.strip()] if args.answers else None
+    if answers is None and args.answer_all is None:
+        print("give --answers or --answer-all", file=sys.stderr)
+        return 2
+    try:
+        screens = walk(Conversation(packs[args.lang]), answers, args.answer_all)
+    except PreviewError as err:
+        print(f"preview: {err}", file=sys.stderr)
+        return 2
+    for number, prompt in enumerate(screens, 1):
+        _print_screen(number, prompt)
+    return 0
+
+
+def cmd_content_install(args: argparse.Namespace) -> int:
+    from kiosk.content_store import approve, install
+
+    settings = configured(args)
+    target = Path(args.to) if args.to else settings.content_dir
+    try:
+        print(install(Path(args.source), target))
+        approve(target, settings.state_dir)
+    except InvalidFiles as err:
+        for problem in err.problems:
+            print(problem)
+        print("content refused; nothing changed", file=sys.stderr)
+        return 1
+    print("the running kiosk applies it between patients (within a few seconds)")
+    return 0
+
+
+def cmd_content_rollback(args: argparse.Namespace) -> int:
+    from kiosk.content_store import approve, rollback
+
+    settings = configured(args)
+    target = Path(args.to) if args.to else settings.content_dir
+    try:
+        print(rollback(target))
+        approve(target, settings.state_dir)
+    except (FileNotFoundError, InvalidFiles) as err:
+        print(f"rollback: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_content_apply(args: argparse.Namespace) -> int:
+    """Let content edited in place go live although it looks unfinished or takes something away."""
+    from kiosk.content_store import ContentStore, approve
+
+    settings = configured(args)
+    folder = Path(args.to) if args.to else settings.content_dir
+    try:
+        packs = load_all(folder)
+    except InvalidFiles as err:
+        for problem in err.problems:
+            print(problem)
+        print("content refused; nothing applied", file=sys.stderr)
+        return 1
+    waiting = ContentStore(folder, settings.state_dir).assess().waiting
+    approve(folder, settings.state_dir)
+    for reason in waiting:
+        print(f"applied although {reason}")
+    print(f"applied {', '.join(f'{c} {p.version}' for c, p in packs.items())} from {folder}")
+    print("the running kiosk uses it between patients (within a few seconds)")
+    return 0
