@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import shutil
 import tempfile
 import zipfile
@@ -203,11 +204,20 @@ class ContentStore:
             shutil.rmtree(old, ignore_errors=True)
             self.keep_problem = None
         except OSError as err:
-            self.keep_problem = f"could not save the last good copy in {self.backup.parent}: {err.strerror or err}"
+            self.keep_problem = f"could not save the last good copy in {self.backup.parent}: {_reason(err)}"
             log.error("%s", self.keep_problem)
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def _reason(err: OSError) -> str:
+    """The operating system's words for why (copytree gathers one error per file: the first says it)."""
+    if isinstance(err, shutil.Error) and err.args and isinstance(err.args[0], list) and err.args[0]:
+        first = str(err.args[0][0][-1])
+        found = re.search(r"\[Errno \d+\] ([^:]+)", first)
+        return found.group(1) if found else first
+    return err.strerror or str(err)
 
 
 def extract_zip(archive: Path, target: Path) -> Path:

@@ -50,14 +50,13 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
     state = service_state()
     lines.append(f"service: {state}")
-    if state == "active" and packs and not _last_good_saved(settings):
-        ok = False
+    if packs and not _last_good_saved(settings):
         lines.append(
-            f"last good copy: NOT saved in {settings.state_dir} (is the state folder full or read-only?); "
-            "a restart would lose the content in use if the content folder breaks"
+            f"last good copy: none saved for the content in use, in {settings.state_dir}; the kiosk saves one when "
+            "it starts or takes new content. If it is running, the state folder is full or read-only: a broken "
+            "content folder would then stop the kiosk at its next start"
         )
-    if state not in ("active", "not installed", "systemd not running"):
-        ok = False
+        ok = ok and state != "active"
     lines.append("status: OK" if ok else "status: NEEDS ATTENTION")
     return lines, ok
 

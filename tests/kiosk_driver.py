@@ -116,7 +116,7 @@ class ScriptedListener:
     def set_speaking(self, speaking: bool) -> None:
         self.speaking = speaking
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
         pass
 
     def set_listener(self, on_heard: Callable[[Heard], None]) -> None:

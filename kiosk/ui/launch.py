@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from kiosk.voice.recognizer import Recognizer
 
 log = logging.getLogger("kiosk")
+
+CLOSE_SECONDS = 0.4
+"""What closing the sound devices may add to an exit (the rest of the 1 s is the UI's)."""
 
 
 def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
@@ -103,9 +107,16 @@ def run(
     try:
         app.run()
     finally:
-        listener.close()
-        speaker.stop()
-        close = getattr(speaker, "close", None)
-        if callable(close):
-            close()
+        close_voice(speaker, listener)
     return app.return_code or 0
+
+
+def close_voice(speaker: Speaker, listener: Listener) -> None:
+    """Silence the speaker, close the microphone and end the speech worker, within CLOSE_SECONDS."""
+    deadline = time.monotonic() + CLOSE_SECONDS
+    speaker.stop()
+    listener.close(timeout=0)
+    close = getattr(speaker, "close", None)
+    if callable(close):
+        close(timeout=CLOSE_SECONDS / 2)
+    listener.close(timeout=max(0.0, deadline - time.monotonic()))

@@ -76,7 +76,8 @@ class Listener(Protocol):
     def set_speaking(self, speaking: bool) -> None:
         """The kiosk started (True) or stopped (False) speaking: ignore the microphone meanwhile."""
 
-    def close(self) -> None: ...
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop listening; wait at most `timeout` seconds for the microphone to close (0: do not wait)."""
 
     def set_listener(self, on_heard: Callable[[Heard], None]) -> None: ...
 
@@ -116,7 +117,7 @@ class SilentListener:
     def set_speaking(self, speaking: bool) -> None:
         pass
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
         pass
 
     def set_listener(self, on_heard: Callable[[Heard], None]) -> None:

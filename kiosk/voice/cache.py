@@ -54,7 +54,7 @@ class PromptCache:
     def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
-        self._remove_leftovers()
+        self.remove_leftovers()
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.wav"
@@ -101,8 +101,8 @@ class PromptCache:
             except OSError:
                 break
 
-    def _remove_leftovers(self) -> None:
-        """Half-written renders of a run that ended mid-render (a full disk, a hard exit)."""
+    def remove_leftovers(self) -> None:
+        """Half-written renders (and the worker's second takes) of a render that did not finish."""
         for path in self.folder.glob(f"{STAGING_PREFIX}*"):
             try:
                 path.unlink()

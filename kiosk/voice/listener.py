@@ -81,9 +81,11 @@ class MicListener:
             self._deaf_until = time.monotonic() + TAIL
             self._endpointer.reset()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop listening; wait at most `timeout` seconds for the microphone to be closed (0: do not wait)."""
         self._closed.set()
-        self._thread.join(timeout=2)
+        if timeout > 0:
+            self._thread.join(timeout=timeout)
 
     def _run(self) -> None:
         self.recognizers = self._build()

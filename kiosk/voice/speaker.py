@@ -83,13 +83,15 @@ class VoiceSpeaker:
             self._job = None
         self.player.stop()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop speaking and end the worker process; waits at most about `timeout` seconds."""
         self.stop()
         with self._wake:
             self._closed = True
             self._wake.notify()
-        self._thread.join(timeout=2)
-        self.synth.close()
+        self.synth.close(timeout)  # first: a render in progress ends now instead of holding us up
+        self._thread.join(timeout=timeout)
+        self.cache.remove_leftovers()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
 

@@ -67,9 +67,16 @@ class Synthesizer:
         with self._lock:
             self._ensure_started()
 
-    def close(self) -> None:
-        with self._lock:
-            self._kill()
+    def close(self, timeout: float = 1.0) -> None:
+        """End the worker now, even mid-render or hung (a render in progress then fails at once)."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        if self._lock.acquire(timeout=timeout):
+            try:
+                self._kill()
+            finally:
+                self._lock.release()
 
     def _ensure_started(self) -> None:
         if self._proc is not None and self._proc.poll() is None:

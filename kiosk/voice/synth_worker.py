@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 from typing import Any
+
+PARENT_CHECK_SECONDS = 0.2
 
 
 def _size(path: str) -> int:
@@ -40,7 +44,16 @@ def _render(engine: Any, text: str, path: str, rate: int) -> bool:
     return _size(path) > 44
 
 
+def _exit_with_parent() -> None:
+    """End as soon as the kiosk is gone, however it went (even SIGKILL, or busy inside espeak)."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
 def main() -> None:
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     reply_fd = int(sys.argv[1])
     replies = os.fdopen(reply_fd, "w", buffering=1)
     # Whatever pyttsx3 or espeak print goes nowhere near the kiosk's terminal.
