@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.audio_env import alsa_home, played  # noqa: E402
+from tests.audio_env import alsa_home, wait_until_speaking  # noqa: E402
 from tests.processes import descendants, still_running  # noqa: E402
 from tests.pty_terminal import PtyTerminal  # noqa: E402
 
@@ -33,10 +33,7 @@ def one_run(folder: Path) -> tuple[float, int | None, int]:
         time.sleep(3.0)  # the listener has loaded its model and is listening
         term.write(b"1")
         term.wait_for("Question 1 of 6")
-        before = len(played(home))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and len(played(home)) < before + 22050 // 2:
-            time.sleep(0.02)  # speaking now
+        wait_until_speaking(home)
         children = descendants(term.proc.pid)
         started = time.monotonic()
         term.proc.terminate()

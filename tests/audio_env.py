@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,14 @@ def alsa_home(folder: Path, heard: bytes = b"\0" * 32000) -> Path:
 def played(home: Path) -> np.ndarray:
     path = home / "played.raw"
     return np.frombuffer(path.read_bytes(), dtype="<i2") if path.exists() else np.zeros(0, dtype=np.int16)
+
+
+def wait_until_speaking(home: Path, seconds: float = 0.5, timeout: float = 10.0) -> None:
+    """Return once `seconds` more of sound (22,050 Hz) has been played: the kiosk is speaking now."""
+    target = len(played(home)) + int(22050 * seconds)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(played(home)) < target:
+        time.sleep(0.02)
 
 
 def run_python(code: str, home: Path | None, timeout: float = 60) -> dict[str, object]:

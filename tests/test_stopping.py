@@ -17,7 +17,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.content_store import ContentStore
 
-from .audio_env import alsa_home, played
+from .audio_env import alsa_home, wait_until_speaking
 from .conftest import CONTENT
 from .processes import command_line, descendants, still_running
 from .pty_terminal import PtyTerminal
@@ -53,12 +53,15 @@ def speech_worker(term: PtyTerminal, timeout: float = 20) -> int:
     raise AssertionError("the speech worker never started")
 
 
-def stop(term: PtyTerminal) -> tuple[float, int]:
-    """SIGTERM; (seconds to exit, exit code)."""
+def stop_leaving_nothing(term: PtyTerminal, children: set[int]) -> None:
+    """SIGTERM: a clean exit within EXIT_SECONDS, and none of `children` left running."""
     started = time.monotonic()
     term.proc.terminate()
     code = term.proc.wait(timeout=10)
-    return time.monotonic() - started, code
+    took = time.monotonic() - started
+    assert code == 0 and took <= EXIT_SECONDS, took
+    time.sleep(0.3)
+    assert still_running(children) == set()
 
 
 def test_sigterm_mid_speech_and_listening_ends_everything_within_a_second(tmp_path: Path) -> None:
@@ -68,17 +71,10 @@ def test_sigterm_mid_speech_and_listening_ends_everything_within_a_second(tmp_pa
         time.sleep(2.0)  # the listener has its model and the microphone open
         term.write(b"1")
         term.wait_for("Question 1 of 6")
-        home = tmp_path / "home"
-        before = len(played(home))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and len(played(home)) < before + 22050 // 2:
-            time.sleep(0.02)
+        wait_until_speaking(tmp_path / "home")
         children = descendants(term.proc.pid)
         assert worker in children
-        took, code = stop(term)
-        assert code == 0 and took <= EXIT_SECONDS, took
-        time.sleep(0.3)
-        assert still_running(children) == set()
+        stop_leaving_nothing(term, children)
     finally:
         term.close()
 
@@ -90,10 +86,7 @@ def test_a_hung_speech_worker_neither_slows_the_exit_nor_survives_it(tmp_path: P
         time.sleep(0.5)
         os.kill(worker, signal.SIGSTOP)  # hung inside espeak, as far as the kiosk can tell
         time.sleep(0.5)
-        took, code = stop(term)
-        assert code == 0 and took <= EXIT_SECONDS, took
-        time.sleep(0.3)
-        assert still_running({worker}) == set()
+        stop_leaving_nothing(term, {worker})
     finally:
         with pytest.raises(ProcessLookupError):
             os.kill(worker, signal.SIGKILL)
@@ -164,11 +157,7 @@ def test_a_full_disk_leaves_no_staging_no_process_and_says_the_copy_is_missing(
     try:
         speech_worker(term)
         time.sleep(1.0)
-        children = descendants(term.proc.pid)
-        took, code = stop(term)
-        assert code == 0 and took <= EXIT_SECONDS, took
-        time.sleep(0.3)
-        assert still_running(children) == set()
+        stop_leaving_nothing(term, descendants(term.proc.pid))
     finally:
         term.close()
     leftovers = [p for p in full_disk.rglob(".*") if p.name.startswith((".render-", ".content-"))]

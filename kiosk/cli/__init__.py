@@ -122,6 +122,11 @@ def _sound_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", help="speech cache (default: ~/.cache/alt-kiosk)")
 
 
+def _kiosk_content_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
+    parser.add_argument("--config", metavar="FILE", help="configuration file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alt-kiosk",
@@ -198,12 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
         "install", help="check a content folder or zip, then swap it in (the old one is kept for rollback)"
     )
     install_.add_argument("source", metavar="DIR|ZIP")
-    install_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
-    install_.add_argument("--config", metavar="FILE", help="configuration file")
+    _kiosk_content_options(install_)
     install_.set_defaults(func=cmd_content_install)
     rollback_ = content_sub.add_parser("rollback", help="swap the previous content back in")
-    rollback_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
-    rollback_.add_argument("--config", metavar="FILE", help="configuration file")
+    _kiosk_content_options(rollback_)
     rollback_.set_defaults(func=cmd_content_rollback)
     apply_ = content_sub.add_parser(
         "apply",
@@ -212,8 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(it may still be being written) or when it removes languages, questions, tips or intents. Check the "
         "folder, then run this to let exactly these files go live (`alt-kiosk status` says what waits).",
     )
-    apply_.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
-    apply_.add_argument("--config", metavar="FILE", help="configuration file")
+    _kiosk_content_options(apply_)
     apply_.set_defaults(func=cmd_content_apply)
 
     status = sub.add_parser("status", help="what staff need at a glance; exit 1 when something needs attention")
