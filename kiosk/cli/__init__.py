@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kiosk import __version__
 from kiosk.cli.common import configured
@@ -66,7 +69,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     for problem in state.problems:  # serving the last good copy meanwhile
         print(f"alt-kiosk: {problem}", file=sys.stderr)
-    return run(settings, store, state, lambda: settings_from(args))
+    code = run(settings, store, state, lambda: settings_from(args))
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process as soon as the kiosk has closed its devices.
+
+    The interpreter's own teardown (PortAudio's exit handler, module clean-up) took 0.4-0.7 s of the
+    second a stop may take; the kernel releases the sound devices and the terminal in any case.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()
+    os._exit(code)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
