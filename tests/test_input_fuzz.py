@@ -72,3 +72,13 @@ async def test_when_textual_gives_up_anyway_the_exit_is_a_failure() -> None:
     async with app.run_test():
         app.panic("the input thread died")
     assert app.return_code == 1
+
+
+async def test_an_error_in_the_kiosk_itself_is_logged_and_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    app = make_app()
+    with pytest.raises(ZeroDivisionError):  # run_test hands it on; the real program prints it after the exit
+        async with app.run_test() as pilot:
+            app.call_later(lambda: 1 / 0)
+            await pilot.pause()
+    assert app.return_code == 1
+    assert any(r.getMessage() == "the kiosk ended unexpectedly" and r.exc_info for r in caplog.records)

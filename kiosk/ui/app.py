@@ -153,6 +153,11 @@ class KioskApp(App[None], inherit_bindings=False):
             self._return_code = 1
         super().panic(*renderables)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An error in the kiosk's own code: Textual ends the app with exit 1; the journal says what it was."""
+        log.error("the kiosk ended unexpectedly", exc_info=error)
+        super()._handle_exception(error)
+
     def status_line(self) -> str:
         version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
         sound = "on" if self.speaker.available else "off"
