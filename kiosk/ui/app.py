@@ -67,6 +67,8 @@ class KioskApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS = None  # the app focuses the first answer itself on every screen
     ALLOW_SELECT = False
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (56, "-normal")]  # noqa: RUF012 (Textual's own declaration)
+    """Below 56 columns (small panels) the control buttons wrap their labels (kiosk.tcss)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
         Binding("space", "press_focused", show=False),

@@ -9,10 +9,11 @@ from textual.widgets import Static
 
 class StatusBar(Horizontal):
     DEFAULT_CSS = """
-    StatusBar { height: 1; }
-    StatusBar #progress { width: 1fr; }
-    StatusBar #voice { width: auto; }
+    StatusBar { height: auto; }
+    StatusBar #progress { width: auto; }
+    StatusBar #voice { width: 1fr; padding-left: 2; text-align: right; }
     """
+    """Where progress and voice status do not fit on one line (a small panel), the voice status wraps."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="progress", markup=False)
