@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.yamlfile import YamlFile
+from kiosk.panel import Panel
 from kiosk.settings import Settings
 
 DEFAULT_PATH = Path("/etc/alt-kiosk/config.yaml")
@@ -31,6 +32,8 @@ KEYS = (
     "admin_pin_hash",
     "cache_dir",
     "state_dir",
+    "touch_panel",
+    "touch_font_size",
 )
 
 
@@ -80,6 +83,17 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
                 text = f.string(node, name)
                 if text is not None:
                     values[name] = text
+        elif name == "touch_panel":
+            text = f.string(node, name)
+            if text is not None:
+                try:
+                    values[name] = Panel.parse(text)
+                except ValueError as err:
+                    f.problem(node, f"touch_panel: {err}")
+        elif name == "touch_font_size":
+            number = f.number(node, name, 8, 96)
+            if number is not None:
+                values[name] = int(number)
         elif name == "languages":
             codes = [code for code, _ in f.strings(node, "languages")]
             if codes:

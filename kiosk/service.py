@@ -14,7 +14,10 @@ STATE_DIR = Path("/var/lib/alt-kiosk")
 UNIT_DIR = Path("/etc/systemd/system")
 USER = "alt-kiosk"
 PACKAGES = ["python3-venv", "espeak-ng", "libportaudio2", "alsa-utils", "console-setup", "kbd"]
-TOUCH_PACKAGES = ["cage", "foot", "fonts-dejavu-core"]
+TOUCH_PACKAGES = ["cage", "foot", "xwayland", "fonts-dejavu-core", "fontconfig"]
+"""cage needs Xwayland on every release (0.1.4 will not start without it); foot draws with DejaVu Sans Mono."""
+TOUCH_MINIMUM = {"foot": "1.15", "cage": "0.2"}
+"""foot reads touch only from 1.15 (its [touch] section); cage 0.1 has no touch for foot to read."""
 
 DEFAULT_CONFIG = f"""\
 # alt-kiosk configuration. Check it with: alt-kiosk status. Reload with: systemctl reload alt-kiosk
@@ -87,12 +90,20 @@ def steps(touch: bool, source: Path = ROOT) -> list[Step]:
         Step("hand the state folder to the service user", ["chown", "-R", f"{USER}:{USER}", str(STATE_DIR)]),
     ]
     if touch:
-        plan.append(
+        plan += [
             Step(
-                "install the terminal's settings",
+                "install the terminal's settings (the font size is chosen for the panel at each start)",
                 ["install", "-D", "-m", "0644", str(source / "systemd" / "foot.ini"), str(CONFIG_DIR / "foot.ini")],
-            )
-        )
+            ),
+            Step(
+                "check them with foot itself",
+                ["foot", "--check-config", f"--config={CONFIG_DIR / 'foot.ini'}"],
+            ),
+            Step(
+                "show the panel and font size the kiosk will use",
+                [str(venv / "bin" / "alt-kiosk"), "service", "foot-config", "--config", str(CONFIG_DIR / "config.yaml")],
+            ),
+        ]
     plan += [
         Step(
             f"install the unit {unit}", ["install", "-m", "0644", str(source / "systemd" / unit), str(UNIT_DIR / unit)]
@@ -102,6 +113,40 @@ def steps(touch: bool, source: Path = ROOT) -> list[Step]:
         Step(f"enable and start {unit} (starts on boot, restarts itself)", ["systemctl", "enable", "--now", unit]),
     ]
     return plan
+
+
+def package_version(name: str) -> str | None:
+    """The installed version of a Debian package, else the one apt would install, else None."""
+    installed = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status} ${Version}", name], capture_output=True, text=True, check=False
+    ).stdout.split()
+    if installed[:3] == ["install", "ok", "installed"] and len(installed) == 4:
+        return installed[3]
+    policy = subprocess.run(["apt-cache", "policy", name], capture_output=True, text=True, check=False).stdout
+    for line in policy.splitlines():
+        if line.strip().startswith("Candidate:"):
+            candidate = line.split(":", 1)[1].strip()
+            return None if candidate == "(none)" else candidate
+    return None
+
+
+def touch_problem() -> str | None:
+    """Why the touch deployment cannot work on this system (None: it can)."""
+    found = {name: package_version(name) for name in TOUCH_MINIMUM}
+    old = [
+        f"{name} {found[name] or 'is not available'}"
+        for name, minimum in TOUCH_MINIMUM.items()
+        if found[name] is None
+        or subprocess.run(["dpkg", "--compare-versions", str(found[name]), "lt", minimum], check=False).returncode == 0
+    ]
+    if not old:
+        return None
+    return (
+        f"touch screens need foot >= {TOUCH_MINIMUM['foot']} and cage >= {TOUCH_MINIMUM['cage']}, which Debian 13 "
+        f"(trixie) and Raspberry Pi OS based on it have; this system has {', '.join(old)} (Debian 12 ships foot "
+        "1.13, which ignores touch). Nothing was changed. Use the console kiosk with a number pad here "
+        "(`alt-kiosk service install`), or install Debian 13 for a touch screen."
+    )
 
 
 def run(plan: list[Step], dry_run: bool, echo: object = print) -> int:

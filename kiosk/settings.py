@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.panel import Panel
+
 
 def default_dir(systemd_variable: str, xdg_variable: str, home_fallback: str) -> Path:
     """systemd's directory for the service, else the XDG one, else under ~; always an `alt-kiosk` folder."""
@@ -54,5 +56,9 @@ class Settings:
     """Where Vosk models are installed (see models/README.md)."""
     admin_pin_hash: str | None = None
     """Salted slow hash of the admin PIN (`alt-kiosk set-pin`); None: no admin screen."""
+    touch_panel: Panel | None = None
+    """Touch deployment: the panel's resolution (and height), when the kernel cannot tell (kiosk.panel)."""
+    touch_font_size: int | None = None
+    """Touch deployment: foot's font size, instead of the one chosen for the panel."""
     config_path: Path | None = None
     """The configuration file these settings came from, if any."""

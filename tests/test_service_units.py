@@ -23,7 +23,7 @@ def localised(unit: str, folder: Path, extra: tuple[str, str] | None = None) -> 
     """A copy whose programs exist on this machine (verify checks that ExecStart's binary exists)."""
     text = (UNITS / unit).read_text()
     text = text.replace("/opt/alt-kiosk/venv/bin/alt-kiosk", ALT_KIOSK)
-    text = text.replace("/usr/bin/cage -s -- /usr/bin/foot --config=/etc/alt-kiosk/foot.ini", "/bin/sh -c true")
+    text = text.replace("/usr/bin/cage -d -s -- /usr/bin/foot --config=/run/alt-kiosk/foot.ini", "/bin/sh -c true")
     if extra:
         text = text.replace(*extra)
     path = folder / unit
@@ -89,7 +89,10 @@ def test_console_unit_essentials() -> None:
         assert line in text, line
 
 
-def test_service_install_dry_run_prints_every_step_and_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+def test_service_install_dry_run_prints_every_step_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kiosk.service.package_version", lambda name: {"foot": "1.21.0-1", "cage": "0.2.0-1"}[name])
     for touch in ([], ["--touch"]):
         assert main(["service", "install", "--dry-run", *touch]) == 0
         out = capsys.readouterr().out
@@ -97,5 +100,34 @@ def test_service_install_dry_run_prints_every_step_and_changes_nothing(capsys: p
         assert "write /etc/alt-kiosk/config.yaml (if missing)" in out
         assert "systemctl enable --now alt-kiosk" + ("-touch" if touch else "") + ".service" in out
         assert ("cage" in out) == bool(touch)
+        assert ("foot --check-config --config=/etc/alt-kiosk/foot.ini" in out) == bool(touch)
         assert out.rstrip().endswith("dry run: nothing was changed")
     assert not Path("/opt/alt-kiosk").exists() or Path("/opt/alt-kiosk/venv/bin/alt-kiosk").exists()
+
+
+@pytest.mark.parametrize(
+    ("foot", "cage"), [("1.13.1-2+deb12u1", "0.1.4-4"), ("1.21.0-1", "0.1.4-4"), (None, "0.2.0-1")]
+)
+def test_touch_install_refuses_before_changing_anything_where_foot_or_cage_cannot_do_touch(
+    foot: str | None, cage: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kiosk.service.package_version", lambda name: {"foot": foot, "cage": cage}[name])
+    for dry_run in (["--dry-run"], []):
+        assert main(["service", "install", "--touch", *dry_run]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""  # not one step
+        assert "Debian 13" in captured.err and "alt-kiosk service install" in captured.err
+        assert "Nothing was changed" in captured.err
+
+
+def test_this_machines_own_packages_decide(capsys: pytest.CaptureFixture[str]) -> None:
+    """Asks dpkg and apt for real: Debian 12 (foot 1.13) refuses, Debian 13 (foot 1.21) plans every step."""
+    release = Path("/etc/debian_version").read_text().strip() if Path("/etc/debian_version").exists() else ""
+    code = main(["service", "install", "--touch", "--dry-run"])
+    captured = capsys.readouterr()
+    if release.startswith("12"):
+        assert code == 2 and "foot 1.13" in captured.err
+    elif release.startswith("13"):
+        assert code == 0 and "foot --check-config" in captured.out
+    else:
+        pytest.skip(f"not Debian 12 or 13 ({release or 'not Debian'})")

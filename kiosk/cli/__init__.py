@@ -20,6 +20,7 @@ from kiosk.cli.content import (
     cmd_content_rollback,
     cmd_preview,
 )
+from kiosk.cli.service import add_service_commands
 from kiosk.cli.voice import cmd_model, cmd_recognize, cmd_say
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
@@ -112,12 +113,6 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"set-pin: {err}", file=sys.stderr)
         return 2
-
-
-def cmd_service_install(args: argparse.Namespace) -> int:
-    from kiosk.service import run, steps
-
-    return run(steps(args.touch), args.dry_run)
 
 
 def _sound_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
@@ -266,16 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--models-dir", metavar="DIR", help="where models live (default: models/)")
     model.set_defaults(func=cmd_model)
 
-    service = sub.add_parser("service", help="set up this box as a kiosk")
-    service_sub = service.add_subparsers(dest="service_command", required=True, metavar="ACTION")
-    service_install = service_sub.add_parser(
-        "install",
-        help="packages, service user, virtual environment, configuration, content and units",
-        description="Set up a kiosk box (Debian / Raspberry Pi OS, as root). Every step is safe to repeat.",
-    )
-    service_install.add_argument("--touch", action="store_true", help="touch screen: cage + foot instead of tty1")
-    service_install.add_argument("--dry-run", action="store_true", help="print every step, change nothing")
-    service_install.set_defaults(func=cmd_service_install)
+    add_service_commands(sub)
 
     preview = sub.add_parser("preview", help="print every screen a patient with these answers would meet")
     preview.add_argument("--lang", default="en", help="language code (default: en)")

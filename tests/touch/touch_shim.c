@@ -85,7 +85,10 @@ bool wlr_backend_start(struct wlr_backend *backend) {
 	bool (*real)(struct wlr_backend *) = dlsym(RTLD_NEXT, "wlr_backend_start");
 	bool started = real(backend);
 	const char *path = getenv("TOUCH_FIFO");
-	if (started && path && loop) {
+	/* Called again for each backend inside cage's multi-backend: add the device once. */
+	static bool added = false;
+	if (started && path && loop && !added) {
+		added = true;
 		/* O_RDWR: the FIFO never reports end-of-file when a writer closes it. */
 		int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0) {
