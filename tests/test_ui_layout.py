@@ -6,6 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button
 
+from kiosk.admin_pin import hash_pin
 from kiosk.ui.app import KioskApp
 from kiosk.ui.theme import KIOSK_THEME, TEXT_PAIRS, contrast
 from kiosk.ui.widgets import MessageView
@@ -25,7 +26,9 @@ SCREENS = {
     "front desk": ["1", "1"],
     "help": ["1", "9"],
     "sound panel": ["1", "5"],
+    "staff PIN pad": ["*"] * 5,
 }
+MODALS = ("sound panel", "staff PIN pad")
 
 
 def check_targets(app: KioskApp, width: int, height: int) -> None:
@@ -63,12 +66,14 @@ async def walk(pilot: Pilot[None], pressed: list[str]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screen: str) -> None:
-    app = make_app(voiced=True)
+    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await walk(pilot, SCREENS[screen])
         check_targets(app, *size)
-        if screen != "sound panel":
+        if screen == "staff PIN pad":
+            assert len([b for b in app.screen.query(Button) if b.display]) >= 12  # 0-9, Del or Cancel, OK
+        if screen not in MODALS:
             assert app.prompt.title.show.splitlines()[0][:20] in screen_text(app)
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from kiosk.admin_pin import hash_pin
+
 from .kiosk_driver import make_app
 from .test_ui_layout import SCREENS
 
@@ -13,7 +15,9 @@ from .test_ui_layout import SCREENS
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(voiced=True), terminal_size=size, press=SCREENS[screen])
+    assert snap_compare(
+        make_app(voiced=True, admin_pin_hash=hash_pin("2468")), terminal_size=size, press=SCREENS[screen]
+    )
 
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")

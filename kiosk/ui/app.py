@@ -68,7 +68,8 @@ class KioskApp(App[None], inherit_bindings=False):
     AUTO_FOCUS = None  # the app focuses the first answer itself on every screen
     ALLOW_SELECT = False
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (56, "-normal")]  # noqa: RUF012 (Textual's own declaration)
-    """Below 56 columns (small panels) the control buttons wrap their labels (kiosk.tcss)."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (19, "-tall")]  # noqa: RUF012
+    """Small panels: below 56 columns buttons wrap their labels, below 19 rows the PIN pad goes 4 wide."""
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
         Binding("space", "press_focused", show=False),
@@ -159,6 +160,9 @@ class KioskApp(App[None], inherit_bindings=False):
         """An error in the kiosk's own code: Textual ends the app with exit 1; the journal says what it was."""
         log.error("the kiosk ended unexpectedly", exc_info=error)
         super()._handle_exception(error)
+
+    def on_resize(self, event: events.Resize) -> None:
+        log.info("screen size %dx%d cells", event.size.width, event.size.height)  # for sizing a panel's font
 
     def status_line(self) -> str:
         version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())

@@ -54,6 +54,7 @@ class StaffDesk:
         message = f"Locked after wrong PINs. Try again in {locked / 60:.0f} min." if locked else "Staff PIN"
         self._screen = PinScreen(message)
         self.app.push_screen(self._screen, self._pin_entered)
+        log.info("staff PIN pad opened")
 
     def _pin_entered(self, pin: str | None) -> None:
         self._screen = None

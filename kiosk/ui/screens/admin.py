@@ -56,12 +56,22 @@ class PinScreen(ModalScreen[str | None], inherit_bindings=False):
                     yield Button({"del": "Del", "ok": "OK"}.get(key, key), id=f"pin-{key}", classes="kiosk control")
             yield Button("Cancel", id="pin-cancel", classes="kiosk control")
 
+    def on_mount(self) -> None:
+        self._show_pin()
+
     def action_digit(self, key: str) -> None:
         if key == "ok":
             self.dismiss(self.pin)
             return
+        if key == "del" and not self.pin:  # an empty PIN: the key says Cancel (a small panel has no room for both)
+            self.dismiss(None)
+            return
         self.pin = self.pin[:-1] if key == "del" else (self.pin + key)[:12]
+        self._show_pin()
+
+    def _show_pin(self) -> None:
         self.query_one("#pin-dots", Static).update("*" * len(self.pin))
+        self.query_one("#pin-del", Button).label = "Del" if self.pin else "Cancel"
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

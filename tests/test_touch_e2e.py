@@ -1,0 +1,181 @@
+"""Touch, end to end, on the stack kiosks run: Debian 13, cage, foot, the installed unit, real taps.
+
+A patient's whole journey by touch at three panel sizes, screenshots of every step kept in
+test-artifacts/touch/ for a person to look at. Where a button is comes from a twin of the kiosk (the
+same app, headless, at the grid the real one reports), so every tap aims where a finger would.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button
+
+from kiosk.admin_pin import hash_pin
+from kiosk.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size
+from kiosk.ui.app import KioskApp
+
+from .conftest import ROOT
+from .kiosk_driver import make_app, screen_text
+from .touch_stack import StackUnavailable, TouchKiosk, debian13_root, install_kiosk, mounted
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = ROOT / "test-artifacts" / "touch"
+PANELS = [(800, 480), (1024, 600), (1280, 800)]
+PIN = "2468"
+READ_SECONDS = 0.6
+"""A patient reads a new screen before tapping (the kiosk ignores taps in its first 0.35 s: a double tap)."""
+
+
+@pytest.fixture(scope="session")
+def stack_root() -> Iterator[Path]:
+    try:
+        root = debian13_root()
+        with mounted(root):
+            install_kiosk(root)
+            yield root
+    except StackUnavailable as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"the touch stack must run in CI: {err}")
+        pytest.skip(f"the touch stack cannot run here: {err}")
+
+
+class Journey:
+    """The real kiosk on the touch stack and its headless twin, tapped in step."""
+
+    def __init__(self, kiosk: TouchKiosk, twin: Pilot[None], panel: tuple[int, int]) -> None:
+        self.kiosk, self.twin = kiosk, twin
+        size = font_size(Panel(*panel))
+        self.cell = (round(size * 96 / 72 * CELL_WIDTH), round(size * 96 / 72 * CELL_HEIGHT))
+        self.folder = ARTIFACTS / f"{panel[0]}x{panel[1]}"
+        self.step = 0
+
+    @property
+    def app(self) -> KioskApp:
+        assert isinstance(self.twin.app, KioskApp)
+        return self.twin.app
+
+    def kind(self) -> str:
+        """The kind of screen the twin (and so the kiosk) is on."""
+        return self.app.prompt.kind.value
+
+    def where(self, label: str) -> tuple[Button, float, float]:
+        """The button whose label ends with `label`, and the pixel at its centre."""
+        shown = [b for b in self.app.screen.query(Button) if b.display and not b.disabled]
+        matches = [b for b in shown if " ".join(str(b.label).split()).split(" ", 1)[-1] == label]
+        assert matches, f"no button {label!r} on the twin's screen:\n{screen_text(self.app)}"
+        region = matches[0].region
+        return matches[0], (region.x + region.width / 2) * self.cell[0], (region.y + region.height / 2) * self.cell[1]
+
+    def shot(self, name: str) -> None:
+        self.step += 1
+        self.kiosk.screenshot(self.folder / f"{self.step:02d}-{name}.png")
+
+    async def tap(self, label: str, *, hold: float = 0.05, jitter: float = 0.0) -> None:
+        """Tap `label` on the panel; the kiosk must take it once and show what the twin shows."""
+        button, x, y = self.where(label)
+        time.sleep(READ_SECONDS)
+        before = len(self.kiosk.journal.messages())
+        session = self.app.session
+        self.kiosk.tap(x, y, hold=hold, jitter=jitter)
+        await self.twin.click(f"#{button.id}")
+        await self.twin.pause()
+        kind = self.app.prompt.kind.value
+        if self.app.session != session:  # a new screen: the kiosk logs it
+            self.kiosk.journal.wait_for(f"screen {kind}", after=before)
+        else:  # the next page of a long text: nothing is logged, the picture changes
+            time.sleep(0.5)
+        accepted = [m for m in self.kiosk.journal.messages()[before:] if m.startswith("intent accepted (touch)")]
+        assert len(accepted) <= 1, accepted
+        self.shot(f"{kind}-{label.lower().replace(' ', '-')}")
+
+    def nothing_happens(self, seconds: float = 1.2) -> None:
+        before = len(self.kiosk.journal.messages())
+        time.sleep(seconds)
+        assert [m for m in self.kiosk.journal.messages()[before:] if m.startswith(("intent", "screen"))] == []
+
+
+async def read_on(journey: Journey) -> None:
+    """Where a small panel pages a long text, tap More (or Next) until it is all read."""
+    while journey.app.journey.answer_actions == ["more"] or (
+        journey.kind() == "readback" and journey.app.journey.query_one("#message").has_more  # type: ignore[attr-defined]
+    ):
+        await journey.tap("More" if journey.app.journey.answer_actions == ["more"] else "Next")
+
+
+@pytest.mark.parametrize("panel", PANELS, ids=lambda p: f"{p[0]}x{p[1]}")
+async def test_a_whole_journey_by_touch(stack_root: Path, panel: tuple[int, int]) -> None:
+    config = (
+        "content_dir: /opt/alt-kiosk/src/content\nstate_dir: /home/kiosk/state\nsound: false\n"
+        f'speech_engine: {{en: off}}\nadmin_pin_hash: "{hash_pin(PIN)}"\n'
+    )
+    kiosk = TouchKiosk(stack_root, panel, config)
+    try:
+        assert f"panel {panel[0]}x{panel[1]}" in kiosk.panel_line
+        kiosk.journal.wait_for("screen welcome")
+        size = font_size(Panel(*panel))
+        grid_line = kiosk.journal.wait_for(f"screen size {panel[0] // round(size * 96 / 72 * CELL_WIDTH)}x")
+        columns, rows = (int(n) for n in grid_line.split()[2].split("x"))
+        assert columns >= 40 and rows >= 12, grid_line
+        time.sleep(0.5)
+        twin_app = make_app(admin_pin_hash=hash_pin(PIN))  # no tap guard: the twin only follows
+        async with twin_app.run_test(size=(columns, rows)) as pilot:
+            await pilot.pause()
+            journey = Journey(kiosk, pilot, panel)
+            journey.shot("welcome")
+            await read_on(journey)
+            await journey.tap("Start")
+            await read_on(journey)
+            await journey.tap("No")  # no warning signs
+            for answer in ("Yes", "No", "Not sure", "Yes", "No"):
+                await read_on(journey)
+                await journey.tap(answer)
+            assert journey.kind() == "readback"
+            while journey.kind() == "readback":
+                await journey.tap("Next")
+            assert journey.kind() == "goodbye"
+            await journey.tap("Start over")
+            assert journey.kind() == "welcome"
+            if panel == PANELS[0]:
+                await gestures(journey)
+            # Staff: five taps on the top line open the PIN pad.
+            before = len(kiosk.journal.messages())
+            for _ in range(5):
+                kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
+                time.sleep(0.3)
+            kiosk.journal.wait_for("staff PIN pad opened", after=before)
+            journey.shot("staff-pin-pad")
+    finally:
+        kiosk.close()
+
+
+async def gestures(journey: Journey) -> None:
+    """On one panel: a long press and a shaky tap still press; a drag does not; a double tap answers once."""
+    await read_on(journey)
+    await journey.tap("Start")
+    await read_on(journey)
+    await journey.tap("No", hold=1.0)  # a 1 s press
+    await journey.tap("Yes", jitter=8.0)  # a finger that moves 8 px
+    assert journey.app.session.answers == {"warning_signs": "no", "alcohol": "yes"}
+    _, x, y = journey.where("No")
+    time.sleep(READ_SECONDS)
+    journey.kiosk.drag(x - 20, y, 40, 0)  # a 40 px drag across a button
+    journey.nothing_happens()
+    button, x, y = journey.where("Not sure")
+    before = len(journey.kiosk.journal.messages())
+    journey.kiosk.tap(x, y)
+    time.sleep(0.08)
+    journey.kiosk.tap(x, y)  # the second tap of a quick double tap lands on the next question
+    journey.kiosk.journal.wait_for("screen question", after=before)
+    time.sleep(1.0)
+    accepted = [m for m in journey.kiosk.journal.messages()[before:] if m.startswith("intent accepted (touch)")]
+    assert len(accepted) == 1, accepted
+    await journey.twin.click(f"#{button.id}")
+    await journey.twin.pause()
+    journey.shot("after-double-tap")
+    await journey.tap("Start over")
