@@ -17,12 +17,12 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from kiosk.admin_pin import hash_pin
-from kiosk.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size
+from kiosk.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size, grid
 from kiosk.ui.app import KioskApp
 
 from .conftest import ROOT
 from .kiosk_driver import make_app, screen_text
-from .touch_stack import StackUnavailable, TouchKiosk, debian13_root, install_kiosk, mounted
+from .touch_stack import StackUnavailable, TouchKiosk, debian13_root, install_kiosk, mounted, run
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = ROOT / "test-artifacts" / "touch"
@@ -121,7 +121,7 @@ async def test_a_whole_journey_by_touch(stack_root: Path, panel: tuple[int, int]
         size = font_size(Panel(*panel))
         grid_line = kiosk.journal.wait_for(f"screen size {panel[0] // round(size * 96 / 72 * CELL_WIDTH)}x")
         columns, rows = (int(n) for n in grid_line.split()[2].split("x"))
-        assert columns >= 40 and rows >= 12, grid_line
+        assert (columns, rows) == grid(Panel(*panel), size), grid_line  # as `service foot-config` said
         time.sleep(0.5)
         twin_app = make_app(admin_pin_hash=hash_pin(PIN))  # no tap guard: the twin only follows
         async with twin_app.run_test(size=(columns, rows)) as pilot:
@@ -179,3 +179,13 @@ async def gestures(journey: Journey) -> None:
     await journey.twin.pause()
     journey.shot("after-double-tap")
     await journey.tap("Start over")
+
+
+def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settings(stack_root: Path) -> None:
+    venv = "/opt/alt-kiosk/venv/bin/alt-kiosk"
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
+    plan = run(["chroot", str(stack_root), venv, "service", "install", "--touch", "--dry-run"], env=env).stdout
+    for step in ("apt-get install", "cage foot xwayland", "foot --check-config", "service foot-config", "alt-kiosk-touch"):
+        assert step in plan, step
+    assert plan.rstrip().endswith("dry run: nothing was changed")
+    run(["chroot", str(stack_root), "foot", "--check-config", "--config=/etc/alt-kiosk/foot.ini"], env=env)
