@@ -25,12 +25,13 @@ from textual.widgets import Button, Static
 
 from kiosk.content_store import ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
-from kiosk.core.intents import IntentMatcher, decoys
+from kiosk.core.intents import decoys
 from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
-from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, IdleScreen, JourneyScreen
+from kiosk.ui.idle_watch import IdleWatch
+from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, JourneyScreen
 from kiosk.ui.sound_panel import SoundPanel
 from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
 from kiosk.ui.theme import KIOSK_THEME
@@ -104,10 +105,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.session: Session
         self.use_language(self.default_language())
         self.prompt: Prompt = self.conversation.prompt(self.session)
-        self._last_activity = clock()
         self._shown_at = -1e9
         self.journey = JourneyScreen()
-        self._idle: IdleScreen | None = None
+        self.idle = IdleWatch(self)
         self._misses = 0
         self._heard_text: str | None = None
         self.sound_panel = SoundPanel(self)
@@ -224,7 +224,7 @@ class KioskApp(App[None], inherit_bindings=False):
         """Do what a patient asked, by tap, key or voice (all end up here)."""
         if not by_voice and self.clock() - self._shown_at < self.settings.tap_guard_seconds:
             return  # a double tap, or a tap meant for the screen that just went away
-        self._touched()
+        self.idle.touched()
         if intent != "repeat":
             self.speaker.stop()
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
@@ -364,7 +364,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if (event.button.id or "").startswith("sound-"):
-            self._touched()
+            self.idle.touched()
             self.sound_panel.act(event.button.id.removeprefix("sound-"))  # type: ignore[union-attr]
             return
         action = self.journey.action_of(event.button)
@@ -372,7 +372,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.act(action)
 
     def action_digit(self, number: int) -> None:
-        if self._idle is not None:
+        if self.idle.warning:
             return
         if str(number) == SOUND_KEY:
             if self.speaker.available:
@@ -405,10 +405,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self._heard_text = heard.text or "?"
         self._set_voice_status()
         self.set_timer(HEARD_SECONDS, self._forget_heard)
-        if self._idle is not None:
-            still_here = IntentMatcher({"still": self.packs[self.language].still_here})
-            if still_here.match(heard.text).intent:
-                self._idle.dismiss(True)
+        if self.idle.warning:
+            self.idle.heard(heard.text)
             return
         if heard.intent is not None and heard.intent in self.prompt.intents:
             self.act(heard.intent, by_voice=True)
@@ -421,21 +419,17 @@ class KioskApp(App[None], inherit_bindings=False):
             sorry += " " + texts["try_tapping"].say
         self.speaker.speak(f"{sorry} {self.prompt.spoken}", self.language)
 
-    # Idle ------------------------------------------------------------------------------
+    # Events and idle (kiosk/ui/idle_watch.py) --------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.MouseDown) and event.screen_y == 0 and not self.staff.busy:
             self.action_staff_gesture()  # taps on the top line are the touch form of the staff gesture
         if isinstance(event, events.Key | events.MouseDown):
-            self._touched()
-            if self._idle is not None:
-                self._idle.dismiss(True)
+            self.idle.touched()
+            if self.idle.still_here():
                 event.prevent_default()
                 return
         await super().on_event(event)
-
-    def _touched(self) -> None:
-        self._last_activity = self.clock()
 
     # Staff (kiosk/ui/staff.py) ------------------------------------------------------------
 
@@ -446,8 +440,6 @@ class KioskApp(App[None], inherit_bindings=False):
         self.staff.act(message.action)
 
     def _tick(self) -> None:
-        if self.staff.busy:
-            self._touched()  # staff at work: no idle wipe
         if self.listener.available != self._voice_ok:
             self._voice_ok = self.listener.available
             self._set_voice_status()
@@ -455,35 +447,10 @@ class KioskApp(App[None], inherit_bindings=False):
             self._sound_ok = self.speaker.available
             self.journey.query_one("#control-sound", Button).display = self._sound_ok
             self._set_voice_status()
-        if self.prompt.kind is Kind.WELCOME:
-            self._last_activity = self.clock()
-            return
-        quiet = self.clock() - self._last_activity
-        warn_after = self.settings.idle_seconds
-        if self._idle is None and quiet >= warn_after:
-            texts = self.packs[self.language].texts
-            self._idle = IdleScreen(
-                texts["idle_title"].show, texts["idle_body"].show, round(self.settings.idle_warning_seconds)
-            )
-            self.push_screen(self._idle, self._idle_closed)
-            self.speaker.speak(
-                texts["idle_title"].say
-                + " "
-                + texts["idle_body"].say.format(seconds=round(self.settings.idle_warning_seconds)),
-                self.language,
-            )
-        elif self._idle is not None:
-            left = warn_after + self.settings.idle_warning_seconds - quiet
-            if left <= 0:
-                self._idle.dismiss(False)
-            else:
-                self._idle.count(max(1, round(left)))
+        self.idle.tick()
 
-    def _idle_closed(self, still_here: bool | None) -> None:
-        self._idle = None
-        if still_here:
-            self._touched()
-            return
+    def timed_out(self) -> None:
+        """Nobody answered the idle warning: the session is wiped."""
         self.speaker.stop()
         before = self.session
         self.session, effect = self.conversation.handle(self.session, IDLE_TIMEOUT)
