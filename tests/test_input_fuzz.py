@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -82,3 +83,15 @@ async def test_an_error_in_the_kiosk_itself_is_logged_and_a_failure(caplog: pyte
             await pilot.pause()
     assert app.return_code == 1
     assert any(r.getMessage() == "the kiosk ended unexpectedly" and r.exc_info for r in caplog.records)
+
+
+def test_input_faults_are_logged_at_most_once_a_minute_without_the_bytes(caplog: pytest.LogCaptureFixture) -> None:
+    from kiosk.ui.terminal import InputFaults
+
+    faults = InputFaults()
+    with caplog.at_level(logging.WARNING, logger="kiosk"):
+        for _ in range(500):
+            faults.note(ValueError("chr() arg not in range(0x110000)"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "terminal input not understood (ValueError), 1 time(s) since the last report; input parser restarted"
+    ]

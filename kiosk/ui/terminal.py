@@ -18,7 +18,6 @@ import os
 import selectors
 import time
 from codecs import getincrementaldecoder
-from collections.abc import Callable
 
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -35,18 +34,15 @@ REPORT_EVERY_SECONDS = 60.0
 
 
 class InputFaults:
-    """Counts input the parser could not take, and logs it without flooding (never the bytes themselves)."""
+    """Logs input the parser could not take, without flooding (and never the bytes themselves)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.count = 0
+    def __init__(self) -> None:
         self._unreported = 0
         self._reported_at = -REPORT_EVERY_SECONDS
-        self._clock = clock
 
     def note(self, err: BaseException) -> None:
-        self.count += 1
         self._unreported += 1
-        now = self._clock()
+        now = time.monotonic()
         if now - self._reported_at >= REPORT_EVERY_SECONDS:
             log.warning(
                 "terminal input not understood (%s), %d time(s) since the last report; input parser restarted",
