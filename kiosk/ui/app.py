@@ -20,7 +20,6 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
-from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.content_store import ContentStore
@@ -35,6 +34,7 @@ from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, JourneyScreen
 from kiosk.ui.sound_panel import SoundPanel
 from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
 from kiosk.ui.theme import KIOSK_THEME
+from kiosk.ui.voice_hooks import HeardSomething, SpeakingChanged, VoiceHooks
 from kiosk.ui.widgets import MessageView, StatusBar
 from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
 
@@ -44,20 +44,6 @@ MORE = "more"
 HARD_EXIT_SECONDS = 0.9
 """SIGTERM to exit never takes longer (the promise to staff and systemd is 1 s)."""
 LANGUAGE_PREFIX = "lang-"
-HEARD_SECONDS = 3.0
-"""How long "Heard: ..." stays on screen."""
-
-
-class SpeakingChanged(Message):
-    def __init__(self, speaking: bool) -> None:
-        self.speaking = speaking
-        super().__init__()
-
-
-class HeardSomething(Message):
-    def __init__(self, heard: Heard) -> None:
-        self.heard = heard
-        super().__init__()
 
 
 class KioskApp(App[None], inherit_bindings=False):
@@ -108,14 +94,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self._shown_at = -1e9
         self.journey = JourneyScreen()
         self.idle = IdleWatch(self)
-        self._misses = 0
-        self._heard_text: str | None = None
+        self.voice = VoiceHooks(self)
         self.sound_panel = SoundPanel(self)
-        self._sound_ok = self.speaker.available
-        self._voice_ok = self.listener.available
         self.volume_step = settings.volume_step
         self.rate = settings.rate
-        self.speaking = False
         self.spoken: list[str] = []
         """What was sent to the speaker this session, for tests; wiped with the session."""
         if not settings.kiosk_mode:
@@ -271,8 +253,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if not self.updates.apply_pending():
             self.use_language(self.default_language())
         self.spoken = []
-        self._misses = 0
-        self._heard_text = None
+        self.voice.forget()
         self.volume_step, self.rate = self.settings.volume_step, self.settings.rate
         self.speaker.configure(self.volume_step, self.rate)
 
@@ -292,7 +273,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.prompt = prompt = self.conversation.prompt(self.session)
         screen = self.journey
         screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "")
-        self._set_voice_status()
+        self.voice.refresh()
         self._message.set_message(prompt.title.show, prompt.body.show)
         hint = prompt.hint.show if prompt.hint else ""
         if prompt.kind is Kind.READBACK and prompt.progress is not None:
@@ -302,7 +283,7 @@ class KioskApp(App[None], inherit_bindings=False):
         screen.set_controls(labels, prompt.controls, sound=self.speaker.available)
         self._set_answer_buttons(more=False)
         self._shown_at = -1e9 if first else self.clock()
-        self._misses = 0
+        self.voice.misses = 0
         self._speak()
         valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
         self.listener.listen(valid, self.language, decoys(content.intents, valid))
@@ -345,20 +326,6 @@ class KioskApp(App[None], inherit_bindings=False):
         self.spoken.append(text)
         self.speaker.speak(text, self.language)
 
-    def _set_voice_status(self) -> None:
-        texts = self.packs[self.language].texts
-        if self._heard_text is not None:
-            text = texts["status_heard"].format(text=self._heard_text).show
-        elif self.speaking:
-            text = texts["status_speaking"].show
-        elif self.listener.available:
-            text = texts["status_listening"].show
-        else:
-            text = texts["status_voice_off"].show
-        if not self.speaker.available:
-            text = f"{texts['status_sound_off'].show} {text}"
-        self.journey.query_one(StatusBar).set_voice(text)
-
     # Input -----------------------------------------------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -391,33 +358,11 @@ class KioskApp(App[None], inherit_bindings=False):
         if isinstance(self.focused, Button) and not self.focused.disabled:
             self.focused.press()
 
-    def _forget_heard(self) -> None:
-        self._heard_text = None
-        self._set_voice_status()
-
     def on_speaking_changed(self, message: SpeakingChanged) -> None:
-        self.speaking = message.speaking
-        self.listener.set_speaking(message.speaking)
-        self._set_voice_status()
+        self.voice.speaking_changed(message.speaking)
 
     def on_heard_something(self, message: HeardSomething) -> None:
-        heard = message.heard
-        self._heard_text = heard.text or "?"
-        self._set_voice_status()
-        self.set_timer(HEARD_SECONDS, self._forget_heard)
-        if self.idle.warning:
-            self.idle.heard(heard.text)
-            return
-        if heard.intent is not None and heard.intent in self.prompt.intents:
-            self.act(heard.intent, by_voice=True)
-            return
-        self._misses += 1
-        log.info("intent rejected (voice), miss %d on this screen", self._misses)
-        texts = self.packs[self.language].texts
-        sorry = texts["not_understood"].say
-        if self._misses >= 2:
-            sorry += " " + texts["try_tapping"].say
-        self.speaker.speak(f"{sorry} {self.prompt.spoken}", self.language)
+        self.voice.heard(message.heard)
 
     # Events and idle (kiosk/ui/idle_watch.py) --------------------------------------------
 
@@ -440,13 +385,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.staff.act(message.action)
 
     def _tick(self) -> None:
-        if self.listener.available != self._voice_ok:
-            self._voice_ok = self.listener.available
-            self._set_voice_status()
-        if self.speaker.available != self._sound_ok:
-            self._sound_ok = self.speaker.available
-            self.journey.query_one("#control-sound", Button).display = self._sound_ok
-            self._set_voice_status()
+        self.voice.tick()
         self.idle.tick()
 
     def timed_out(self) -> None:

@@ -1,0 +1,105 @@
+"""The kiosk's voice on screen and in the conversation: what the top line says about sound and the
+microphone, and what happens with a heard answer (act on it, or say sorry and, the second time, suggest
+tapping). Speaker and listener call from their own threads; these messages bring it to the UI's."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.widgets import Button
+
+from kiosk.ui.widgets import StatusBar
+from kiosk.voice import Heard
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+log = logging.getLogger("kiosk")
+
+HEARD_SECONDS = 3.0
+"""How long "Heard: ..." stays on screen."""
+
+
+class SpeakingChanged(Message):
+    def __init__(self, speaking: bool) -> None:
+        self.speaking = speaking
+        super().__init__()
+
+
+class HeardSomething(Message):
+    def __init__(self, heard: Heard) -> None:
+        self.heard = heard
+        super().__init__()
+
+
+class VoiceHooks:
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        self.speaking = False
+        self.misses = 0
+        """Answers not understood on this screen."""
+        self._heard_text: str | None = None
+        self._sound_ok = app.speaker.available
+        self._voice_ok = app.listener.available
+
+    def forget(self) -> None:
+        """A new patient, or a new screen: no misses, nothing heard."""
+        self.misses = 0
+        self._heard_text = None
+
+    def refresh(self) -> None:
+        """The top line's voice part: heard, speaking, listening or voice off (and sound off)."""
+        app = self.app
+        texts = app.packs[app.language].texts
+        if self._heard_text is not None:
+            text = texts["status_heard"].format(text=self._heard_text).show
+        elif self.speaking:
+            text = texts["status_speaking"].show
+        elif app.listener.available:
+            text = texts["status_listening"].show
+        else:
+            text = texts["status_voice_off"].show
+        if not app.speaker.available:
+            text = f"{texts['status_sound_off'].show} {text}"
+        app.journey.query_one(StatusBar).set_voice(text)
+
+    def tick(self) -> None:
+        """A microphone or speaker that came or went shows at once."""
+        app = self.app
+        if app.listener.available != self._voice_ok:
+            self._voice_ok = app.listener.available
+            self.refresh()
+        if app.speaker.available != self._sound_ok:
+            self._sound_ok = app.speaker.available
+            app.journey.query_one("#control-sound", Button).display = self._sound_ok
+            self.refresh()
+
+    def speaking_changed(self, speaking: bool) -> None:
+        self.speaking = speaking
+        self.app.listener.set_speaking(speaking)
+        self.refresh()
+
+    def heard(self, heard: Heard) -> None:
+        app = self.app
+        self._heard_text = heard.text or "?"
+        self.refresh()
+        app.set_timer(HEARD_SECONDS, self._forget_heard)
+        if app.idle.warning:
+            app.idle.heard(heard.text)
+            return
+        if heard.intent is not None and heard.intent in app.prompt.intents:
+            app.act(heard.intent, by_voice=True)
+            return
+        self.misses += 1
+        log.info("intent rejected (voice), miss %d on this screen", self.misses)
+        texts = app.packs[app.language].texts
+        sorry = texts["not_understood"].say
+        if self.misses >= 2:
+            sorry += " " + texts["try_tapping"].say
+        app.speaker.speak(f"{sorry} {app.prompt.spoken}", app.language)
+
+    def _forget_heard(self) -> None:
+        self._heard_text = None
+        self.refresh()
