@@ -7,10 +7,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.settings import SERVICE_STATE_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = Path("/opt/alt-kiosk")
 CONFIG_DIR = Path("/etc/alt-kiosk")
-STATE_DIR = Path("/var/lib/alt-kiosk")
+STATE_DIR = SERVICE_STATE_DIR
 UNIT_DIR = Path("/etc/systemd/system")
 USER = "alt-kiosk"
 PACKAGES = ["python3-venv", "espeak-ng", "libportaudio2", "alsa-utils", "console-setup", "kbd"]

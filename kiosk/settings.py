@@ -21,6 +21,18 @@ def default_cache_dir() -> Path:
     return default_dir("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache")
 
 
+SERVICE_STATE_DIR = Path("/var/lib/alt-kiosk")
+"""The service's StateDirectory (systemd/*.service)."""
+
+
+def default_state_dir() -> Path:
+    """The service's state folder for the service itself and for root on a kiosk box, so that `status`,
+    `content apply` and `content install` see and approve what the kiosk serves; else the XDG one."""
+    if not os.environ.get("STATE_DIRECTORY") and os.geteuid() == 0 and SERVICE_STATE_DIR.is_dir():
+        return SERVICE_STATE_DIR
+    return default_dir("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state")
+
+
 @dataclass(frozen=True)
 class Settings:
     content_dir: Path
@@ -44,7 +56,7 @@ class Settings:
     """Default speech rate, "normal" or "slow"; every session starts here."""
     cache_dir: Path = field(default_factory=default_cache_dir)
     """Where rendered speech is kept between runs (bounded in size)."""
-    state_dir: Path = field(default_factory=lambda: default_dir("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state"))
+    state_dir: Path = field(default_factory=default_state_dir)
     """Where the last good content and the admin lock-out are kept (never anything about a patient)."""
     languages: tuple[str, ...] = ()
     """Languages offered, in order; empty offers every language in the content."""

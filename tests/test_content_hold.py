@@ -135,3 +135,17 @@ async def test_the_running_kiosk_keeps_every_tip_and_says_content_waits(tmp_path
         assert "Tip 1 of 3" in screen_text(app)
         await keys(pilot, "enter", "enter")
         assert "See your doctor" in screen_text(app)
+
+
+def test_root_on_a_kiosk_box_uses_the_services_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older configuration names no state_dir: `content apply` run by root must still reach the service."""
+    from kiosk import settings
+
+    monkeypatch.delenv("STATE_DIRECTORY", raising=False)
+    monkeypatch.setattr(settings, "SERVICE_STATE_DIR", tmp_path / "var-lib-alt-kiosk")
+    monkeypatch.setattr(settings.os, "geteuid", lambda: 0)
+    assert settings.default_state_dir() != tmp_path / "var-lib-alt-kiosk"  # not a kiosk box
+    (tmp_path / "var-lib-alt-kiosk").mkdir()
+    assert settings.default_state_dir() == tmp_path / "var-lib-alt-kiosk"
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "unit"))  # the service itself: systemd says
+    assert settings.default_state_dir() == tmp_path / "unit"
