@@ -178,7 +178,11 @@ class ContentStore:
 
     def _waiting(self, packs: dict[str, Content], serving: dict[str, Content] | None) -> list[str]:
         reasons = hold_reasons(self.source, serving, packs)
-        return reasons if reasons and not is_approved(self.source, self.state_dir) else []
+        if not reasons or is_approved(self.source, self.state_dir):
+            return []
+        if self.backup.is_dir() and content_digest(self.backup) == content_digest(self.source):
+            return []  # exactly the last good content (e.g. live before this check existed): nothing new to hold
+        return reasons
 
     def _backup_packs(self) -> dict[str, Content] | None:
         if not self.backup.is_dir():

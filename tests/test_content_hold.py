@@ -143,9 +143,19 @@ def test_root_on_a_kiosk_box_uses_the_services_state_folder(tmp_path: Path, monk
 
     monkeypatch.delenv("STATE_DIRECTORY", raising=False)
     monkeypatch.setattr(settings, "SERVICE_STATE_DIR", tmp_path / "var-lib-alt-kiosk")
-    monkeypatch.setattr(settings.os, "geteuid", lambda: 0)
+    monkeypatch.setattr("os.geteuid", lambda: 0)
     assert settings.default_state_dir() != tmp_path / "var-lib-alt-kiosk"  # not a kiosk box
     (tmp_path / "var-lib-alt-kiosk").mkdir()
     assert settings.default_state_dir() == tmp_path / "var-lib-alt-kiosk"
     monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path / "unit"))  # the service itself: systemd says
     assert settings.default_state_dir() == tmp_path / "unit"
+
+
+def test_content_that_is_the_last_good_copy_is_never_held(folder: Path, tmp_path: Path) -> None:
+    """A file without its final line break that was already live (before this check) keeps serving."""
+    advice = folder / ADVICE
+    advice.write_bytes(advice.read_bytes().rstrip(b"\n"))
+    state = tmp_path / "state"
+    shutil.copytree(folder, state / LAST_GOOD)  # what an earlier release kept
+    loaded = ContentStore(folder, state).load()
+    assert not loaded.waiting and not loaded.from_backup
