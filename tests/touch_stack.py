@@ -25,10 +25,10 @@ from pathlib import Path
 from .conftest import ROOT
 
 ROOT_CACHE = Path(os.environ.get("ALT_KIOSK_TEST_ROOTS", "/var/cache/alt-kiosk-test"))
-PACKAGES = (
-    "foot,cage,grim,wlr-randr,python3,python3-venv,fonts-dejavu-core,fontconfig,"
-    "libwlroots-0.18-dev,gcc,libc6-dev,pkg-config,libportaudio2"
-)
+PACKAGES = "foot,cage,grim,wlr-randr,python3,python3-venv,fonts-dejavu-core,fontconfig,libportaudio2"
+"""What the root boots with (debootstrap resolves these; it cannot resolve the -dev packages' virtual ones)."""
+BUILD_PACKAGES = ["libwlroots-0.18-dev", "gcc", "libc6-dev", "pkg-config"]
+"""For the touch shim, installed with apt inside the root."""
 MIRROR = "http://deb.debian.org/debian"
 USER = "kiosk"
 UNIT = ROOT / "systemd" / "alt-kiosk-touch.service"
@@ -51,7 +51,7 @@ def debian13_root() -> Path:
     """A Debian 13 (trixie) root with the touch stack, built on first use and kept."""
     if os.geteuid() != 0:
         raise StackUnavailable("needs root (debootstrap, chroot, mounts)")
-    stamp_text = hashlib.sha256(PACKAGES.encode()).hexdigest()[:16]
+    stamp_text = hashlib.sha256(" ".join([PACKAGES, *BUILD_PACKAGES]).encode()).hexdigest()[:16]
     root = ROOT_CACHE / f"trixie-{stamp_text}"
     if (root / ".alt-kiosk-ready").exists():
         return root
@@ -60,6 +60,9 @@ def debian13_root() -> Path:
     shutil.rmtree(root, ignore_errors=True)
     root.parent.mkdir(parents=True, exist_ok=True)
     run(["debootstrap", "--variant=minbase", f"--include={PACKAGES}", "trixie", str(root), MIRROR], timeout=1200)
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"}
+    run(["chroot", str(root), "apt-get", "update", "-q"], env=env)
+    run(["chroot", str(root), "apt-get", "install", "-y", "-q", "--no-install-recommends", *BUILD_PACKAGES], env=env)
     run(["chroot", str(root), "useradd", "--create-home", "--shell", "/bin/sh", USER])
     (root / ".alt-kiosk-ready").write_text(PACKAGES)
     return root
