@@ -1,7 +1,7 @@
 """The real touch deployment, headless: a Debian 13 root with cage, foot and the installed kiosk.
 
 * The root is built once with debootstrap from Debian's package registry and kept in ROOT_CACHE
-  (about 1.5 minutes and 1 GB); a change of PACKAGES builds it again.
+  (about 1.5 minutes and 1.3 GB); a change of PACKAGES or BUILD_PACKAGES builds it again.
 * Each test session copies this checkout into it and installs it, as `service install` would, into
   /opt/alt-kiosk/venv, and builds tests/touch/touch_shim.c (a touch screen for cage; never shipped).
 * cage runs on wlroots' headless backend with the pixman renderer, as an unprivileged user, with the
