@@ -180,9 +180,13 @@ class ContentStore:
         reasons = hold_reasons(self.source, serving, packs)
         if not reasons or is_approved(self.source, self.state_dir):
             return []
-        if self.backup.is_dir() and content_digest(self.backup) == content_digest(self.source):
+        if self.backup_is_current():
             return []  # exactly the last good content (e.g. live before this check existed): nothing new to hold
         return reasons
+
+    def backup_is_current(self) -> bool:
+        """The last good copy holds exactly the admin's folder as it is now."""
+        return self.backup.is_dir() and content_digest(self.backup) == content_digest(self.source)
 
     def _backup_packs(self) -> dict[str, Content] | None:
         if not self.backup.is_dir():

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from kiosk.admin_pin import hash_pin, valid_pin
-from kiosk.content_store import ContentStore, content_digest
+from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
@@ -21,7 +21,8 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     """Lines for staff, and whether everything is fine (False: something needs attention)."""
     lines: list[str] = []
     ok = True
-    packs, content_ok = _content_status(settings, lines)
+    store = ContentStore(settings.content_dir, settings.state_dir)
+    packs, content_ok = _content_status(store, lines)
     ok = ok and content_ok
     from kiosk.voice.recognizer import describe_engine
 
@@ -50,7 +51,7 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
     state = service_state()
     lines.append(f"service: {state}")
-    if packs and not _last_good_saved(settings):
+    if packs and not store.backup_is_current():
         lines.append(
             f"last good copy: none saved for the content in use, in {settings.state_dir}; the kiosk saves one when "
             "it starts or takes new content. If it is running, the state folder is full or read-only: a broken "
@@ -61,33 +62,26 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     return lines, ok
 
 
-def _content_status(settings: Settings, lines: list[str]) -> tuple[dict[str, Content], bool]:
+def _content_status(store: ContentStore, lines: list[str]) -> tuple[dict[str, Content], bool]:
     """Lines about the content the kiosk serves (or would serve on start), and whether all is well."""
-    store = ContentStore(settings.content_dir, settings.state_dir)
+    folder = store.source
     try:
         state = store.assess()
     except InvalidFiles as err:
-        lines.append(f"content: REFUSED, {len(err.problems)} problem(s) in {settings.content_dir}; first: {err.problems[0]}")
-        lines.append("         and there is no last good copy: the kiosk cannot start")
-        return {}, False
+        state = ContentState({}, err.problems)  # refused, and no last good copy to fall back on
     if state.problems:
-        lines.append(
-            f"content: REFUSED, {len(state.problems)} problem(s) in {settings.content_dir}; first: {state.problems[0]}"
-        )
+        lines.append(f"content: REFUSED, {len(state.problems)} problem(s) in {folder}; first: {state.problems[0]}")
+        if not state.packs:
+            lines.append("         and there is no last good copy: the kiosk cannot start")
+            return {}, False
     elif state.waiting:
-        lines.append(f"content: WAITING in {settings.content_dir}: " + "; ".join(state.waiting))
+        lines.append(f"content: WAITING in {folder}: " + "; ".join(state.waiting))
         lines.append("         check the folder, then `alt-kiosk content apply` to use it")
     else:
-        lines.append(f"content: OK, {state.version.replace(',', ', ')} ({settings.content_dir})")
+        lines.append(f"content: OK, {state.version.replace(',', ', ')} ({folder})")
         return state.packs, True
     lines.append(f"         the kiosk serves the last good copy, {state.version} ({store.backup})")
     return state.packs, False
-
-
-def _last_good_saved(settings: Settings) -> bool:
-    """The content in use has its copy in the state folder (the kiosk saves it when content goes live)."""
-    store = ContentStore(settings.content_dir, settings.state_dir)
-    return store.backup.is_dir() and content_digest(store.backup) == content_digest(settings.content_dir)
 
 
 def service_state() -> str:

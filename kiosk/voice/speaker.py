@@ -139,12 +139,13 @@ class VoiceSpeaker:
 
     def clip(self, text: str, language: str, rate: str | None = None) -> Clip:
         """The rendered sound of one sentence: from the cache, else rendered in memory and not kept."""
-        key, voice = self._key(text, language, rate or self.rate)
+        rate = rate or self.rate
+        key, voice = self._key(text, language, rate)
         data = self.cache.read(key)
         if data is None:
             scratch = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
             try:
-                self.synth.render(text, voice, RATES[rate or self.rate], scratch)
+                self.synth.render(text, voice, RATES[rate], scratch)
                 data = scratch.read_bytes()
             finally:
                 scratch.unlink(missing_ok=True)
