@@ -51,6 +51,8 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
     state = service_state()
     lines.append(f"service: {state}")
+    if state not in ("active", "not installed", "systemd not running"):
+        ok = False  # failed, inactive after too many restarts, ...
     if packs and not store.backup_is_current():
         lines.append(
             f"last good copy: none saved for the content in use, in {settings.state_dir}; the kiosk saves one when "

@@ -71,7 +71,9 @@ def test_a_truncated_but_valid_file_is_held_and_the_last_good_copy_kept(folder: 
     assert state is not None and "en" in state.packs and not state.waiting  # type: ignore[attr-defined]
 
 
-def test_a_shrinking_change_waits_for_content_apply(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_shrinking_change_waits_for_content_apply(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(f"content_dir: {folder}\nstate_dir: {tmp_path / 'state'}\n")
     store = ContentStore(folder, tmp_path / "state")
@@ -101,7 +103,10 @@ def test_a_growing_change_goes_live_at_once(folder: Path, tmp_path: Path) -> Non
     store = ContentStore(folder, tmp_path / "state")
     store.load()
     advice = folder / ADVICE
-    advice.write_text(advice.read_text() + "\n  - id: water\n    title: Water\n    text: Drink water through the day.\n    always: true\n")
+    advice.write_text(
+        advice.read_text()
+        + "\n  - id: water\n    title: Water\n    text: Drink water through the day.\n    always: true\n"
+    )
     state = settle(store)
     assert state is not None and not state.waiting and state.packs["en"].advice[-1].id == "water"  # type: ignore[attr-defined]
     assert content_digest(tmp_path / "state" / LAST_GOOD) == content_digest(folder)
@@ -159,3 +164,18 @@ def test_content_that_is_the_last_good_copy_is_never_held(folder: Path, tmp_path
     shutil.copytree(folder, state / LAST_GOOD)  # what an earlier release kept
     loaded = ContentStore(folder, state).load()
     assert not loaded.waiting and not loaded.from_backup
+
+
+@pytest.mark.parametrize(("service", "ok"), [("failed", False), ("inactive", False), ("active", True)])
+def test_status_needs_attention_when_the_service_is_down(
+    service: str, ok: bool, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk import ops
+
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"content_dir: {folder}\nstate_dir: {tmp_path / 'state'}\nspeech_engine: {{en: off}}\nsound: false\n"
+    )
+    ContentStore(folder, tmp_path / "state").load()  # the kiosk has kept its copy
+    monkeypatch.setattr(ops, "service_state", lambda: service)
+    assert (main(["status", "--config", str(config)]) == 0) == ok
