@@ -135,7 +135,9 @@ class ContentStore:
         if state.problems:
             log.error("content in %s refused (%d problems); using the last good copy", self.source, len(state.problems))
         elif state.waiting:
-            log.warning("new content in %s waits for `alt-kiosk content apply`: %s", self.source, "; ".join(state.waiting))
+            log.warning(
+                "new content in %s waits for `alt-kiosk content apply`: %s", self.source, "; ".join(state.waiting)
+            )
         else:
             self._keep(self.source)
         self.live = state.packs

@@ -103,7 +103,13 @@ def steps(touch: bool, source: Path = ROOT) -> list[Step]:
             ),
             Step(
                 "show the panel and font size the kiosk will use",
-                [str(venv / "bin" / "alt-kiosk"), "service", "foot-config", "--config", str(CONFIG_DIR / "config.yaml")],
+                [
+                    str(venv / "bin" / "alt-kiosk"),
+                    "service",
+                    "foot-config",
+                    "--config",
+                    str(CONFIG_DIR / "config.yaml"),
+                ],
             ),
         ]
     plan += [

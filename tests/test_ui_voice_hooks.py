@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.widgets import Button
+
 from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
 from kiosk.settings import Settings
@@ -145,3 +148,91 @@ async def test_softer_by_tap_and_the_sound_mark_when_sound_breaks() -> None:
         speaker.available = True
         await pilot.pause(0.4)
         assert "Sound is off." not in screen_text(app) and "5 Sound" in screen_text(app)
+
+
+# Probably right: "Did you mean ...? Tap it, or say it again." ------------------------------
+
+
+def guessed(app: KioskApp) -> list[str]:
+    """The labels of the buttons highlighted as the kiosk's guess."""
+    return [str(b.label) for b in app.screen.query(".-guess").results(Button)]
+
+
+async def on_second_question(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await keys(pilot, "1", "2")  # Start; "No" to the warning signs: the alcohol question
+    assert app_of(pilot).prompt.kind is Kind.QUESTION and app_of(pilot).session.answers == {"warning_signs": "no"}
+
+
+def app_of(pilot: Pilot[None]) -> KioskApp:
+    assert isinstance(pilot.app, KioskApp)
+    return pilot.app
+
+
+async def test_a_probable_answer_is_confirmed_by_saying_it_again() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_second_question(pilot)
+        listener.on_heard(Heard("not sure", "unsure", 0.45, sure=False))
+        await pilot.pause()
+        assert speaker.said[-1] == "Did you mean Not sure? Tap it, or say it again."
+        assert guessed(app) == ["3 Not sure"] and isinstance(app.focused, Button)
+        assert str(app.focused.label) == "3 Not sure"  # Enter on a number pad confirms it too
+        assert 'Did you mean "Not sure"? Tap it, or say it again.' in screen_text(app)
+        assert app.session.answers == {"warning_signs": "no"}  # nothing acted on yet
+        listener.on_heard(Heard("i don't know", "unsure", 0.4, sure=False))  # the same answer, again: act
+        await pilot.pause()
+        assert app.session.answers == {"warning_signs": "no", "alcohol": "unsure"}
+        assert guessed(app) == [] and "Did you mean" not in screen_text(app)
+
+
+async def test_a_probable_answer_is_confirmed_by_tapping_it() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_second_question(pilot)
+        listener.on_heard(Heard("yeah", "yes", 0.9, sure=False, contested=True))  # sure, but "no" fits too
+        await pilot.pause()
+        assert speaker.said[-1] == "Did you mean Yes? Tap it, or say it again."
+        assert guessed(app) == ["1 Yes"]
+        await tap(pilot, "Yes")
+        assert app.session.answers == {"warning_signs": "no", "alcohol": "yes"}
+        assert guessed(app) == []
+
+
+async def test_a_different_second_hearing_starts_over() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_second_question(pilot)
+        listener.on_heard(Heard("yes", "yes", 0.4, sure=False))
+        await pilot.pause()
+        assert guessed(app) == ["1 Yes"]
+        listener.on_heard(Heard("no", "no", 0.4, sure=False))  # another answer: a new guess, not an answer
+        await pilot.pause()
+        assert guessed(app) == ["2 No"] and speaker.said[-1] == "Did you mean No? Tap it, or say it again."
+        assert app.session.answers == {"warning_signs": "no"}
+        listener.on_heard(Heard("banana", None, 0.0))  # not an answer: the guess is dropped
+        await pilot.pause()
+        assert guessed(app) == [] and speaker.said[-1].startswith("Sorry, I didn't catch that.")
+        listener.on_heard(Heard("no", "no", 0.4, sure=False))  # asked about afresh, not acted on
+        await pilot.pause()
+        assert app.session.answers == {"warning_signs": "no"} and guessed(app) == ["2 No"]
+        listener.on_heard(Heard("nope", "no", 0.35, sure=False, contested=True))  # torn again: ask again
+        await pilot.pause()
+        assert app.session.answers == {"warning_signs": "no"} and guessed(app) == ["2 No"]
+        listener.on_heard(Heard("no", "no", 0.9))  # sure: act
+        await pilot.pause()
+        assert app.session.answers == {"warning_signs": "no", "alcohol": "no"}
+
+
+async def test_a_control_can_be_the_guess_and_a_guess_ends_with_its_screen() -> None:
+    app, speaker, listener = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_second_question(pilot)
+        listener.on_heard(Heard("go back", "back", 0.4, sure=False))
+        await pilot.pause()
+        assert guessed(app) == ["7 Back"] and speaker.said[-1] == "Did you mean Back? Tap it, or say it again."
+        await keys(pilot, "1")  # the patient answers Yes by key instead
+        assert guessed(app) == [] and app.session.answers == {"warning_signs": "no", "alcohol": "yes"}
+        listener.on_heard(Heard("go back", "back", 0.4, sure=False))  # the old guess is gone: ask again
+        await pilot.pause()
+        assert app.session.answers == {"warning_signs": "no", "alcohol": "yes"} and guessed(app) == ["7 Back"]

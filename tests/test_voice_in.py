@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kiosk.voice import Decision
 from kiosk.voice.audio import read_wav, to_engine_rate, write_wav
 from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
 from kiosk.voice.models import ModelError, install, installed_models, remove, verify
@@ -63,6 +64,25 @@ def test_steady_noise_is_learnt_as_the_floor() -> None:
     assert len(loud) == 1
 
 
+def test_the_tight_cut_follows_the_patient_and_the_loose_one_is_the_fallback() -> None:
+    from kiosk.voice.endpoint import LOOSE, TIGHT
+
+    room, answer = librivox(), say("i don't know", Voice("festival", "ked"))  # 1.15 s
+    tight, loose = [], []
+    for k in range(8):  # eight stretches of other people talking, 10 dB under the answer
+        heard = in_room(answer, np.roll(room, -k * 80000), 10, 2.0)
+        tight.append(len(utterances(heard, RATE, LIVE)[0]) / RATE)
+        loose.append(len(utterances(heard, RATE, EndpointSettings(tight=None))[0]) / RATE)
+    # The loose cut often runs on with the room (to 3.6 s when written); the tight one stays on the answer.
+    assert max(tight) < 1.7 and max(loose) > 2.0 and sum(tight) < sum(loose) - 2.0, (tight, loose)
+    assert all(t <= loose_cut + 0.05 for t, loose_cut in zip(tight, loose, strict=True)), (tight, loose)
+    # A soft answer in a quiet room, which the tight cut does not find at all, still comes through.
+    soft = np.concatenate([noise(1.0, 300), noise(0.6, 700, 2), noise(1.0, 300, 3)])
+    assert utterances(soft, RATE, EndpointSettings(loose=None)) == []
+    assert len(utterances(soft, RATE, LIVE)) == 1
+    assert TIGHT.margin_db > LOOSE.margin_db and TIGHT.room_percentile > LOOSE.room_percentile
+
+
 # Recognisers on real models ---------------------------------------------------------------
 
 
@@ -75,15 +95,17 @@ def pocketsphinx() -> object:
 
 def test_pocketsphinx_hears_answers_and_rejects_off_topic(pocketsphinx: object) -> None:
     from kiosk.core.loader import load_language
-    from kiosk.voice.understand import first_utterance, understand
+    from kiosk.voice.understand import Bar, first_utterance, understand
 
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
 
     def hear(audio: np.ndarray) -> str | None:
+        """The answer acted on (a guess the kiosk only asks about is not an answer)."""
         utterance = first_utterance(audio, RATE, LIVE)
         assert utterance is not None
-        return understand(pocketsphinx, utterance, intents, pack.filler, pack.min_confidence).intent  # type: ignore[arg-type]
+        heard = understand(pocketsphinx, utterance, intents, pack.filler, Bar.of(pack))  # type: ignore[arg-type]
+        return heard.intent if heard.decision is Decision.ACT else None
 
     # Festival's voices come from recordings of real speakers (espeak's formant voices are much harder; see
     # bench/voice_in.py for the full figures): this guards a floor, and above all that nothing is heard as
@@ -116,7 +138,7 @@ def test_other_people_talking_is_never_taken_for_an_answer(pocketsphinx: object)
     """Background talk 10 dB under the answer: the end-pointer cuts the answer out of it (not the whole room),
     and whatever PocketSphinx makes of it, it is never the wrong answer (it mostly rejects: bench/voice_in.py)."""
     from kiosk.core.loader import load_language
-    from kiosk.voice.understand import understand
+    from kiosk.voice.understand import Bar, understand
 
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}
@@ -131,9 +153,8 @@ def test_other_people_talking_is_never_taken_for_an_answer(pocketsphinx: object)
         assert len(pieces) >= 1
         cut.append(len(max(pieces, key=len)) / len(answer))
         for utterance in pieces:
-            heard.append(
-                (understand(pocketsphinx, utterance, intents, pack.filler, pack.min_confidence).intent, intent)  # type: ignore[arg-type]
-            )
+            got = understand(pocketsphinx, utterance, intents, pack.filler, Bar.of(pack))  # type: ignore[arg-type]
+            heard.append((got.intent if got.decision is Decision.ACT else None, intent))
     assert all(got in (None, want) for got, want in heard), heard
     assert sorted(cut)[2] < 2.0, cut  # mostly, the talk around the answer is not part of it
 
@@ -170,26 +191,33 @@ def test_vosk_recognises_korean_with_a_grammar(korean: object) -> None:
 
 
 def test_recognize_prints_one_json_line_per_file_and_fails_at_the_end(tmp_path: Path) -> None:
-    said = say("yes", Voice("festival", "kal"))
+    # A recording starts with the room (here, quiet), as the kiosk hears it before a patient answers.
+    said = in_room(say("yes", Voice("festival", "kal")), np.zeros(1), 100, 1.0)
     yes = write_wav(tmp_path / "yes.wav", to_engine_rate(said, RATE, 22050), 22050)  # any rate is fine
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"RIFF not really")
-    help_ = write_wav(tmp_path / "help.wav", say("i need help", Voice("festival", "slt")))
+    help_ = write_wav(
+        tmp_path / "help.wav", in_room(say("i need help", Voice("festival", "slt")), np.zeros(1), 100, 1.0)
+    )
+    room = write_wav(tmp_path / "room.wav", in_room(np.zeros(RATE, dtype=np.int16), np.zeros(1), 100, 1.0))
     result = subprocess.run(
-        [ALT_KIOSK, "recognize", "--engine", "pocketsphinx", str(yes), str(broken), str(help_)],
+        [ALT_KIOSK, "recognize", "--engine", "pocketsphinx", str(yes), str(broken), str(help_), str(room)],
         capture_output=True,
         text=True,
         check=False,
     )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert result.returncode == 1 and len(lines) == 3
-    assert lines[0]["intent"] == "yes" and lines[0]["engine"] == "pocketsphinx" and lines[0]["ms"] > 0
+    assert result.returncode == 1 and len(lines) == 4
+    assert lines[0]["intent"] == "yes" and lines[0]["decision"] == "act"
+    assert lines[0]["engine"] == "pocketsphinx" and lines[0]["ms"] > 0 and lines[0]["confidence"] >= 0.6
     assert "not a readable WAV" in lines[1]["error"]
-    assert lines[2]["intent"] == "help"
+    assert lines[2]["intent"] == "help" and lines[2]["decision"] == "act"
+    assert lines[3]["intent"] is None and lines[3]["decision"] == "reject" and lines[3]["text"] == ""
     expect = subprocess.run(
         [ALT_KIOSK, "recognize", "--expect", "next,repeat", str(yes)], capture_output=True, text=True, check=True
     )
-    assert json.loads(expect.stdout)["intent"] is None  # "yes" is not valid where only next and repeat are
+    rejected = json.loads(expect.stdout)  # "yes" is not valid where only next and repeat are
+    assert rejected["intent"] is None and rejected["decision"] == "reject"
 
 
 # Model installs -------------------------------------------------------------------------
@@ -388,10 +416,10 @@ class ScriptedRecognizer:
 
     engine = "scripted"
 
-    def __init__(self, text: str, rivals: tuple[str, ...] = ()) -> None:
+    def __init__(self, text: str, rivals: tuple[str, ...] = (), confidence: float = 0.9) -> None:
         from kiosk.voice.recognizer import Recognized
 
-        self.result = Recognized(text, 0.9, rivals)
+        self.result = Recognized(text, confidence, rivals)
         self.grammar: list[str] = []
 
     def missing_words(self, phrases: list[str]) -> list[str]:
@@ -402,20 +430,42 @@ class ScriptedRecognizer:
         return self.result
 
 
-def test_an_answer_is_refused_only_when_the_audio_fits_another_answer_better() -> None:
-    from kiosk.voice.understand import understand
+def test_three_outcomes_act_confirm_reject_and_a_rival_is_only_asked_about() -> None:
+    from kiosk.voice.understand import Bar, understand
 
     intents = {"yes": ("yes", "yeah"), "no": ("no", "nope")}
     silence = np.zeros(RATE, dtype=np.int16)
 
-    def hear(text: str, *rivals: str) -> str | None:
-        recognizer = ScriptedRecognizer(text, rivals)
-        heard = understand(recognizer, silence, intents, ("um",), 0.6, decoys=("next",))  # type: ignore[arg-type]
+    def hear(text: str, confidence: float, *rivals: str) -> tuple[str, str | None]:
+        recognizer = ScriptedRecognizer(text, rivals, confidence)
+        heard = understand(recognizer, silence, intents, ("um",), Bar(0.6, 0.35), decoys=("next",))  # type: ignore[arg-type]
         assert set(recognizer.grammar) == {"yes", "yeah", "no", "nope", "next"}  # decoys join the grammar
-        return heard.intent
+        return heard.decision.value, heard.intent
 
-    assert hear("yes") == "yes"
-    assert hear("no", "nope") == "no"  # "nope" fitting better is still a no
-    assert hear("no", "yeah") is None  # another answer fits better: ask again
-    assert hear("no", "nope", "next") is None  # a decoy fits better: ask again
-    assert hear("next") is None  # a decoy is never an answer
+    assert hear("yes", 0.9) == ("act", "yes")
+    assert hear("yes", 0.6) == ("act", "yes")
+    assert hear("yes", 0.59) == ("confirm", "yes")  # the middle band: probably right
+    assert hear("yes", 0.35) == ("confirm", "yes")
+    assert hear("yes", 0.34) == ("reject", None)
+    assert hear("no", 0.9, "nope") == ("act", "no")  # "nope" fitting better is still a no
+    assert hear("no", 0.9, "yeah") == ("confirm", "no")  # another answer fits better: ask, never act
+    assert hear("no", 0.9, "nope", "next") == ("confirm", "no")  # so does a decoy
+    assert hear("no", 0.2, "yeah") == ("reject", None)
+    assert hear("next", 0.9) == ("reject", None)  # a decoy is never an answer
+    assert hear("um", 0.9) == ("reject", None)
+    assert hear("yes", 0.9) == hear("um yes", 0.9)  # filler words are ignored
+    without_band = ScriptedRecognizer("no", ("yeah",), 0.9)
+    assert understand(without_band, silence, intents, (), Bar(0.6)).decision is Decision.REJECT  # type: ignore[arg-type]
+
+
+def test_two_consistent_hearings_act_and_a_different_one_starts_over() -> None:
+    from kiosk.voice import Heard, settle
+
+    probably_yes = Heard("yeah", "yes", 0.4, sure=False)
+    assert settle(None, probably_yes).decision is Decision.CONFIRM  # nothing asked yet
+    assert settle("yes", probably_yes).decision is Decision.ACT  # asked about yes, heard yes again
+    assert settle("no", probably_yes) == probably_yes  # a different answer: ask about it instead
+    torn = Heard("yeah", "yes", 0.9, sure=False, contested=True)
+    assert settle("yes", torn).decision is Decision.CONFIRM  # torn between the same answers again: ask again
+    assert settle("yes", Heard("banana", None, 0.0)).decision is Decision.REJECT
+    assert settle("yes", Heard("no", "no", 0.9)).decision is Decision.ACT  # sure of another answer: act on it

@@ -19,7 +19,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
 
     from kiosk.voice.audio import AudioFileError, read_wav
     from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
-    from kiosk.voice.understand import first_utterance, understand
+    from kiosk.voice.understand import Bar, hear_recording
 
     try:
         pack = load_all(content_dir(args.content))[args.lang]
@@ -53,22 +53,18 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             print(json.dumps({"file": name, "error": str(err)}))
             failed += 1
             continue
-        utterance = first_utterance(samples, rate)
-        if utterance is not None:
-            heard = understand(
-                recognizer, utterance, intents, pack.filler, pack.min_confidence, decoys(pack.intents, intents)
-            )
-            text, intent, confidence = heard.text, heard.intent, heard.confidence
-        else:
-            text, intent, confidence = "", None, 0.0
+        heard = hear_recording(
+            recognizer, samples, rate, intents, pack.filler, Bar.of(pack), decoys(pack.intents, intents)
+        )
         ms = round(1000 * (time.perf_counter() - started), 1)
         print(
             json.dumps(
                 {
                     "file": name,
-                    "intent": intent,
-                    "text": text,
-                    "confidence": confidence,
+                    "intent": heard.intent,
+                    "decision": heard.decision.value,
+                    "text": heard.text,
+                    "confidence": heard.confidence,
                     "engine": recognizer.engine,
                     "ms": ms,
                 },

@@ -222,6 +222,8 @@ def every_spoken_text(content: Content, idle_seconds: int = 20) -> list[str]:
     t = content.texts
     texts.append(spoken([t["idle_title"].say, t["idle_body"].format(seconds=idle_seconds).say]))
     texts += [spoken([t["not_understood"].say]), spoken([t["try_tapping"].say])]
+    if "did_you_mean" in t:
+        texts += [t["did_you_mean"].say.format(answer=label.say) for label in content.buttons.values()]
     return texts
 
 

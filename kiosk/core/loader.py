@@ -11,12 +11,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from kiosk.core.flow import screen_intent_sets
-from kiosk.core.intents import IntentMatcher
+from kiosk.core.crosscheck import cross_check
 from kiosk.core.model import (
-    ADVICE,
     CONTROL_INTENTS,
-    FRONT_DESK,
     Advice,
     Answer,
     Content,
@@ -38,9 +35,9 @@ TEXTS = {
     "try_tapping": set(),
     "disclaimer": set(),
 }
+OPTIONAL_TEXTS = {"did_you_mean": {"answer"}}  # needed only with a middle band (confirm_confidence)
 IDLE_PLACEHOLDERS = {"seconds"}
 STATUS_TEXTS = {"speaking": set(), "listening": set(), "heard": {"text"}, "voice_off": set(), "sound_off": set()}
-FIXED_BUTTONS = (*CONTROL_INTENTS, "start", "more", "sound", "louder", "softer", "slower", "normal_speed", "done")
 
 
 def is_language_dir(path: Path) -> bool:
@@ -96,6 +93,12 @@ class _PackReader:
         screens, texts, buttons, still_here = self._screens(self.files["screens.yaml"])
         questions = self._questions(self.files["questions.yaml"], intents)
         advice = self._advice(self.files["advice.yaml"])
+        screens_file = self.files["screens.yaml"]
+        if lang is not None and lang[5] < lang[4] and "did_you_mean" not in texts and screens_file.root is not None:
+            screens_file.problem(
+                screens_file.root,
+                "did_you_mean is missing: language.yaml's confirm_confidence asks patients to confirm",
+            )
         if self.problems or lang is None:
             raise InvalidFiles(self.problems)
         content = Content(
@@ -104,6 +107,7 @@ class _PackReader:
             version=lang[2],
             voice=lang[3],
             min_confidence=lang[4],
+            confirm_confidence=lang[5],
             questions=tuple(q for q, _ in questions),
             advice=tuple(a for a, _ in advice),
             intents={k: tuple(p for p, _ in v) for k, v in intents.items()},
@@ -113,7 +117,7 @@ class _PackReader:
             buttons=buttons,
             still_here=still_here,
         )
-        self._cross_check(content, questions, advice, intents)
+        cross_check(content, questions, advice, intents, self.files, self.answer_nodes)
         if self.problems:
             raise InvalidFiles(self.problems)
         return content
@@ -149,24 +153,39 @@ class _PackReader:
                 return False
         return True
 
-    def _language(self, f: YamlFile) -> tuple[str, str, str, str, float] | None:
+    def _language(self, f: YamlFile) -> tuple[str, str, str, str, float, float] | None:
         if f.root is None:
             return None
         fields = f.mapping(
-            f.root, "language.yaml", required=("code", "name", "version", "voice"), optional=("min_confidence",)
+            f.root,
+            "language.yaml",
+            required=("code", "name", "version", "voice"),
+            optional=("min_confidence", "confirm_confidence"),
         )
         if fields is None:
             return None
         values = {k: f.string(fields[k][1], k) for k in ("code", "name", "version", "voice") if k in fields}
-        confidence = 0.6
-        if "min_confidence" in fields:
-            confidence = f.number(fields["min_confidence"][1], "min_confidence", 0.0, 1.0) or confidence
+        bars = {"min_confidence": 0.6, "confirm_confidence": 1.0}
+        for name in bars:
+            if name in fields:
+                number = f.number(fields[name][1], name, 0.0, 1.0)
+                bars[name] = bars[name] if number is None else number
+        if "confirm_confidence" in fields and bars["confirm_confidence"] > bars["min_confidence"]:
+            f.problem(fields["confirm_confidence"][1], "confirm_confidence must not be above min_confidence")
         if any(values.get(k) is None for k in ("code", "name", "version", "voice")):
             return None
         code = values["code"] or ""
         if not code.replace("-", "").isalnum():
             f.problem(fields["code"][1], "code should be a language code such as en or zh")
-        return code, values["name"] or "", values["version"] or "", values["voice"] or "", confidence
+        voice = values["voice"] or ""
+        return (
+            code,
+            values["name"] or "",
+            values["version"] or "",
+            voice,
+            bars["min_confidence"],
+            bars["confirm_confidence"],
+        )
 
     def _intents(self, f: YamlFile) -> tuple[dict[str, list[tuple[str, Node]]], tuple[str, ...]]:
         intents: dict[str, list[tuple[str, Node]]] = {}
@@ -195,7 +214,7 @@ class _PackReader:
         if f.root is None:
             return screens, texts, buttons, ()
         required = (*SCREENS, *TEXTS, "idle", "still_here", "buttons", "status")
-        fields = f.mapping(f.root, "screens.yaml", required=required)
+        fields = f.mapping(f.root, "screens.yaml", required=required, optional=tuple(OPTIONAL_TEXTS))
         if fields is None:
             return screens, texts, buttons, ()
         for name in SCREENS:
@@ -209,7 +228,7 @@ class _PackReader:
             title, body = read.get("title"), read.get("body")
             if title is not None and body is not None:
                 screens[name] = Screen(title, body, read.get("hint"))
-        for name, allowed in TEXTS.items():
+        for name, allowed in (TEXTS | OPTIONAL_TEXTS).items():
             if name in fields:
                 text = self._text(f, fields[name][1], name, allowed)
                 if text is not None:
@@ -298,94 +317,3 @@ class _PackReader:
             if aid is not None and title is not None and text is not None:
                 out.append((Advice(aid, title, text, always), a["id"][1]))
         return out
-
-    # Across files --------------------------------------------------------------
-
-    def _cross_check(
-        self,
-        content: Content,
-        questions: list[tuple[Question, Node]],
-        advice: list[tuple[Advice, Node]],
-        intents: dict[str, list[tuple[str, Node]]],
-    ) -> None:
-        qf, af, sf, inf = (self.files[n] for n in ("questions.yaml", "advice.yaml", "screens.yaml", "intents.yaml"))
-        order = {q.id: i for i, (q, _) in enumerate(questions)}
-        for ids, f, kind in (
-            ([(q.id, n) for q, n in questions], qf, "question"),
-            ([(a.id, n) for a, n in advice], af, "tip"),
-        ):
-            seen: set[str] = set()
-            for item_id, node in ids:
-                if item_id in seen:
-                    f.problem(node, f"{kind} id {item_id!r} is used twice")
-                seen.add(item_id)
-        advice_ids = {a.id for a, _ in advice}
-        for q, _ in questions:
-            for answer in q.answers.values():
-                node = self.answer_nodes[(q.id, answer.intent)]
-                for aid in answer.advice:
-                    if aid not in advice_ids:
-                        qf.problem(
-                            node,
-                            f"question {q.id}: answer {answer.intent} unlocks tip {aid!r}, which advice.yaml does not have",
-                        )
-                if answer.next is None or answer.next in (FRONT_DESK, ADVICE):
-                    continue
-                if answer.next not in order:
-                    qf.problem(
-                        node,
-                        f"question {q.id}: answer {answer.intent} goes to {answer.next!r}, which is not a question, front_desk or advice",
-                    )
-                elif order[answer.next] <= order[q.id]:
-                    qf.problem(
-                        node,
-                        f"question {q.id}: answer {answer.intent} goes back to {answer.next!r}; jumps may only go forward",
-                    )
-        reachable = _reachable_questions(content)
-        for q, node in questions:
-            if q.id not in reachable:
-                qf.problem(node, f"question {q.id} can never be reached: every path jumps past it")
-        unlocked = {aid for q in content.questions if q.id in reachable for a in q.answers.values() for aid in a.advice}
-        for a, node in advice:
-            if not a.always and a.id not in unlocked:
-                af.problem(node, f"tip {a.id} is never read: no answer unlocks it and it is not 'always: true'")
-        used_buttons = {i for q in content.questions for i in q.answers} | set(FIXED_BUTTONS)
-        for name in sorted(used_buttons - set(content.buttons)):
-            if sf.root is not None:
-                sf.problem(sf.root, f"buttons: missing a label for {name!r}")
-        self._phrase_clashes(content, intents, inf)
-
-    def _phrase_clashes(self, content: Content, intents: dict[str, list[tuple[str, Node]]], f: YamlFile) -> None:
-        matcher = IntentMatcher({}, content.filler)
-        reported: set[tuple[str, str]] = set()
-        for screen, valid in screen_intent_sets(content):
-            owner: dict[tuple[str, ...], str] = {}
-            for intent in (name for name in intents if name in valid):
-                for phrase, node in intents[intent]:
-                    tokens = matcher.normalise(phrase)
-                    other = owner.setdefault(tokens, intent)
-                    if other != intent and (phrase, screen) not in reported:
-                        reported.add((phrase, screen))
-                        f.problem(
-                            node,
-                            f"phrase {phrase!r} of intent {intent!r} is also a phrase of {other!r}, and both are valid on screen {screen}",
-                        )
-
-
-def _reachable_questions(content: Content) -> set[str]:
-    if not content.questions:
-        return set()
-    ids = [q.id for q in content.questions]
-    seen: set[str] = set()
-    todo = [ids[0]]
-    while todo:
-        qid = todo.pop()
-        if qid in seen or qid not in ids:
-            continue
-        seen.add(qid)
-        following = ids[ids.index(qid) + 1] if ids.index(qid) + 1 < len(ids) else None
-        for answer in content.question(qid).answers.values():
-            target = following if answer.next is None else answer.next
-            if target is not None and target not in (FRONT_DESK, ADVICE):
-                todo.append(target)
-    return seen

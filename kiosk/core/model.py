@@ -79,6 +79,8 @@ class Content:
     texts: dict[str, Text]
     buttons: dict[str, Text]
     still_here: tuple[str, ...] = field(default=())
+    confirm_confidence: float = 1.0
+    """Below `min_confidence`, at or over this: ask the patient to confirm (1.0 or more: never)."""
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)

@@ -207,6 +207,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if not by_voice and self.clock() - self._shown_at < self.settings.tap_guard_seconds:
             return  # a double tap, or a tap meant for the screen that just went away
         self.idle.touched()
+        self.voice.drop_guess()
         if intent != "repeat":
             self.speaker.stop()
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
@@ -283,7 +284,7 @@ class KioskApp(App[None], inherit_bindings=False):
         screen.set_controls(labels, prompt.controls, sound=self.speaker.available)
         self._set_answer_buttons(more=False)
         self._shown_at = -1e9 if first else self.clock()
-        self.voice.misses = 0
+        self.voice.new_screen()
         self._speak()
         valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
         self.listener.listen(valid, self.language, decoys(content.intents, valid))

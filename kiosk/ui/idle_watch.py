@@ -52,7 +52,9 @@ class IdleWatch:
             texts = app.packs[app.language].texts
             self.screen = IdleScreen(texts["idle_title"].show, texts["idle_body"].show, seconds)
             app.push_screen(self.screen, self._closed)
-            app.speaker.speak(f"{texts['idle_title'].say} {texts['idle_body'].say.format(seconds=seconds)}", app.language)
+            app.speaker.speak(
+                f"{texts['idle_title'].say} {texts['idle_body'].say.format(seconds=seconds)}", app.language
+            )
         elif self.screen is not None:
             left = warn_after + app.settings.idle_warning_seconds - quiet
             if left <= 0:

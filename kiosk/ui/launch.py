@@ -76,11 +76,12 @@ def make_listener(settings: Settings, packs: dict[str, Content]) -> Listener:
     if all(settings.speech_engine.get(code, "auto") == "off" for code in packs):
         return SilentListener()
     from kiosk.voice.listener import MicListener
+    from kiosk.voice.understand import Bar
 
     return MicListener(
         lambda: make_recognizers(settings, packs),
         {c: p.filler for c, p in packs.items()},
-        {c: p.min_confidence for c, p in packs.items()},
+        {c: Bar.of(p) for c, p in packs.items()},
         settings.input_device,
     )
 

@@ -1,6 +1,7 @@
 """The kiosk's voice on screen and in the conversation: what the top line says about sound and the
-microphone, and what happens with a heard answer (act on it, or say sorry and, the second time, suggest
-tapping). Speaker and listener call from their own threads; these messages bring it to the UI's."""
+microphone, and what happens with a heard answer: act on it; or, when it is probably right, highlight the
+guess and ask "Did you mean ...? Tap it, or say it again." (saying it again acts); or say sorry and, the
+second time, suggest tapping. Speaker and listener call from their own threads; these messages bring it to the UI's."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from textual.message import Message
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
+from kiosk.core.model import Text
 from kiosk.ui.widgets import StatusBar
-from kiosk.voice import Heard
+from kiosk.voice import Decision, Heard, settle
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -40,14 +42,26 @@ class VoiceHooks:
         self.speaking = False
         self.misses = 0
         """Answers not understood on this screen."""
+        self.guess: str | None = None
+        """The answer the kiosk asked the patient to confirm, if it did."""
         self._heard_text: str | None = None
         self._sound_ok = app.speaker.available
         self._voice_ok = app.listener.available
 
     def forget(self) -> None:
-        """A new patient, or a new screen: no misses, nothing heard."""
-        self.misses = 0
+        """A new patient: no misses, no guess, nothing heard."""
+        self.new_screen()
         self._heard_text = None
+
+    def new_screen(self) -> None:
+        """A new screen, or an answer given: no misses, no guess."""
+        self.misses = 0
+        self.drop_guess()
+
+    def drop_guess(self) -> None:
+        if self.guess is not None:
+            self.guess = None
+            self.app.journey.mark_guess(None)
 
     def refresh(self) -> None:
         """The top line's voice part: heard, speaking, listening or voice off (and sound off)."""
@@ -89,9 +103,14 @@ class VoiceHooks:
         if app.idle.warning:
             app.idle.heard(heard.text)
             return
-        if heard.intent is not None and heard.intent in app.prompt.intents:
-            app.act(heard.intent, by_voice=True)
+        intent = heard.intent
+        if intent is not None and intent in app.prompt.intents:
+            if settle(self.guess, heard).decision is Decision.ACT:
+                app.act(intent, by_voice=True)
+            else:
+                self._ask(intent)
             return
+        self.drop_guess()
         self.misses += 1
         log.info("intent rejected (voice), miss %d on this screen", self.misses)
         texts = app.packs[app.language].texts
@@ -99,6 +118,20 @@ class VoiceHooks:
         if self.misses >= 2:
             sorry += " " + texts["try_tapping"].say
         app.speaker.speak(f"{sorry} {app.prompt.spoken}", app.language)
+
+    def _ask(self, intent: str) -> None:
+        """Probably right: highlight the guess and ask the patient to tap it or say it again."""
+        app = self.app
+        content = app.packs[app.language]
+        self.guess = intent
+        button = app.journey.mark_guess(intent)
+        if button is not None:
+            button.focus()  # Enter on a number pad confirms it too
+        label = dict(app.prompt.answers).get(intent) or content.buttons.get(intent) or Text.same(intent)
+        template = content.texts["did_you_mean"]
+        app.journey.query_one("#hint", Static).update(template.show.format(answer=label.show))
+        log.info("answer to confirm (voice)")
+        app.speaker.speak(template.say.format(answer=label.say), app.language)
 
     def _forget_heard(self) -> None:
         self._heard_text = None

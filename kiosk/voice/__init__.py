@@ -1,5 +1,5 @@
 """The speech layer: the interfaces the UI talks to, and their implementations."""
 
-from kiosk.voice.base import Heard, Listener, SilentListener, SilentSpeaker, Speaker, VoiceState
+from kiosk.voice.base import Decision, Heard, Listener, SilentListener, SilentSpeaker, Speaker, VoiceState, settle
 
-__all__ = ["Heard", "Listener", "SilentListener", "SilentSpeaker", "Speaker", "VoiceState"]
+__all__ = ["Decision", "Heard", "Listener", "SilentListener", "SilentSpeaker", "Speaker", "VoiceState", "settle"]

@@ -6,7 +6,7 @@ Callbacks may come from any thread; the UI hands them to its event loop.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -32,13 +32,48 @@ class VoiceState(StrEnum):
     LISTENING = "listening"
 
 
+class Decision(StrEnum):
+    """What the kiosk does with one hearing."""
+
+    ACT = "act"
+    """Sure enough: act on the intent."""
+    CONFIRM = "confirm"
+    """Probably right: show the guess and ask the patient to tap it or say it again."""
+    REJECT = "reject"
+    """Not an answer (or not heard well enough): "Sorry, I didn't catch that"."""
+
+
 @dataclass(frozen=True)
 class Heard:
-    """One utterance the listener finished: the words and the intent they matched (or None)."""
+    """One utterance the listener finished: the words and the intent they matched (or None).
+
+    `intent` is the best guess whenever there is one worth acting on or asking about; `sure` says which.
+    """
 
     text: str
     intent: str | None
     confidence: float
+    sure: bool = True
+    contested: bool = False
+    """A phrase of another answer fits the audio clearly better (never acted on, at most asked about)."""
+
+    @property
+    def decision(self) -> Decision:
+        if self.intent is None:
+            return Decision.REJECT
+        return Decision.ACT if self.sure else Decision.CONFIRM
+
+
+def settle(guess: str | None, heard: Heard) -> Heard:
+    """A hearing after the kiosk asked about `guess` (None: it asked nothing).
+
+    Saying the guessed answer again acts on it, even if this hearing alone would only confirm: two
+    consistent hearings are evidence; unless another answer fits this hearing better too (then both
+    hearings were torn between the same two answers: ask again). A different hearing starts over.
+    """
+    if guess is not None and heard.decision is Decision.CONFIRM and heard.intent == guess and not heard.contested:
+        return replace(heard, sure=True)
+    return heard
 
 
 class Speaker(Protocol):

@@ -1,75 +1,154 @@
 """Voice-activity detection and end-pointing: where an utterance starts and ends in a stream of audio.
 
-Energy-based, against the level of the room, on 20 ms frames at 16 kHz:
-* the room level is a high percentile (`room_percentile`) of the levels of the last `room_ms` of audio
-  that was not speech: steady noise sets it at the noise, other people talking at their louder syllables,
-  so a fan or the talk of other people in the waiting room sets the bar a patient must rise above;
-  `learn_ms` of audio when listening begins is taken as the room and never as speech,
-* speech starts after `start_ms` of frames louder than the room by `margin_db` (a cough is not speech),
-* it goes on while frames stay `hold_db` above the room, ends after `end_ms` of quieter frames, or at
-  `max_ms` whatever happens (an utterance that long was most likely the room getting louder: its level is
-  learnt as the room's),
-* an utterance shorter than `min_ms` is dropped as a blip,
+Energy-based, against the level of the room, on 20 ms frames at 16 kHz. Two cutters read the same frames:
+* the **tight** one follows the patient, not the room: it needs frames 8 dB over a room level taken at
+  the 90th percentile and ends when they fall under 5 dB over it, so other people's talk, which sets that
+  room level, rarely starts an utterance and the patient's is cut close around the words;
+* the **loose** one (5 dB over the 75th percentile, held at 2 dB) is the fallback: an utterance it finds
+  in which the tight one found nothing (a soft answer in a quiet room) is used as it is.
+For each cutter:
+* the room level is a high percentile of the levels of the last `room_ms` of audio that was not speech;
+  `learn_ms` of audio when listening begins is taken as the room and never as speech (the kiosk has just
+  finished speaking: the patient has not started yet; a recording's leading audio stands for that),
+* speech starts after `start_ms` of loud frames (a cough is not speech), ends after `end_ms` of quiet ones,
+  or at `max_ms` whatever happens (an utterance that long was most likely the room getting louder: its
+  level is learnt as the room's),
+* an utterance with less than `min_ms` of loud frames is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
-The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, one
-percentile of the last 3 s.
+The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
+percentiles of the last 3 s.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 FRAME = 320  # 20 ms at 16 kHz
+FRAME_MS = 20
 ROOM_EVERY = 10  # frames between updates of the room level
 
 
-@dataclass
+@dataclass(frozen=True)
+class Cut:
+    """How far over the room a frame must be to start speech (`margin_db`) and to keep it going (`hold_db`)."""
+
+    margin_db: float
+    hold_db: float
+    room_percentile: float
+
+
+# Measured with bench/voice_in.py (first utterance of each answer said into each room): see the README.
+TIGHT = Cut(margin_db=8.0, hold_db=5.0, room_percentile=90.0)
+LOOSE = Cut(margin_db=5.0, hold_db=2.0, room_percentile=75.0)
+
+
+@dataclass(frozen=True)
 class EndpointSettings:
-    margin_db: float = 5.0  # tuned on bench/voice_in.py rooms: answers cut in pink noise 46 -> 51 of 56 vs 6/3
-    hold_db: float = 2.0
+    tight: Cut | None = TIGHT
+    loose: Cut | None = LOOSE
     floor_db: float = -55.0
-    learn_ms: int = 0
+    learn_ms: int = 500
     room_ms: int = 3000
-    room_percentile: float = 75.0
     start_ms: int = 100
     end_ms: int = 400
     min_ms: int = 200
     max_ms: int = 8000
     preroll_ms: int = 300
+    cuts: tuple[Cut, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cuts", tuple(c for c in (self.tight, self.loose) if c is not None))
 
 
-LIVE = EndpointSettings(learn_ms=500)  # a kiosk's microphone: the first half second it hears is the room
+LIVE = EndpointSettings()
+"""What the kiosk, `alt-kiosk recognize` and the benchmark all use: one pipeline, measured as it runs."""
+
+
+class _Cutter:
+    """One set of thresholds over the stream: its own room level, its own utterance in progress."""
+
+    def __init__(self, cut: Cut, s: EndpointSettings) -> None:
+        self.cut, self.s = cut, s
+        self.noise_db = s.floor_db
+        self._room: deque[float] = deque(maxlen=max(1, s.room_ms // FRAME_MS))
+        self._unlearnt = 0
+        self._preroll: deque[np.ndarray] = deque(maxlen=max(1, s.preroll_ms // FRAME_MS))
+        self.speech: list[np.ndarray] = []
+        self.started = -1  # frame number where the utterance in progress began to be loud
+        self._loud_run = self._quiet_run = self._voiced = 0
+        self.in_speech = False
+
+    def reset(self) -> None:
+        self._preroll.clear()
+        self.speech = []
+        self._loud_run = self._quiet_run = self._voiced = 0
+        self.in_speech = False
+
+    def learn(self, levels: list[float]) -> None:
+        self._room.extend(levels)
+        self._unlearnt += len(levels)
+        if self._unlearnt >= ROOM_EVERY or len(self._room) <= ROOM_EVERY:
+            self._unlearnt = 0
+            self.noise_db = float(np.percentile(self._room, self.cut.room_percentile))
+
+    def frame(self, frame: np.ndarray, level: float, number: int) -> np.ndarray | None:
+        room = max(self.noise_db, self.s.floor_db)
+        if not self.in_speech:
+            self.learn([level])
+            self._preroll.append(frame)
+            self._loud_run = self._loud_run + 1 if level > room + self.cut.margin_db else 0
+            if self._loud_run * FRAME_MS >= self.s.start_ms:
+                self.in_speech, self.started = True, number - self._loud_run + 1
+                self.speech = list(self._preroll)
+                self._voiced, self._quiet_run = self._loud_run, 0
+            return None
+        self.speech.append(frame)
+        if level > room + self.cut.hold_db:
+            self._voiced, self._quiet_run = self._voiced + 1, 0
+        else:
+            self._quiet_run += 1
+        if len(self.speech) * FRAME_MS >= self.s.max_ms:
+            self.learn([_level_db(f) for f in self.speech])
+            return self.finish()
+        if self._quiet_run * FRAME_MS >= self.s.end_ms:
+            return self.finish()
+        return None
+
+    def finish(self) -> np.ndarray | None:
+        voiced_ms = self._voiced * FRAME_MS
+        utterance = np.concatenate(self.speech) if self.speech else None
+        self.reset()
+        if utterance is None or voiced_ms < self.s.min_ms:
+            return None  # a blip: a cough, a door, a click
+        return utterance
 
 
 class Endpointer:
     def __init__(self, settings: EndpointSettings | None = None) -> None:
-        self.s = settings or EndpointSettings()
-        self.noise_db = self.s.floor_db
-        self._learning = self.s.learn_ms // 20
-        self._room: deque[float] = deque(maxlen=max(1, self.s.room_ms // 20))
-        self._unlearnt = 0
+        self.s = settings or LIVE
+        self._cutters = [_Cutter(cut, self.s) for cut in self.s.cuts]
+        self._learning = self.s.learn_ms // FRAME_MS
         self._buffer = np.zeros(0, dtype=np.int16)
-        self._preroll: deque[np.ndarray] = deque(maxlen=max(1, self.s.preroll_ms // 20))
-        self._speech: list[np.ndarray] = []
-        self._loud_run = 0
-        self._quiet_run = 0
-        self._in_speech = False
-        self._voiced = 0
+        self._frames = 0
+        self._first_started = -1  # where the first cutter's last utterance began (-1: none yet)
+
+    @property
+    def noise_db(self) -> float:
+        """The room level the first cutter measures against (dBFS)."""
+        return self._cutters[0].noise_db
 
     @property
     def in_speech(self) -> bool:
-        return self._in_speech
+        return any(c.in_speech for c in self._cutters)
 
     def reset(self) -> None:
-        """Forget any utterance in progress (e.g. when the kiosk starts speaking)."""
+        """Forget any utterance in progress (e.g. when the kiosk starts speaking); the room stays learnt."""
         self._buffer = np.zeros(0, dtype=np.int16)
-        self._preroll.clear()
-        self._speech = []
-        self._loud_run = self._quiet_run = self._voiced = 0
-        self._in_speech = False
+        for cutter in self._cutters:
+            cutter.reset()
 
     def feed(self, samples: np.ndarray) -> list[np.ndarray]:
         """Add 16 kHz audio; return the utterances that ended within it."""
@@ -77,65 +156,34 @@ class Endpointer:
         done: list[np.ndarray] = []
         while len(self._buffer) >= FRAME:
             frame, self._buffer = self._buffer[:FRAME], self._buffer[FRAME:]
-            utterance = self._frame(frame)
-            if utterance is not None:
-                done.append(utterance)
+            done += self._frame(frame)
         return done
 
     def flush(self) -> list[np.ndarray]:
         """End of input: an utterance still open counts as ended."""
-        if self._in_speech:
-            utterance = self._finish()
-            return [utterance] if utterance is not None else []
-        return []
+        return self._pick([c.finish() if c.in_speech else None for c in self._cutters])
 
-    def _frame(self, frame: np.ndarray) -> np.ndarray | None:
+    def _frame(self, frame: np.ndarray) -> list[np.ndarray]:
         level = _level_db(frame)
-        room = max(self.noise_db, self.s.floor_db)
+        self._frames += 1
         if self._learning > 0:
             self._learning -= 1
-            self._learn([level])
-            return None
-        if not self._in_speech:
-            loud = level > room + self.s.margin_db
-            self._learn([level])
-            self._preroll.append(frame)
-            self._loud_run = self._loud_run + 1 if loud else 0
-            if self._loud_run * 20 >= self.s.start_ms:
-                self._in_speech = True
-                self._speech = list(self._preroll)
-                self._voiced = self._loud_run
-                self._quiet_run = 0
-            return None
-        self._speech.append(frame)
-        if level > room + self.s.hold_db:
-            self._voiced += 1
-            self._quiet_run = 0
-        else:
-            self._quiet_run += 1
-        if len(self._speech) * 20 >= self.s.max_ms:
-            self._learn([_level_db(f) for f in self._speech])
-            return self._finish()
-        if self._quiet_run * 20 >= self.s.end_ms:
-            return self._finish()
-        return None
+            for cutter in self._cutters:
+                cutter.learn([level])
+            return []
+        return self._pick([c.frame(frame, level, self._frames) for c in self._cutters])
 
-    def _learn(self, levels: list[float]) -> None:
-        self._room.extend(levels)
-        self._unlearnt += len(levels)
-        if self._unlearnt >= ROOM_EVERY or len(self._room) <= ROOM_EVERY:
-            self._unlearnt = 0
-            self.noise_db = float(np.percentile(self._room, self.s.room_percentile))
-
-    def _finish(self) -> np.ndarray | None:
-        voiced_ms = self._voiced * 20
-        utterance = np.concatenate(self._speech) if self._speech else None
-        self._speech, self._in_speech = [], False
-        self._loud_run = self._quiet_run = self._voiced = 0
-        self._preroll.clear()
-        if utterance is None or voiced_ms < self.s.min_ms:
-            return None  # a blip: a cough, a door, a click
-        return utterance
+    def _pick(self, ended: list[np.ndarray | None]) -> list[np.ndarray]:
+        """The first cutter's utterances; a later cutter's only where the first found none within it."""
+        first = self._cutters[0]
+        picked: list[np.ndarray] = []
+        if ended[0] is not None:
+            picked.append(ended[0])
+            self._first_started = first.started
+        for cutter, utterance in zip(self._cutters[1:], ended[1:], strict=True):
+            if utterance is not None and not first.in_speech and self._first_started < cutter.started:
+                picked.append(utterance)
+        return picked
 
 
 def _level_db(frame: np.ndarray) -> float:

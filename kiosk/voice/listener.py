@@ -19,7 +19,7 @@ from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
 from kiosk.voice.endpoint import LIVE, Endpointer
 from kiosk.voice.recognizer import Recognizer
-from kiosk.voice.understand import understand
+from kiosk.voice.understand import Bar, understand
 
 log = logging.getLogger("kiosk.voice.in")
 TAIL = 0.3
@@ -32,14 +32,14 @@ class MicListener:
         self,
         recognizers: Callable[[], dict[str, Recognizer]],
         filler: dict[str, tuple[str, ...]],
-        min_confidence: dict[str, float],
+        bars: dict[str, Bar],
         device: str | int | None = None,
     ) -> None:
         """`recognizers` is called in the listening thread, so loading models never delays the first screen."""
         self._build = recognizers
         self.recognizers: dict[str, Recognizer] = {}
         self.filler = filler
-        self.min_confidence = min_confidence
+        self.bars = bars
         self.device = device
         self.fault: str | None = None
         self._on_heard: Callable[[Heard], None] = lambda _: None
@@ -144,7 +144,7 @@ class MicListener:
                 utterance,
                 intents,
                 self.filler.get(language, ()),
-                self.min_confidence.get(language, 0.5),
+                self.bars.get(language, Bar()),
                 decoys,
             )
             log.debug("utterance decoded in %.0f ms", 1000 * (time.perf_counter() - started))

@@ -1,25 +1,64 @@
-"""From one utterance to an intent: recogniser, then the content's phrases, then the confidence threshold."""
+"""From audio to a decision, the same way for the live kiosk, `alt-kiosk recognize` and the benchmark:
+end-pointing (LIVE settings), recogniser, the content's phrases, then one of three outcomes.
+
+* **act**: the recogniser is sure (confidence at or over the pack's `min_confidence`) and no phrase of
+  another answer fits the audio clearly better;
+* **confirm**: probably right (at or over `confirm_confidence`, or sure but with such a rival): the kiosk
+  shows its guess and asks the patient to tap it or say it again; two consistent hearings act (`kiosk.voice.base.settle`);
+* **reject**: anything else, and anything that is not one of the valid answers.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from kiosk.core.intents import IntentMatcher
+from kiosk.core.model import Content
 from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
-from kiosk.voice.endpoint import Endpointer, EndpointSettings
+from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
 from kiosk.voice.recognizer import Recognizer
 
 
-def understand(
+@dataclass(frozen=True)
+class Bar:
+    """How sure the kiosk must be to act on an answer, and to ask about it (from the language pack)."""
+
+    act: float = 0.6
+    confirm: float = 1.0  # over `act`: no middle band, never ask (a rival is then refused)
+
+    @classmethod
+    def of(cls, pack: Content) -> Bar:
+        """The bar a language pack sets (`min_confidence`, `confirm_confidence`)."""
+        return cls(pack.min_confidence, pack.confirm_confidence)
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """One utterance, recognised and matched, before any bar is applied (the benchmark calibrates on these)."""
+
+    text: str
+    intent: str | None  # the valid answer the words match, if any
+    confidence: float
+    rival: bool  # a phrase of another answer (or a decoy) fits the audio clearly better
+
+    def decide(self, bar: Bar) -> Heard:
+        # A rival is never acted on, at most asked about.
+        sure = self.intent is not None and self.confidence >= bar.act and not self.rival
+        intent = self.intent if sure or self.confidence >= bar.confirm else None
+        return Heard(self.text, intent, round(self.confidence, 3), sure, self.rival)
+
+
+def weigh(
     recognizer: Recognizer,
     audio: np.ndarray,
     intents: dict[str, tuple[str, ...]],
     filler: tuple[str, ...],
-    min_confidence: float,
     decoys: tuple[str, ...] = (),
-) -> Heard:
-    """What was heard, and the intent if it is one of `intents` and sure enough (else intent None).
+) -> Weighed:
+    """Recognise one utterance against the valid answers' phrases and say how sure it is.
 
     `decoys` (see kiosk.core.intents.decoys) join the grammar so that other answers are recognised as
     themselves, and rejected, rather than as the nearest valid phrase.
@@ -28,20 +67,49 @@ def understand(
     result = recognizer.decode(audio, phrases)
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
-    confidence = result.confidence * match.confidence
-    if any(matcher.match(rival, intents.keys()).intent != match.intent for rival in result.rivals):
-        confidence = 0.0  # the audio fits another answer (or a decoy) better: rather ask again than guess
-    intent = match.intent if confidence >= min_confidence else None
-    return Heard(result.text, intent, round(confidence, 3))
+    rival = any(matcher.match(r, intents.keys()).intent != match.intent for r in result.rivals)
+    return Weighed(result.text, match.intent, result.confidence * match.confidence, rival)
 
 
-def utterances(samples: np.ndarray, rate: int, settings: EndpointSettings | None = None) -> list[np.ndarray]:
-    """The utterances of a recording, cut by the kiosk's own end-pointing, as if heard live."""
+def understand(
+    recognizer: Recognizer,
+    audio: np.ndarray,
+    intents: dict[str, tuple[str, ...]],
+    filler: tuple[str, ...],
+    bar: Bar,
+    decoys: tuple[str, ...] = (),
+) -> Heard:
+    """What was heard, the intent if it is one of `intents`, and whether to act, confirm or reject."""
+    return weigh(recognizer, audio, intents, filler, decoys).decide(bar)
+
+
+def utterances(samples: np.ndarray, rate: int, settings: EndpointSettings = LIVE) -> list[np.ndarray]:
+    """The utterances of a recording, cut by the kiosk's own end-pointing, as if heard live.
+
+    The recording's first `learn_ms` (half a second) stands for the room the kiosk hears before a patient
+    answers, and is never taken as speech.
+    """
     endpointer = Endpointer(settings)
     return endpointer.feed(to_engine_rate(samples, rate)) + endpointer.flush()
 
 
-def first_utterance(samples: np.ndarray, rate: int, settings: EndpointSettings | None = None) -> np.ndarray | None:
-    """The first utterance of a recording (see `utterances`)."""
+def first_utterance(samples: np.ndarray, rate: int, settings: EndpointSettings = LIVE) -> np.ndarray | None:
+    """The first utterance of a recording (see `utterances`): the one the kiosk would answer."""
     found = utterances(samples, rate, settings)
     return found[0] if found else None
+
+
+def hear_recording(
+    recognizer: Recognizer,
+    samples: np.ndarray,
+    rate: int,
+    intents: dict[str, tuple[str, ...]],
+    filler: tuple[str, ...],
+    bar: Bar,
+    decoys: tuple[str, ...] = (),
+) -> Heard:
+    """What the kiosk would do on hearing this recording: its first utterance, understood (no speech: reject)."""
+    utterance = first_utterance(samples, rate)
+    if utterance is None:
+        return Heard("", None, 0.0)
+    return understand(recognizer, utterance, intents, filler, bar, decoys)

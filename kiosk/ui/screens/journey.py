@@ -69,6 +69,15 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
         for button in self.query_one("#answers", Horizontal).query(".answer").results(Button):
             button.remove_class("-active")
 
+    def mark_guess(self, action: str | None) -> Button | None:
+        """Highlight the button of the answer the kiosk thinks it heard (None: no guess); return it."""
+        marked = None
+        for button in self.query(Button):
+            guessed = action is not None and button.display and self.action_of(button) == action
+            button.set_class(guessed, "-guess")
+            marked = button if guessed else marked
+        return marked
+
     def answer_buttons(self) -> list[Button]:
         """The answer buttons shown now, in order."""
         return [b for b in self.query_one("#answers", Horizontal).query(".answer").results(Button) if b.display]
@@ -79,4 +88,4 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
         if button_id.startswith("slot-"):
             number = int(button_id.removeprefix("slot-"))
             return self.answer_actions[number - 1] if number <= len(self.answer_actions) else None
-        return button_id.removeprefix("control-")
+        return button_id.removeprefix("control-") if button_id.startswith("control-") else None

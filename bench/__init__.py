@@ -1,0 +1,1 @@
+"""Benchmarks: scripts/bench runs each module here and prints its table."""
