@@ -243,8 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     recognize = sub.add_parser(
         "recognize",
         help="recognise answers in WAV files, as the kiosk would; one JSON line per file",
-        description="Each file (WAV, any rate, mono or stereo) is recognised as if spoken on a screen where "
-        "exactly the --expect intents are valid, with the kiosk's own end-pointing and rejection. "
+        description="Each file (WAV, any rate, mono or stereo) is heard as the kiosk hears a patient on a screen "
+        "where exactly the --expect intents are valid: the same end-pointing, recogniser and decision. The "
+        "file's first half second stands for the room the kiosk hears before a patient answers (it is never "
+        "taken as speech), so record from just before the answer; the first utterance is the one that counts. "
+        'Each line has "decision": "act" (sure: the kiosk acts), "confirm" (probably right: it asks "Did you '
+        'mean ...?") or "reject" (it did not catch it), and "intent": the best guess (null for reject). '
         "Unreadable files get an error line; the exit code is then 1.",
     )
     recognize.add_argument("files", nargs="+", metavar="FILE")
