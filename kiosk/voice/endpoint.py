@@ -22,7 +22,7 @@ percentiles of the last 3 s.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -57,10 +57,11 @@ class EndpointSettings:
     min_ms: int = 200
     max_ms: int = 8000
     preroll_ms: int = 300
-    cuts: tuple[Cut, ...] = field(init=False, default=())
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "cuts", tuple(c for c in (self.tight, self.loose) if c is not None))
+    @property
+    def cuts(self) -> tuple[Cut, ...]:
+        """The cutters to run, the one that decides first."""
+        return tuple(c for c in (self.tight, self.loose) if c is not None)
 
 
 LIVE = EndpointSettings()
