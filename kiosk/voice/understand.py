@@ -51,6 +51,10 @@ class Weighed:
         return Heard(self.text, intent, round(self.confidence, 3), sure, self.rival)
 
 
+NOTHING = Weighed("", None, 0.0, False)
+"""No utterance at all (a recording without speech): rejected whatever the bar."""
+
+
 def weigh(
     recognizer: Recognizer,
     audio: np.ndarray,
@@ -111,5 +115,5 @@ def hear_recording(
     """What the kiosk would do on hearing this recording: its first utterance, understood (no speech: reject)."""
     utterance = first_utterance(samples, rate)
     if utterance is None:
-        return Heard("", None, 0.0)
+        return NOTHING.decide(bar)
     return understand(recognizer, utterance, intents, filler, bar, decoys)
