@@ -213,6 +213,7 @@ async def test_a_different_second_hearing_starts_over() -> None:
         listener.on_heard(Heard("banana", None, 0.0))  # not an answer: the guess is dropped
         await pilot.pause()
         assert guessed(app) == [] and speaker.said[-1].startswith("Sorry, I didn't catch that.")
+        assert "Did you mean" not in screen_text(app)  # and its question with it
         listener.on_heard(Heard("no", "no", 0.4, sure=False))  # asked about afresh, not acted on
         await pilot.pause()
         assert app.session.answers == {"warning_signs": "no"} and guessed(app) == ["2 No"]

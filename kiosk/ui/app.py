@@ -276,10 +276,7 @@ class KioskApp(App[None], inherit_bindings=False):
         screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "")
         self.voice.refresh()
         self._message.set_message(prompt.title.show, prompt.body.show)
-        hint = prompt.hint.show if prompt.hint else ""
-        if prompt.kind is Kind.READBACK and prompt.progress is not None:
-            hint = content.texts["disclaimer"].show
-        screen.query_one("#hint", Static).update(hint)
+        self.show_hint()
         labels = {i: content.buttons[i].show for i in (*CONTROL_KEYS, "sound")}
         screen.set_controls(labels, prompt.controls, sound=self.speaker.available)
         self._set_answer_buttons(more=False)
@@ -292,6 +289,15 @@ class KioskApp(App[None], inherit_bindings=False):
         if not self._ready_sent:
             self._ready_sent = True
             self.call_after_refresh(self.notifier.ready, self.status_line())
+
+    def show_hint(self, text: str | None = None) -> None:
+        """The line under the message: `text`, or the screen's own hint (on tips, the disclaimer)."""
+        if text is None:
+            prompt = self.prompt
+            text = prompt.hint.show if prompt.hint else ""
+            if prompt.kind is Kind.READBACK and prompt.progress is not None:
+                text = self.packs[self.language].texts["disclaimer"].show
+        self.journey.query_one("#hint", Static).update(text)
 
     def _set_answer_buttons(self, more: bool) -> None:
         content = self.packs[self.language]

@@ -9,7 +9,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kiosk.core.model import Text
 from kiosk.ui.widgets import StatusBar
@@ -62,6 +62,7 @@ class VoiceHooks:
         if self.guess is not None:
             self.guess = None
             self.app.journey.mark_guess(None)
+            self.app.show_hint()
 
     def refresh(self) -> None:
         """The top line's voice part: heard, speaking, listening or voice off (and sound off)."""
@@ -129,7 +130,7 @@ class VoiceHooks:
             button.focus()  # Enter on a number pad confirms it too
         label = dict(app.prompt.answers).get(intent) or content.buttons.get(intent) or Text.same(intent)
         template = content.texts["did_you_mean"]
-        app.journey.query_one("#hint", Static).update(template.show.format(answer=label.show))
+        app.show_hint(template.show.format(answer=label.show))
         log.info("answer to confirm (voice)")
         app.speaker.speak(template.say.format(answer=label.say), app.language)
 
