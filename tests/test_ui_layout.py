@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -49,8 +50,18 @@ BOX = "─│┌┐└┘═║╔╗╚╝"
 def text_in(app: KioskApp, button: Button) -> str:
     """The words drawn inside a button, in reading order (a label may wrap on a small panel)."""
     rows = screen_text(app).splitlines()[button.region.y : button.region.bottom]
-    drawn = " ".join(row[button.region.x : button.region.right] for row in rows)
+    drawn = " ".join(columns(row, button.region.x, button.region.right) for row in rows)
     return " ".join(drawn.translate({ord(c): " " for c in BOX}).split())
+
+
+def columns(row: str, start: int, end: int) -> str:
+    """The characters drawn in cells start..end-1 of a row (a Chinese character takes two cells)."""
+    out, cell = [], 0
+    for char in row:
+        if start <= cell < end:
+            out.append(char)
+        cell += cell_len(char)
+    return "".join(out)
 
 
 async def walk(pilot: Pilot[None], pressed: list[str]) -> None:
@@ -63,10 +74,12 @@ async def walk(pilot: Pilot[None], pressed: list[str]) -> None:
         await keys(pilot, key)
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
-async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screen: str) -> None:
-    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"))
+async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screen: str, language: str) -> None:
+    """In Chinese too: double-width labels whole (no half character at an edge), targets as big."""
+    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language=language)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await walk(pilot, SCREENS[screen])
@@ -74,7 +87,7 @@ async def test_every_control_is_a_big_visible_target(size: tuple[int, int], scre
         if screen == "staff PIN pad":
             assert len([b for b in app.screen.query(Button) if b.display]) >= 12  # 0-9, Del or Cancel, OK
         if screen not in MODALS:
-            assert app.prompt.title.show.splitlines()[0][:20] in screen_text(app)
+            assert columns(app.prompt.title.show.splitlines()[0], 0, 20) in screen_text(app)  # 20 cells
 
 
 @pytest.mark.parametrize("size", [(40, 12), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -1,4 +1,5 @@
-"""SVG snapshots of every screen at 60x20 and 100x30 (update with `scripts/test --snapshot-update`)."""
+"""SVG snapshots of every screen at 60x20 and 100x30, in English and Chinese (update with
+`scripts/test --snapshot-update`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
     assert snap_compare(
         make_app(voiced=True, admin_pin_hash=hash_pin("2468")), terminal_size=size, press=SCREENS[screen]
     )
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_chinese_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
+    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language="zh")
+    assert snap_compare(app, terminal_size=size, press=SCREENS[screen])
 
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -17,6 +17,16 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w.strip("'") for w in _NOT_WORD.split(text) if w.strip("'"))
 
 
+# Scripts written without spaces between words: each character is a token when matching phrases, so
+# "我不知道" (I don't know) contains the phrase "不知道". Han ideographs, kana.
+_UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+
+
+def match_tokens(text: str) -> tuple[str, ...]:
+    """The tokens phrases are matched on: `words`, with each character of an unspaced script on its own."""
+    return words(_UNSPACED.sub(r" \1 ", text))
+
+
 def strip_filler(tokens: tuple[str, ...], filler: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
     """Remove filler words and phrases ("um", "please", "i think") wherever they occur."""
     fillers = sorted(filler, key=len, reverse=True)
@@ -45,14 +55,14 @@ class Match:
 class IntentMatcher:
     """Finds which of the currently valid intents an utterance names.
 
-    Phrases are matched longest first as whole words, so "I don't know" is
-    `unsure` even though "I don't" is `no`. Confidence is the share of the
+    Phrases are matched longest first as whole words (in Chinese, characters), so
+    "I don't know" is `unsure` even though "I don't" is `no`. Confidence is the share of the
     (non-filler) words covered by phrases; an utterance that names two
     different intents ("yes no") matches none.
     """
 
     def __init__(self, phrases: Mapping[str, Iterable[str]], filler: Iterable[str] = ()) -> None:
-        self._filler = [words(f) for f in filler]
+        self._filler = [match_tokens(f) for f in filler]
         self._phrases: list[tuple[tuple[str, ...], str]] = []
         for intent, intent_phrases in phrases.items():
             for phrase in intent_phrases:
@@ -62,10 +72,10 @@ class IntentMatcher:
         self._phrases.sort(key=lambda p: len(p[0]), reverse=True)
 
     def normalise(self, text: str) -> tuple[str, ...]:
-        tokens = words(text)
-        stripped = strip_filler(tokens, self._filler)
+        found = match_tokens(text)
+        stripped = strip_filler(found, self._filler)
         # A phrase that is all filler ("please") still means something alone.
-        return stripped or tokens
+        return stripped or found
 
     @property
     def intents(self) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 CONTROL_INTENTS = ("repeat", "back", "restart", "help", "next", "stop")
@@ -81,6 +82,12 @@ class Content:
     still_here: tuple[str, ...] = field(default=())
     confirm_confidence: float = 1.0
     """Below `min_confidence`, at or over this: ask the patient to confirm (1.0 or more: never)."""
+
+    @property
+    def wide_script(self) -> bool:
+        """Written in a script of double-width characters (Chinese): the Linux console cannot draw it."""
+        sample = self.name + self.screens["welcome"].title.show if "welcome" in self.screens else self.name
+        return any(unicodedata.east_asian_width(ch) in "WF" for ch in sample)
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)

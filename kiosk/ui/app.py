@@ -20,30 +20,29 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kiosk.content_store import ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
-from kiosk.core.intents import decoys
 from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.idle_watch import IdleWatch
+from kiosk.ui.languages import console_terminal, offer
+from kiosk.ui.prompt_view import LANGUAGE_PREFIX, MORE, PromptView
 from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, JourneyScreen
 from kiosk.ui.sound_panel import SoundPanel
 from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
 from kiosk.ui.theme import KIOSK_THEME
 from kiosk.ui.voice_hooks import HeardSomething, SpeakingChanged, VoiceHooks
-from kiosk.ui.widgets import MessageView, StatusBar
+from kiosk.ui.widgets import MessageView
 from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
 
 log = logging.getLogger("kiosk")
 
-MORE = "more"
 HARD_EXIT_SECONDS = 0.9
 """SIGTERM to exit never takes longer (the promise to staff and systemd is 1 s)."""
-LANGUAGE_PREFIX = "lang-"
 
 
 class KioskApp(App[None], inherit_bindings=False):
@@ -78,10 +77,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self.register_theme(KIOSK_THEME)
         self.theme = KIOSK_THEME.name
         self.settings = settings
+        self.undrawable: list[str] = []
+        """Languages the configuration offers that this terminal cannot draw (left out)."""
         self.packs = self.offered(packs)
         self.notifier = notifier or Notifier("")
         self.updates = ContentUpdates(self, store, reload_settings)
-        self._ready_sent = False
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
         self.clock = clock
@@ -91,10 +91,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.session: Session
         self.use_language(self.default_language())
         self.prompt: Prompt = self.conversation.prompt(self.session)
-        self._shown_at = -1e9
+        self.shown_at = -1e9
+        """When the screen (or page) on show appeared, for the double-tap guard."""
         self.journey = JourneyScreen()
         self.idle = IdleWatch(self)
         self.voice = VoiceHooks(self)
+        self.view = PromptView(self)
         self.sound_panel = SoundPanel(self)
         self.volume_step = settings.volume_step
         self.rate = settings.rate
@@ -150,12 +152,15 @@ class KioskApp(App[None], inherit_bindings=False):
         version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
         sound = "on" if self.speaker.available else "off"
         voice = "on" if self.listener.available else "off"
-        return f"content {version}{self.updates.status()}; sound {sound}; voice input {voice}"
+        hidden = f"; {', '.join(self.undrawable)} not offered (the console cannot draw it)" if self.undrawable else ""
+        return f"content {version}{self.updates.status()}; sound {sound}; voice input {voice}{hidden}"
 
     def offered(self, packs: dict[str, Content]) -> dict[str, Content]:
         """The languages configuration offers (all in the content when it names none), in its order."""
-        wanted = [code for code in self.settings.languages if code in packs]
-        return {code: packs[code] for code in wanted} if wanted else dict(packs)
+        chosen, self.undrawable = offer(packs, self.settings.languages, console_terminal())
+        if self.undrawable:
+            log.warning("language %s not offered: the Linux console cannot draw it", ", ".join(self.undrawable))
+        return chosen
 
     def default_language(self) -> str:
         return self.settings.language if self.settings.language in self.packs else next(iter(self.packs))
@@ -204,7 +209,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def act(self, intent: str, *, by_voice: bool = False) -> None:
         """Do what a patient asked, by tap, key or voice (all end up here)."""
-        if not by_voice and self.clock() - self._shown_at < self.settings.tap_guard_seconds:
+        if not by_voice and self.clock() - self.shown_at < self.settings.tap_guard_seconds:
             return  # a double tap, or a tap meant for the screen that just went away
         self.idle.touched()
         self.voice.drop_guess()
@@ -212,7 +217,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.speaker.stop()
         if intent == MORE or (intent == "next" and self.prompt.kind is Kind.READBACK and self._message.has_more):
             self._message.next_page()
-            self._shown_at = self.clock()  # a new page is a new screen for the double-tap guard
+            self.shown_at = self.clock()  # a new page is a new screen for the double-tap guard
             self.journey.renew_answer_buttons()
             return
         if intent == "sound":
@@ -243,7 +248,7 @@ class KioskApp(App[None], inherit_bindings=False):
                 self._wipe()
             self.show()
         elif effect is Effect.SPEAK_AGAIN:
-            self._speak()
+            self.view.speak()
 
     def between_patients(self) -> bool:
         """Nobody is using the kiosk: the welcome screen, before any answer."""
@@ -267,71 +272,18 @@ class KioskApp(App[None], inherit_bindings=False):
     def _message(self) -> MessageView:
         return self.journey.query_one(MessageView)
 
-    # Showing ---------------------------------------------------------------------------
+    # Showing (kiosk.ui.prompt_view) ----------------------------------------------------
 
     def show(self, first: bool = False) -> None:
-        content = self.packs[self.language]
-        self.prompt = prompt = self.conversation.prompt(self.session)
-        screen = self.journey
-        screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "")
-        self.voice.refresh()
-        self._message.set_message(prompt.title.show, prompt.body.show)
-        self.show_hint()
-        labels = {i: content.buttons[i].show for i in (*CONTROL_KEYS, "sound")}
-        screen.set_controls(labels, prompt.controls, sound=self.speaker.available)
-        self._set_answer_buttons(more=False)
-        self._shown_at = -1e9 if first else self.clock()
-        self.voice.new_screen()
-        self._speak()
-        valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
-        self.listener.listen(valid, self.language, decoys(content.intents, valid))
-        log.info("screen %s", prompt.kind.value)  # the kind only: never which tips, answers or words
-        if not self._ready_sent:
-            self._ready_sent = True
-            self.call_after_refresh(self.notifier.ready, self.status_line())
+        """Draw and speak the conversation's prompt now; listen for its answers."""
+        self.view.show(first)
 
     def show_hint(self, text: str | None = None) -> None:
-        """The line under the message: `text`, or the screen's own hint (on tips, the disclaimer)."""
-        if text is None:
-            prompt = self.prompt
-            text = prompt.hint.show if prompt.hint else ""
-            if prompt.kind is Kind.READBACK and prompt.progress is not None:
-                text = self.packs[self.language].texts["disclaimer"].show
-        self.journey.query_one("#hint", Static).update(text)
-
-    def _set_answer_buttons(self, more: bool) -> None:
-        content = self.packs[self.language]
-        if more and self.prompt.kind is not Kind.READBACK:
-            buttons = [(MORE, content.buttons[MORE].show)]
-        else:
-            buttons = [(intent, label.show) for intent, label in self.prompt.answers]
-            if self.prompt.kind is Kind.WELCOME and len(self.packs) > 1:
-                buttons += [
-                    (f"{LANGUAGE_PREFIX}{code}", pack.name)
-                    for code, pack in self.packs.items()
-                    if code != self.language
-                ]
-        self.journey.set_answers(buttons)
-        self.call_after_refresh(self._focus_first)
-
-    def _focus_first(self) -> None:
-        buttons = self.journey.answer_buttons()
-        if buttons:
-            buttons[0].focus()
-        else:
-            enabled = [b for b in self.journey.query(Button) if not b.disabled]
-            if enabled:
-                enabled[0].focus()
+        """The line under the message: `text`, or the screen's own hint."""
+        self.view.hint(text)
 
     def on_message_view_paged(self, message: MessageView.Paged) -> None:
-        showing_more = self.journey.answer_actions == [MORE]
-        if message.has_more != showing_more:
-            self._set_answer_buttons(more=message.has_more)
-
-    def _speak(self) -> None:
-        text = self.prompt.spoken
-        self.spoken.append(text)
-        self.speaker.speak(text, self.language)
+        self.view.paged(message.has_more)
 
     # Input -----------------------------------------------------------------------------
 

@@ -1,0 +1,96 @@
+"""Drawing the conversation's prompt on the journey screen: message, hint, answer buttons; speaking it, and
+telling the listener which answers are valid now."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from textual.widgets import Button, Static
+
+from kiosk.core.flow import Kind
+from kiosk.core.intents import decoys
+from kiosk.ui.screens import CONTROL_KEYS
+from kiosk.ui.widgets import MessageView, StatusBar
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+log = logging.getLogger("kiosk")
+
+MORE = "more"
+LANGUAGE_PREFIX = "lang-"
+
+
+class PromptView:
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        self._ready_sent = False
+
+    def show(self, first: bool = False) -> None:
+        app = self.app
+        content = app.packs[app.language]
+        app.prompt = prompt = app.conversation.prompt(app.session)
+        screen = app.journey
+        screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "")
+        app.voice.refresh()
+        screen.query_one(MessageView).set_message(prompt.title.show, prompt.body.show)
+        self.hint()
+        labels = {i: content.buttons[i].show for i in (*CONTROL_KEYS, "sound")}
+        screen.set_controls(labels, prompt.controls, sound=app.speaker.available)
+        self.answers(more=False)
+        app.shown_at = -1e9 if first else app.clock()
+        app.voice.new_screen()
+        self.speak()
+        valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
+        app.listener.listen(valid, app.language, decoys(content.intents, valid))
+        log.info("screen %s", prompt.kind.value)  # the kind only: never which tips, answers or words
+        if not self._ready_sent:
+            self._ready_sent = True
+            app.call_after_refresh(app.notifier.ready, app.status_line())
+
+    def hint(self, text: str | None = None) -> None:
+        """The line under the message: `text`, or the screen's own hint (on tips, the disclaimer)."""
+        app = self.app
+        if text is None:
+            prompt = app.prompt
+            text = prompt.hint.show if prompt.hint else ""
+            if prompt.kind is Kind.READBACK and prompt.progress is not None:
+                text = app.packs[app.language].texts["disclaimer"].show
+        app.journey.query_one("#hint", Static).update(text)
+
+    def answers(self, more: bool) -> None:
+        """The answer buttons: the prompt's (on the welcome, also the other languages), or "More"."""
+        app = self.app
+        content = app.packs[app.language]
+        if more and app.prompt.kind is not Kind.READBACK:
+            buttons = [(MORE, content.buttons[MORE].show)]
+        else:
+            buttons = [(intent, label.show) for intent, label in app.prompt.answers]
+            if app.prompt.kind is Kind.WELCOME and len(app.packs) > 1:
+                buttons += [
+                    (f"{LANGUAGE_PREFIX}{code}", pack.name) for code, pack in app.packs.items() if code != app.language
+                ]
+        app.journey.set_answers(buttons)
+        app.call_after_refresh(self._focus_first)
+
+    def paged(self, has_more: bool) -> None:
+        """The message view found (or no longer finds) more pages: "More" replaces the answers, or goes."""
+        if has_more != (self.app.journey.answer_actions == [MORE]):
+            self.answers(more=has_more)
+
+    def speak(self) -> None:
+        app = self.app
+        text = app.prompt.spoken
+        app.spoken.append(text)
+        app.speaker.speak(text, app.language)
+
+    def _focus_first(self) -> None:
+        journey = self.app.journey
+        buttons = journey.answer_buttons()
+        if buttons:
+            buttons[0].focus()
+        else:
+            enabled = [b for b in journey.query(Button) if not b.disabled]
+            if enabled:
+                enabled[0].focus()

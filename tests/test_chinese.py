@@ -1,0 +1,75 @@
+"""The Chinese pack end to end in the UI: choosing it, answering in it, and never on a console that cannot draw it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.core.flow import Kind
+from kiosk.core.intents import IntentMatcher
+from kiosk.ui.languages import offer
+
+from .kiosk_driver import PACKS, keys, make_app, screen_text, tap
+
+TIPS_FOR_YES = ["喝酒", "睡觉和休息", "脂肪肝", "您吃的药", "乙肝或丙肝", "吃饭", "复查肝功能", "看医生"]
+
+
+def test_phrases_are_found_inside_what_people_say() -> None:
+    zh = PACKS["zh"]
+    matcher = IntentMatcher(zh.intents, zh.filler)
+    valid = ["yes", "no", "unsure", "repeat"]
+    heard = {
+        "我不知道": "unsure",  # contains 不知道, which is longer than 不 (no)
+        "嗯": "yes",
+        "没有": "no",  # not 有 (yes)
+        "不对": "no",  # not 对 (yes)
+        "我觉得没有": "no",  # 我觉得 is filler
+        "对，有的": "yes",
+        "再说一遍吧": "repeat",
+        "不 知道": "unsure",  # a recogniser's spaces between words change nothing
+    }
+    for said, intent in heard.items():
+        assert matcher.match(said, valid).intent == intent, said
+    assert matcher.match("有没有", valid).intent is None  # names two answers: neither
+
+
+def test_the_console_does_not_offer_what_it_cannot_draw() -> None:
+    assert list(offer(PACKS, ("zh", "en"), console=False)[0]) == ["zh", "en"]
+    assert offer(PACKS, ("zh", "en"), console=True) == ({"en": PACKS["en"]}, ["zh"])
+    assert offer(PACKS, ("zh",), console=True) == ({"en": PACKS["en"]}, ["zh"])  # English stands in
+    assert offer(PACKS, (), console=True)[1] == ["zh"]
+    assert PACKS["zh"].wide_script and not PACKS["en"].wide_script
+
+
+async def test_on_the_linux_console_chinese_is_left_out_and_staff_are_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "linux")
+    app = make_app(languages=("zh", "en"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert list(app.packs) == ["en"] and app.language == "en"
+        assert "中文" not in screen_text(app)
+        assert "zh not offered (the console cannot draw it)" in app.status_line()  # staff screen, systemd status
+
+
+@pytest.mark.parametrize("by", ["tap", "keys"])
+async def test_choose_chinese_answer_through_to_the_tips_and_start_over_returns_to_the_choice(by: str) -> None:
+    app = make_app(languages=("en", "zh"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Liver test helper" in screen_text(app) and "2 中文" in screen_text(app)
+        await (tap(pilot, "中文") if by == "tap" else keys(pilot, "2"))
+        assert app.language == "zh" and "肝功能小助手" in screen_text(app) and "2 English" in screen_text(app)
+        await (tap(pilot, "开始") if by == "tap" else keys(pilot, "1"))
+        assert "您现在有下面这些情况吗？" in screen_text(app) and "第 1 题，共 6 题" in screen_text(app)
+        for answer in ["没有"] + ["有"] * 5:
+            await (tap(pilot, answer) if by == "tap" else keys(pilot, "2" if answer == "没有" else "1"))
+        titles = []
+        while app.prompt.kind is Kind.READBACK:
+            if app.prompt.progress is not None:
+                titles.append(app.prompt.title.show)
+                assert app.prompt.title.show in screen_text(app)
+                assert "不能代替医生看病" in screen_text(app)  # the "does not diagnose" line on every tip
+            await (tap(pilot, "下一个") if by == "tap" else keys(pilot, "enter"))
+        assert titles == TIPS_FOR_YES and "谢谢您" in screen_text(app)
+        await (tap(pilot, "重新开始") if by == "tap" else keys(pilot, "8"))
+        assert app.prompt.kind is Kind.WELCOME and app.language == "en"  # the choice lasts one patient
+        assert "2 中文" in screen_text(app) and app.session.answers == {}
