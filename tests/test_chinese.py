@@ -101,3 +101,57 @@ def test_content_check_measures_chinese_and_points_at_what_is_not_plain(tmp_path
         file, line, column, _ = hit.split(":", 3)
         assert file.endswith("content/zh/advice.yaml")
         assert text[int(line) - 1][int(column) - 1 :].startswith(needle), hit  # file:line:column points at it
+
+
+def test_chinese_prompts_are_spoken_where_espeak_can_and_refused_with_the_reason_where_it_cannot(
+    tmp_path: Path,
+) -> None:
+    """espeak-ng 1.51 (Debian 12) reads Mandarin tones as English numbers: silence, and the reason; 1.52 speaks."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from kiosk.core.flow import every_spoken_text
+    from kiosk.voice.audio import read_wav
+    from kiosk.voice.synth import espeak_version
+
+    alt_kiosk = str(Path(sys.executable).parent / "alt-kiosk")
+    prompts = every_spoken_text(PACKS["zh"])
+    version = espeak_version()
+    assert version is not None, "espeak-ng is not installed"
+    for k, prompt in enumerate(prompts if version >= (1, 52) else prompts[:1]):
+        out = tmp_path / f"{k}.wav"
+        said = subprocess.run(
+            [alt_kiosk, "say", "--lang", "zh", "--to", str(out), "--cache-dir", str(tmp_path / "cache"), prompt],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if version < (1, 52):
+            assert said.returncode == 1 and "espeak-ng 1.51 reads cmn tones as English numbers" in said.stderr
+            assert not out.exists()
+            return
+        assert said.returncode == 0, said.stderr
+        samples, rate = read_wav(out)
+        characters = sum(1 for c in prompt if "\u4e00" <= c <= "\u9fff")
+        assert np.abs(samples).max() > 1000, prompt  # not silent
+        assert 0.1 * characters <= len(samples) / rate <= 0.6 * characters + 2, (prompt, len(samples) / rate)
+
+
+async def test_a_language_without_a_voice_here_says_so_in_that_language() -> None:
+    from .kiosk_driver import RecordingSpeaker
+
+    class EnglishOnly(RecordingSpeaker):
+        def speaks(self, language: str) -> bool:
+            return language == "en"
+
+    from kiosk.settings import Settings
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp(Settings(CONTENT, tap_guard_seconds=0.0, languages=("en", "zh")), PACKS, EnglishOnly())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Sound is off." not in screen_text(app)
+        await keys(pilot, "2")  # 中文
+        assert "没有声音。" in screen_text(app)

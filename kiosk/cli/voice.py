@@ -115,11 +115,15 @@ def cmd_say(args: argparse.Namespace) -> int:
     from kiosk.voice.cache import PromptCache
     from kiosk.voice.player import PlaybackError, Player
     from kiosk.voice.speaker import VoiceSpeaker, sentences
-    from kiosk.voice.synth import SynthesisError
+    from kiosk.voice.synth import SynthesisError, voice_problem
 
     voice = args.lang  # with no content for that language, the code is the espeak-ng voice
     with contextlib.suppress(InvalidFiles, KeyError):
         voice = load_all(content_dir(args.content))[args.lang].voice
+    problem = voice_problem(voice)
+    if problem:
+        print(f"say: {problem}", file=sys.stderr)
+        return 1
     cache = PromptCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     speaker = VoiceSpeaker({args.lang: voice}, cache, player=Player(args.output_device), rate=args.rate)
     try:

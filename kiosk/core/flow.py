@@ -7,6 +7,7 @@ speech layer turns words into the same intent names, so both act alike.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -81,8 +82,15 @@ class Prompt:
 
 
 def spoken(parts: list[str]) -> str:
-    """Join texts into one utterance, each ending as a sentence so the voice pauses between them."""
-    return " ".join(p if p.rstrip()[-1:] in ".?!" else f"{p}." for p in (p.strip() for p in parts) if p)
+    """Join texts into one utterance, each ending as a sentence so the voice pauses between them
+    (with a Chinese full stop after Chinese text)."""
+    return " ".join(
+        p if p[-1] in ".?!。？！" else p + ("。" if _wide(p[-1]) else ".") for p in map(str.strip, parts) if p
+    )
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
 
 
 _ALWAYS = frozenset({"repeat", "stop"})

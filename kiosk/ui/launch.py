@@ -31,15 +31,23 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     from kiosk.voice.cache import PromptCache
     from kiosk.voice.player import Player
     from kiosk.voice.speaker import VoiceSpeaker
+    from kiosk.voice.synth import voice_problem
 
+    voices = {}
+    for code, pack in packs.items():
+        problem = voice_problem(pack.voice)
+        if problem:
+            log.error("speech for %s off: %s", code, problem)  # patients see "sound is off" in that language
+        else:
+            voices[code] = pack.voice
     speaker = VoiceSpeaker(
-        {code: pack.voice for code, pack in packs.items()},
+        voices,
         PromptCache(settings.cache_dir),
         player=Player(settings.output_device),
         volume_step=settings.volume_step,
         rate=settings.rate,
     )
-    speaker.prepare(spoken_texts(packs, settings.idle_warning_seconds))
+    speaker.prepare(spoken_texts({code: packs[code] for code in voices}, settings.idle_warning_seconds))
     return speaker
 
 

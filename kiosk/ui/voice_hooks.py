@@ -76,7 +76,7 @@ class VoiceHooks:
             text = texts["status_listening"].show
         else:
             text = texts["status_voice_off"].show
-        if not app.speaker.available:
+        if not app.speaker.speaks(app.language):
             text = f"{texts['status_sound_off'].show} {text}"
         app.journey.query_one(StatusBar).set_voice(text)
 

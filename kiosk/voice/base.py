@@ -82,6 +82,9 @@ class Speaker(Protocol):
     @property
     def available(self) -> bool: ...
 
+    def speaks(self, language: str) -> bool:
+        """Whether prompts in `language` come out as sound (a voice may be withheld for one language)."""
+
     def speak(self, text: str, language: str) -> None: ...
 
     def stop(self) -> None: ...
@@ -121,6 +124,9 @@ class SilentSpeaker:
     """No sound at all: the kiosk is used by screen and touch."""
 
     available = False
+
+    def speaks(self, language: str) -> bool:
+        return False
 
     def speak(self, text: str, language: str) -> None:
         pass

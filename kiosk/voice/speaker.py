@@ -20,7 +20,7 @@ from kiosk.voice.synth import SynthesisError, Synthesizer
 log = logging.getLogger("kiosk.voice.out")
 
 RETRY_SECONDS = 3.0
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")  # Chinese sentences need no space after
 
 
 def sentences(text: str) -> list[str]:
@@ -66,7 +66,13 @@ class VoiceSpeaker:
     def set_listener(self, on_speaking: Callable[[bool], None]) -> None:
         self._on_speaking = on_speaking
 
+    def speaks(self, language: str) -> bool:
+        return self.available and language in self.voices
+
     def speak(self, text: str, language: str) -> None:
+        if language not in self.voices:
+            self.stop()  # a language without a voice here (kiosk.voice.synth.voice_problem): the screen only
+            return
         with self._wake:
             self._generation += 1
             self._job = (self._generation, sentences(text), language)

@@ -131,3 +131,39 @@ class Synthesizer:
         if self._replies is not None:
             os.close(self._replies)
             self._replies = None
+
+
+# espeak-ng 1.51 (Debian 12) reads each Mandarin character's tone as an English number ("今 one 天 one"):
+# espeak-ng issue #1028, fixed by the rewritten cmn rules in 1.52 (Debian 13). Silence beats that.
+_FIXED_FOR = {"cmn": (1, 52), "zh": (1, 52)}
+
+
+def voice_problem(voice: str) -> str | None:
+    """Why this espeak-ng voice must not speak to patients here (None: it may)."""
+    needs = _FIXED_FOR.get(voice.split("-")[0].split("+")[0].lower())
+    if needs is None:
+        return None
+    have = espeak_version()
+    if have is None or have >= needs:
+        return None
+    wanted, found = ".".join(map(str, needs)), ".".join(map(str, have))
+    return (
+        f"espeak-ng {found} reads {voice} tones as English numbers (espeak-ng issue #1028); "
+        f"speaking {voice} needs espeak-ng {wanted} or newer (Debian 13)"
+    )
+
+
+_version: list[tuple[int, int] | None] = []
+
+
+def espeak_version() -> tuple[int, int] | None:
+    """espeak-ng's (major, minor), asked once (None: not installed or not understood)."""
+    if not _version:
+        try:
+            out = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
+            major, minor = out.split("text-to-speech:", 1)[1].split()[0].split(".")[:2]
+            _version.append((int(major), int("".join(ch for ch in minor if ch.isdigit()))))
+        except (OSError, subprocess.SubprocessError, IndexError, ValueError):
+            _version.append(None)
+    return _version[0]
+
