@@ -94,5 +94,5 @@ def _needed_row_px(panel: Panel) -> float:
 
 
 def foot_config(template: str, size: int) -> str:
-    """foot.ini with its font line set to `size` (the rest as the template has it)."""
-    return re.sub(r"(?m)^font=([^:\n]+):size=\d+$", rf"font=\1:size={size}", template, count=1)
+    """foot.ini with every font of its font line (the main one, the CJK fallback) at `size`; the rest as is."""
+    return re.sub(r"(?m)^font=.*$", lambda line: re.sub(r":size=\d+", f":size={size}", line[0]), template, count=1)

@@ -16,8 +16,9 @@ STATE_DIR = SERVICE_STATE_DIR
 UNIT_DIR = Path("/etc/systemd/system")
 USER = "alt-kiosk"
 PACKAGES = ["python3-venv", "espeak-ng", "libportaudio2", "alsa-utils", "console-setup", "kbd"]
-TOUCH_PACKAGES = ["cage", "foot", "xwayland", "fonts-dejavu-core", "fontconfig"]
-"""cage needs Xwayland on every release (0.1.4 will not start without it); foot draws with DejaVu Sans Mono."""
+TOUCH_PACKAGES = ["cage", "foot", "xwayland", "fonts-dejavu-core", "fonts-noto-cjk", "fontconfig"]
+"""cage needs Xwayland on every release (0.1.4 will not start without it); foot draws with DejaVu Sans Mono,
+and Chinese with Noto Sans Mono CJK."""
 TOUCH_MINIMUM = {"foot": "1.15", "cage": "0.2"}
 """foot reads touch only from 1.15 (its [touch] section); cage 0.1 has no touch for foot to read."""
 

@@ -55,7 +55,7 @@ def test_the_panel_is_read_from_the_kernels_drm_view(tmp_path: Path) -> None:
 def test_foot_config_sets_only_the_font_size() -> None:
     template = (ROOT / "systemd" / "foot.ini").read_text()
     written = foot_config(template, 17)
-    assert "font=monospace:size=17" in written and "size=22" not in written
+    assert "font=monospace:size=17,Noto Sans Mono CJK SC:size=17" in written and "size=22" not in written
     assert written.replace("size=17", "size=22") == template
 
 

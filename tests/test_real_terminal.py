@@ -152,7 +152,8 @@ def test_sigterm_exits_cleanly_and_fast(kiosk: Tmux) -> None:
 
 
 def test_the_linux_console_gets_only_glyphs_its_font_has(private_dirs: dict[str, str]) -> None:
-    session = Tmux(f"{ALT_KIOSK} run --kiosk", term="linux", env=private_dirs)
+    # As the console unit runs it (Environment=TERM=linux); tmux would give the program its own TERM.
+    session = Tmux(f"TERM=linux {ALT_KIOSK} run --kiosk", term="linux", env=private_dirs)
     try:
         for keys, text in (
             ([], "Liver test helper"),
@@ -271,5 +272,32 @@ def test_spoken_answer_through_the_sound_card_moves_the_real_kiosk(
         session.wait_for("Question 1 of 6")
         screen = session.wait_for("Please tell the front desk now", timeout=25)
         assert "Voice is off" not in screen
+    finally:
+        session.kill()
+
+
+def test_chinese_in_a_utf8_terminal_chosen_answered_and_wiped(tmp_path: Path, private_dirs: dict[str, str]) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("languages: [en, zh]\n")  # the first is the default; [zh, en] would start in Chinese
+    session = Tmux(
+        f"{ALT_KIOSK} run --kiosk --config {config}", env={**private_dirs, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    )
+    try:
+        session.wait_for("2 中文")
+        session.keys("2")
+        session.wait_for("肝功能小助手")
+        session.keys("1")
+        session.wait_for("第 1 题，共 6 题")
+        session.keys("2", *["1"] * 5)  # no warning signs; yes to every cause
+        session.wait_for("给您的建议")
+        for title in ("喝酒", "睡觉和休息", "脂肪肝", "您吃的药", "乙肝或丙肝", "吃饭", "复查肝功能", "看医生"):
+            session.keys("Enter")
+            screen = session.wait_for(title)
+            assert "不能代替医生看病" in screen
+        session.keys("Enter")
+        session.wait_for("谢谢您")
+        session.keys("8")  # Start over: the next patient gets the language choice again
+        screen = session.wait_for("Liver test helper")
+        assert "2 中文" in screen and "EXITED" not in screen
     finally:
         session.kill()

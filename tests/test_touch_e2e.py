@@ -189,3 +189,9 @@ def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settin
         assert step in plan, step
     assert plan.rstrip().endswith("dry run: nothing was changed")
     run(["chroot", str(stack_root), "foot", "--check-config", "--config=/etc/alt-kiosk/foot.ini"], env=env)
+    # Chinese: the font foot's config names is there, and fontconfig finds it for Chinese text.
+    fallback = "Noto Sans Mono CJK SC"
+    assert f",{fallback}:size=" in (stack_root / "etc/alt-kiosk/foot.ini").read_text()
+    matched = run(["chroot", str(stack_root), "fc-match", "-f", "%{family}", fallback], env=env).stdout
+    assert fallback in matched, matched
+    assert fallback in run(["chroot", str(stack_root), "fc-list", ":lang=zh-cn", "family"], env=env).stdout

@@ -25,7 +25,7 @@ from pathlib import Path
 from .conftest import ROOT
 
 ROOT_CACHE = Path(os.environ.get("ALT_KIOSK_TEST_ROOTS", "/var/cache/alt-kiosk-test"))
-PACKAGES = "foot,cage,grim,wlr-randr,python3,python3-venv,fonts-dejavu-core,fontconfig,libportaudio2"
+PACKAGES = "foot,cage,grim,wlr-randr,python3,python3-venv,fonts-dejavu-core,fonts-noto-cjk,fontconfig,libportaudio2"
 """What the root boots with (debootstrap resolves these; it cannot resolve the -dev packages' virtual ones)."""
 BUILD_PACKAGES = ["libwlroots-0.18-dev", "gcc", "libc6-dev", "pkg-config"]
 """For the touch shim, installed with apt inside the root."""

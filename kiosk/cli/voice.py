@@ -33,7 +33,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         print(f"recognize: {err}", file=sys.stderr)
         return 2
     if recognizer is None:
-        print(f"recognize: no speech engine for {args.lang!r}", file=sys.stderr)
+        print(f"recognize: no speech engine for {args.lang!r} (a Vosk model: alt-kiosk model install)", file=sys.stderr)
         return 2
     from kiosk.core.flow import Conversation, Kind, Place
     from kiosk.core.intents import decoys

@@ -166,4 +166,3 @@ def espeak_version() -> tuple[int, int] | None:
         except (OSError, subprocess.SubprocessError, IndexError, ValueError):
             _version.append(None)
     return _version[0]
-
