@@ -155,3 +155,53 @@ async def test_a_language_without_a_voice_here_says_so_in_that_language() -> Non
         assert "Sound is off." not in screen_text(app)
         await keys(pilot, "2")  # 中文
         assert "没有声音。" in screen_text(app)
+
+
+async def test_saying_the_language_chooses_it_on_the_welcome_screen() -> None:
+    from kiosk.voice import Heard
+
+    from .kiosk_driver import ScriptedListener
+
+    app = make_app(voiced=True, languages=("en", "zh"))
+    listener = app.listener
+    assert isinstance(listener, ScriptedListener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "chinese" in listener.grammars[-1]["language_zh"]  # listened for on the welcome screen
+        listener.on_heard(Heard("mandarin", "language_zh", 0.45, sure=False))  # probably: ask, on its button
+        await pilot.pause()
+        assert app.language == "en" and 'Did you mean "中文"?' in screen_text(app)
+        listener.on_heard(Heard("chinese", "language_zh", 0.9))
+        await pilot.pause()
+        assert app.language == "zh" and "肝功能小助手" in screen_text(app)
+        assert "英文" in listener.grammars[-1]["language_en"]  # and back, in Chinese, with a Chinese model
+        await keys(pilot, "1")
+        assert "language_en" not in listener.grammars[-1]  # only on the welcome screen
+
+
+def test_pocketsphinx_hears_chinese_as_the_choice_of_language(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from kiosk.voice.audio import write_wav
+
+    from .speech import Voice, in_room, say
+
+    alt_kiosk = str(Path(sys.executable).parent / "alt-kiosk")
+    files = []
+    for voice in ("kal", "slt"):
+        files.append(
+            str(
+                write_wav(
+                    tmp_path / f"{voice}.wav", in_room(say("chinese", Voice("festival", voice)), np.zeros(1), 100, 1.0)
+                )
+            )
+        )
+    welcome = "next,repeat,help,stop,language_zh"
+    out = subprocess.run(
+        [alt_kiosk, "recognize", "--expect", welcome, *files], capture_output=True, text=True, check=True
+    )
+    assert [json.loads(line)["intent"] for line in out.stdout.splitlines()] == ["language_zh", "language_zh"]

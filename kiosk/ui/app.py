@@ -91,6 +91,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.session: Session
         self.use_language(self.default_language())
         self.prompt: Prompt = self.conversation.prompt(self.session)
+        self.hearable: frozenset[str] = frozenset()
+        """The intents a patient may say on the screen shown (its answers and controls; on the welcome, languages)."""
         self.shown_at = -1e9
         """When the screen (or page) on show appeared, for the double-tap guard."""
         self.journey = JourneyScreen()

@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from kiosk.core.flow import Kind
 from kiosk.core.intents import decoys
+from kiosk.core.model import Text
 from kiosk.ui.screens import CONTROL_KEYS
 from kiosk.ui.widgets import MessageView, StatusBar
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk")
 
 MORE = "more"
-LANGUAGE_PREFIX = "lang-"
+LANGUAGE_PREFIX = "language_"
+"""A language button's action, and the intent of its phrases (`language_zh: [chinese]` in intents.yaml)."""
 
 
 class PromptView:
@@ -42,7 +44,8 @@ class PromptView:
         app.shown_at = -1e9 if first else app.clock()
         app.voice.new_screen()
         self.speak()
-        valid = {i: content.intents[i] for i in prompt.intents if i in content.intents}
+        valid = {i: content.intents[i] for i in (*prompt.intents, *self.languages()) if i in content.intents}
+        app.hearable = frozenset(valid)
         app.listener.listen(valid, app.language, decoys(content.intents, valid))
         log.info("screen %s", prompt.kind.value)  # the kind only: never which tips, answers or words
         if not self._ready_sent:
@@ -67,12 +70,25 @@ class PromptView:
             buttons = [(MORE, content.buttons[MORE].show)]
         else:
             buttons = [(intent, label.show) for intent, label in app.prompt.answers]
-            if app.prompt.kind is Kind.WELCOME and len(app.packs) > 1:
-                buttons += [
-                    (f"{LANGUAGE_PREFIX}{code}", pack.name) for code, pack in app.packs.items() if code != app.language
-                ]
+            buttons += [(action, app.packs[code].name) for action, code in self.languages().items()]
         app.journey.set_answers(buttons)
         app.call_after_refresh(self._focus_first)
+
+    def languages(self) -> dict[str, str]:
+        """On the welcome screen, the other languages offered: {action: code}, in the configured order."""
+        app = self.app
+        if app.prompt.kind is not Kind.WELCOME:
+            return {}
+        return {f"{LANGUAGE_PREFIX}{code}": code for code in app.packs if code != app.language}
+
+    def label(self, action: str) -> Text:
+        """The words on the button of `action`: an answer, a language, or a control."""
+        app = self.app
+        code = self.languages().get(action)
+        if code is not None:
+            return Text.same(app.packs[code].name)
+        content = app.packs[app.language]
+        return dict(app.prompt.answers).get(action) or content.buttons.get(action) or Text.same(action)
 
     def paged(self, has_more: bool) -> None:
         """The message view found (or no longer finds) more pages: "More" replaces the answers, or goes."""

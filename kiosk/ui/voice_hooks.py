@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.core.model import Text
 from kiosk.ui.widgets import StatusBar
 from kiosk.voice import Decision, Heard, settle
 
@@ -105,7 +104,7 @@ class VoiceHooks:
             app.idle.heard(heard.text)
             return
         intent = heard.intent
-        if intent is not None and intent in app.prompt.intents:
+        if intent is not None and intent in app.hearable:
             if settle(self.guess, heard).decision is Decision.ACT:
                 app.act(intent, by_voice=True)
             else:
@@ -128,7 +127,7 @@ class VoiceHooks:
         button = app.journey.mark_guess(intent)
         if button is not None:
             button.focus()  # Enter on a number pad confirms it too
-        label = dict(app.prompt.answers).get(intent) or content.buttons.get(intent) or Text.same(intent)
+        label = app.view.label(intent)
         template = content.texts["did_you_mean"]
         app.show_hint(template.show.format(answer=label.show))
         log.info("answer to confirm (voice)")
