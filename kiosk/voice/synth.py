@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import select
@@ -36,7 +37,8 @@ class Synthesizer:
         with self._lock:
             self._ensure_started()
             assert self._proc is not None and self._proc.stdin is not None
-            request = {"text": text, "voice": voice, "rate": rate, "path": str(path)}
+            said, voice = espeak_input(text, voice)
+            request = {"text": said, "voice": voice, "rate": rate, "path": str(path)}
             try:
                 self._proc.stdin.write(json.dumps(request) + "\n")
                 self._proc.stdin.flush()
@@ -133,23 +135,36 @@ class Synthesizer:
             self._replies = None
 
 
-# espeak-ng 1.51 (Debian 12) reads each Mandarin character's tone as an English number ("今 one 天 one"):
-# espeak-ng issue #1028, fixed by the rewritten cmn rules in 1.52 (Debian 13). Silence beats that.
-_FIXED_FOR = {"cmn": (1, 52), "zh": (1, 52)}
+# espeak-ng 1.51 (Debian 12) reads each Mandarin character's tone as an English number ("今 one 天 one",
+# espeak-ng issue #1028; its cmn rules were rewritten for 1.52, Debian 13). Its pinyin voice reads tones
+# right, so on 1.51 Mandarin goes to it as numbered pinyin (pypinyin; tone sandhi is espeak's).
+_MANDARIN = {"cmn", "zh"}
+_FIXED_IN = (1, 52)
+_PUNCTUATION = str.maketrans({"。": ".", "，": ",", "？": "?", "！": "!", "、": ",", "；": ";", "：": ":"})
+
+
+def _mandarin_as_pinyin(voice: str) -> bool:
+    version = espeak_version()
+    return voice.split("+")[0].lower() in _MANDARIN and version is not None and version < _FIXED_IN
+
+
+def espeak_input(text: str, voice: str) -> tuple[str, str]:
+    """What espeak-ng is given to say `text` in `voice`: the same, or on 1.51, Mandarin as numbered pinyin."""
+    if not _mandarin_as_pinyin(voice):
+        return text, voice
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    return " ".join(syllables).translate(_PUNCTUATION), "cmn-latn-pinyin"
 
 
 def voice_problem(voice: str) -> str | None:
     """Why this espeak-ng voice must not speak to patients here (None: it may)."""
-    needs = _FIXED_FOR.get(voice.split("-")[0].split("+")[0].lower())
-    if needs is None:
+    if not _mandarin_as_pinyin(voice) or importlib.util.find_spec("pypinyin") is not None:
         return None
-    have = espeak_version()
-    if have is None or have >= needs:
-        return None
-    wanted, found = ".".join(map(str, needs)), ".".join(map(str, have))
     return (
-        f"espeak-ng {found} reads {voice} tones as English numbers (espeak-ng issue #1028); "
-        f"speaking {voice} needs espeak-ng {wanted} or newer (Debian 13)"
+        f"espeak-ng {'.'.join(map(str, espeak_version() or ()))} reads {voice} tones as English numbers "
+        "(espeak-ng issue #1028); install pypinyin (the kiosk then speaks Mandarin as pinyin) or espeak-ng 1.52"
     )
 
 
