@@ -133,6 +133,7 @@ def test_on_espeak_ng_1_51_mandarin_goes_as_pinyin_and_every_syllable_is_mandari
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """1.51's cmn voice reads tones as English numbers (espeak-ng #1028); its pinyin voice reads them right."""
+    import importlib.util
     import subprocess
 
     from kiosk.core.flow import every_spoken_text
@@ -146,7 +147,7 @@ def test_on_espeak_ng_1_51_mandarin_goes_as_pinyin_and_every_syllable_is_mandari
         said, voice = synth.espeak_input(prompt, "cmn")
         phonemes = subprocess.run(["espeak-ng", "-v", voice, "-x", "-q", said], capture_output=True, text=True).stdout
         assert "(en)" not in phonemes, (prompt, phonemes)  # never read as English
-    monkeypatch.setattr(synth.importlib.util, "find_spec", lambda name: None)  # no pypinyin: silence, and why
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no pypinyin: silence, and why
     assert "reads cmn tones as English numbers" in (synth.voice_problem("cmn") or "")
     monkeypatch.setattr(synth, "_version", [(1, 52)])
     assert synth.voice_problem("cmn") is None and synth.espeak_input("肝", "cmn") == ("肝", "cmn")
