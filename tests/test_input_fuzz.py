@@ -18,8 +18,10 @@ from .test_real_terminal import private_dirs  # noqa: F401  (fixture)
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 FUZZ_SEQUENCES = 20_000
 """In CI; `scripts/bench` (bench/input_fuzz.py) runs 200,000."""
-SCREENS = ("Liver test helper", "Question", "Your tips", "Tip ", "Thank you", "front desk", "still there")
-SCREENS += ("肝功能小助手", "题，共", "给您的建议", "条，共", "谢谢您", "前台", "您还在吗")  # a "2" on the welcome: 中文
+SCREENS = (
+    *("Liver test helper", "Question", "Your tips", "Tip ", "Thank you", "front desk", "still there"),
+    *("肝功能小助手", "题，共", "给您的建议", "条，共", "谢谢您", "前台", "您还在吗"),  # a "2" on the welcome: 中文
+)
 """Every screen a patient can be on shows one of these (bundled English content)."""
 
 pytestmark = pytest.mark.slow
