@@ -10,6 +10,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import yaml
+
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.yamlfile import YamlFile
 from kiosk.panel import Panel
@@ -29,6 +31,7 @@ KEYS = (
     "output_device",
     "input_device",
     "speech_engine",
+    "voice",
     "admin_pin_hash",
     "cache_dir",
     "state_dir",
@@ -108,6 +111,25 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
                 elif engine is not None:
                     engines[code] = engine
             values["speech_engine"] = engines
+        elif name == "voice":
+            values["voice"] = _voices(f, node)
     if problems:
         raise InvalidFiles(problems)
     return replace(base, **values)  # type: ignore[arg-type]
+
+
+def _voices(f: YamlFile, node: yaml.Node) -> dict[str, str]:
+    """`voice:` - per language auto, piper, pyttsx3 or ENGINE:NAME (whether it is installed is checked at start)."""
+    from kiosk.voice.voices import parse_spec
+
+    voices: dict[str, str] = {}
+    for code, (_, value) in (f.mapping(node, "voice", any_keys=True) or {}).items():
+        text = f.string(value, f"voice: {code}")
+        if text is None:
+            continue
+        try:
+            parse_spec(text)
+            voices[code] = text.strip()
+        except ValueError as err:
+            f.problem(value, f"voice: {code}: {err}")
+    return voices

@@ -34,6 +34,13 @@ def status(settings: Settings) -> tuple[list[str], bool]:
         f"speech output: {'on' if settings.sound else 'muted by configuration'}"
         f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"
     )
+    if settings.sound:
+        from kiosk.voice.voices import choose
+
+        for code, pack in packs.items():
+            voice, why = choose(code, settings.voice.get(code, "auto"), pack.voice, settings.models_dir)
+            lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))
+            ok = ok and why is None
     ok = ok and (not settings.sound or shutil.which("espeak-ng") is not None)
     try:
         import sounddevice as sd

@@ -79,6 +79,9 @@ class RecordingSpeaker:
     def speaks(self, language: str) -> bool:
         return self.available
 
+    def voice_of(self, language: str) -> str | None:
+        return "test:recording" if self.speaks(language) else None
+
     def __init__(self) -> None:
         self.said: list[str] = []
         self.stops = 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kiosk import __version__
-from kiosk.cli.common import configured
+from kiosk.cli.common import configured, sound_options
 from kiosk.cli.content import (
     cmd_content_apply,
     cmd_content_check,
@@ -21,7 +21,7 @@ from kiosk.cli.content import (
     cmd_preview,
 )
 from kiosk.cli.service import add_service_commands
-from kiosk.cli.voice import cmd_model, cmd_recognize, cmd_say
+from kiosk.cli.voice import add_voice_commands
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
 
@@ -115,26 +115,6 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
         return 2
 
 
-def _sound_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
-    """Sound flags; without `defaults` an unset flag leaves the configuration's value."""
-    parser.add_argument(
-        "--rate",
-        choices=["normal", "slow"],
-        default="normal" if defaults else None,
-        help="speech rate (default: normal)",
-    )
-    parser.add_argument(
-        "--volume",
-        type=int,
-        choices=range(5),
-        default=3 if defaults else None,
-        metavar="0-4",
-        help="volume step, 0 softest (-24 dB) to 4 loudest (0 dB); default 3 (-6 dB)",
-    )
-    parser.add_argument("--output-device", metavar="DEVICE", help="audio output device (default: system default)")
-    parser.add_argument("--cache-dir", metavar="DIR", help="speech cache (default: ~/.cache/alt-kiosk)")
-
-
 def _kiosk_content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
     parser.add_argument("--config", metavar="FILE", help="configuration file")
@@ -177,22 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long the warning counts down before the session is wiped (default: 20)",
     )
-    _sound_options(run, defaults=False)
+    sound_options(run, defaults=False)
     run.add_argument("--mute", action="store_true", help="no sound at all (screen and touch only)")
     run.set_defaults(func=cmd_run)
-
-    say = sub.add_parser(
-        "say",
-        help="speak text through the speaker, or write it to a WAV file",
-        description="Speak TEXT with the kiosk's voice, to test the speaker or hear content. "
-        "Exit 1 with the reason when there is no sound (no device, no espeak-ng).",
-    )
-    say.add_argument("text", nargs="+", metavar="TEXT")
-    say.add_argument("--lang", default="en", help="language code; its content's voice is used (default: en)")
-    say.add_argument("--to", metavar="FILE.wav", help="write a WAV file instead of playing")
-    say.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
-    _sound_options(say, defaults=True)
-    say.set_defaults(func=cmd_say)
 
     content = sub.add_parser("content", help="work with content folders")
     content_sub = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
@@ -240,32 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input (for scripts)")
     pin.set_defaults(func=cmd_set_pin)
 
-    recognize = sub.add_parser(
-        "recognize",
-        help="recognise answers in WAV files, as the kiosk would; one JSON line per file",
-        description="Each file (WAV, any rate, mono or stereo) is heard as the kiosk hears a patient on a screen "
-        "where exactly the --expect intents are valid: the same end-pointing, recogniser and decision. The "
-        "file's first half second stands for the room the kiosk hears before a patient answers (it is never "
-        "taken as speech), so record from just before the answer; the first utterance is the one that counts. "
-        'Each line has "decision": "act" (sure: the kiosk acts), "confirm" (probably right: it asks "Did you '
-        'mean ...?") or "reject" (it did not catch it), and "intent": the best guess (null for reject). '
-        "Unreadable files get an error line; the exit code is then 1.",
-    )
-    recognize.add_argument("files", nargs="+", metavar="FILE")
-    recognize.add_argument("--lang", default="en")
-    recognize.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto")
-    recognize.add_argument("--expect", metavar="INTENT,...", help="valid intents (default: a question screen's)")
-    recognize.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
-    recognize.set_defaults(func=cmd_recognize)
-
-    model = sub.add_parser("model", help="speech models: list, install, verify, remove")
-    model.add_argument("action", choices=["list", "install", "verify", "remove"])
-    model.add_argument("source", nargs="?", metavar="NAME|URL|ZIP|DIR")
-    model.add_argument("--lang", help="language of a model not in the manifest")
-    model.add_argument("--models-dir", metavar="DIR", help="where models live (default: models/)")
-    model.set_defaults(func=cmd_model)
-
     add_service_commands(sub)
+    add_voice_commands(sub)
 
     preview = sub.add_parser("preview", help="print every screen a patient with these answers would meet")
     preview.add_argument("--lang", default="en", help="language code (default: en)")

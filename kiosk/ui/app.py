@@ -152,7 +152,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def status_line(self) -> str:
         version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
-        sound = "on" if self.speaker.available else "off"
+        voices = ", ".join(f"{code} {v}" for code in self.packs if (v := self.speaker.voice_of(code)))
+        sound = f"on ({voices})" if self.speaker.available and voices else "off"
         voice = "on" if self.listener.available else "off"
         hidden = f"; {', '.join(self.undrawable)} not offered (the console cannot draw it)" if self.undrawable else ""
         return f"content {version}{self.updates.status()}; sound {sound}; voice input {voice}{hidden}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kiosk import logs
@@ -32,14 +33,22 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     from kiosk.voice.player import Player
     from kiosk.voice.speaker import VoiceSpeaker
     from kiosk.voice.synth import voice_problem
+    from kiosk.voice.voices import Voice, choose
 
-    voices = {}
+    voices: dict[str, Voice] = {}
     for code, pack in packs.items():
-        problem = voice_problem(pack.voice)
-        if problem:
+        voice, why = choose(code, settings.voice.get(code, "auto"), pack.voice, settings.models_dir)
+        if why:
+            log.error("%s; speaking with %s", why, voice.spec)
+        problem = voice_problem((voice.fallback or voice).name)
+        if problem and voice.fallback is not None:
+            log.warning("speech for %s: no fallback voice: %s", code, problem)
+            voice = replace(voice, fallback=None)
+        elif problem:
             log.error("speech for %s off: %s", code, problem)  # patients see "sound is off" in that language
-        else:
-            voices[code] = pack.voice
+            continue
+        voices[code] = voice
+        log.info("speech output for %s: %s", code, voice.spec)
     speaker = VoiceSpeaker(
         voices,
         PromptCache(settings.cache_dir),

@@ -85,6 +85,9 @@ class Speaker(Protocol):
     def speaks(self, language: str) -> bool:
         """Whether prompts in `language` come out as sound (a voice may be withheld for one language)."""
 
+    def voice_of(self, language: str) -> str | None:
+        """The voice `language` speaks with now, as `engine:name` (None: it is not spoken)."""
+
     def speak(self, text: str, language: str) -> None: ...
 
     def stop(self) -> None: ...
@@ -127,6 +130,9 @@ class SilentSpeaker:
 
     def speaks(self, language: str) -> bool:
         return False
+
+    def voice_of(self, language: str) -> str | None:
+        return None
 
     def speak(self, text: str, language: str) -> None:
         pass

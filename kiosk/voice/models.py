@@ -1,5 +1,8 @@
 """Speech models on disk: `alt-kiosk model list | install SOURCE | verify [NAME] | remove NAME`.
 
+Two kinds: Vosk recognition models (folders with am/ and conf/) and Piper voices (a folder with one
+NAME.onnx and its NAME.onnx.json; kiosk.voice.voices).
+
 Known models are listed in models/manifest.yaml with language, URL, byte size and sha256. `install`
 takes a manifest name, a URL, a local zip or a folder; it verifies size and checksum, refuses
 truncated archives and entries that escape the target, unpacks into a temporary folder beside the
@@ -44,6 +47,8 @@ class InstalledModel:
     language: str
     path: Path
     sha256: str | None
+    kind: str = "vosk"
+    """"vosk" (speech in) or "piper" (a voice, speech out)."""
 
 
 def manifest(models_dir: Path) -> dict[str, KnownModel]:
@@ -63,7 +68,11 @@ def installed_models(models_dir: Path) -> list[InstalledModel]:
         for marker in sorted(models_dir.glob(f"*/{MARKER}")):
             try:
                 info = json.loads(marker.read_text())
-                found.append(InstalledModel(info["name"], info["language"], marker.parent, info.get("sha256")))
+                found.append(
+                    InstalledModel(
+                        info["name"], info["language"], marker.parent, info.get("sha256"), info.get("kind", "vosk")
+                    )
+                )
             except (OSError, ValueError, KeyError):
                 continue
     return found
@@ -129,20 +138,46 @@ def install(
         else:
             unpacked = work / "unpacked"
             shutil.copytree(source, unpacked)
-        if not ((unpacked / "am").is_dir() or (unpacked / "conf").is_dir()):
-            raise ModelError(f"{source}: no Vosk model inside (expected am/ and conf/ folders)")
+        kind = _kind(unpacked, source)
         name = entry.name if entry else Path(source.rstrip("/")).name.removesuffix(".zip")
-        lang = language or (entry.language if entry else None)
+        lang = (
+            language or (entry.language if entry else None) or (_voice_language(unpacked) if kind == "piper" else None)
+        )
         if lang is None:
             raise ModelError(f"{source}: say which language it is for (--lang)")
-        (unpacked / MARKER).write_text(json.dumps({"name": name, "language": lang, "sha256": checksum}))
+        (unpacked / MARKER).write_text(json.dumps({"name": name, "language": lang, "sha256": checksum, "kind": kind}))
         final = models_dir / name
         if final.exists():
             raise ModelError(f"{name} is already installed (alt-kiosk model remove {name} first)")
         unpacked.rename(final)  # the model appears whole or not at all
-        return InstalledModel(name, lang, final, checksum)
+        return InstalledModel(name, lang, final, checksum, kind)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _kind(folder: Path, source: str) -> str:
+    """ "vosk" or "piper", by what the folder holds (ModelError: neither, or a voice without its config)."""
+    if (folder / "am").is_dir() or (folder / "conf").is_dir():
+        return "vosk"
+    voices = sorted(folder.glob("*.onnx"))
+    if len(voices) == 1:
+        config = voices[0].with_name(voices[0].name + ".json")
+        try:
+            json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ModelError(
+                f"{source}: Piper voice {voices[0].name} without a readable {config.name} ({err})"
+            ) from err
+        return "piper"
+    raise ModelError(
+        f"{source}: neither a Vosk model (am/ and conf/ folders) nor a Piper voice (one NAME.onnx with NAME.onnx.json)"
+    )
+
+
+def _voice_language(folder: Path) -> str | None:
+    from kiosk.voice.voices import voice_language
+
+    return voice_language(next(folder.glob("*.onnx.json")))
 
 
 def _unzip(archive: Path, target: Path) -> Path:
@@ -166,6 +201,12 @@ def verify(models_dir: Path, name: str | None = None) -> list[str]:
     problems = []
     for model in installed_models(models_dir):
         if name and model.name != name:
+            continue
+        if model.kind == "piper":
+            try:
+                _kind(model.path, model.name)
+            except ModelError as err:
+                problems.append(str(err))
             continue
         for needed in ("am", "conf"):
             if not (model.path / needed).is_dir():

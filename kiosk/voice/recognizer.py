@@ -309,7 +309,7 @@ def vosk_model_for(language: str, models_dir: Path) -> Path | None:
     from kiosk.voice.models import installed_models
 
     for model in installed_models(models_dir):
-        if model.language == language:
+        if model.language == language and model.kind == "vosk":
             return model.path
     spec = importlib.util.find_spec(f"vosk_model_{language}")
     if spec is not None and spec.submodule_search_locations:

@@ -9,13 +9,15 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kiosk.voice.base import RATES, VOLUME_STEPS_DB, clamp_volume_step
-from kiosk.voice.cache import PromptCache, cache_key
+from kiosk.voice.cache import PromptCache
 from kiosk.voice.player import Clip, PlaybackError, Player
+from kiosk.voice.render import Renderer
 from kiosk.voice.synth import SynthesisError, Synthesizer
+from kiosk.voice.voices import Voice
 
 log = logging.getLogger("kiosk.voice.out")
 
@@ -29,20 +31,23 @@ def sentences(text: str) -> list[str]:
 
 
 class VoiceSpeaker:
-    """Speaks prompts in a background thread. Never raises into the UI; faults make it `available = False`."""
+    """Speaks prompts in a background thread. Never raises into the UI; faults make it `available = False`.
+
+    `voices`: per language a Voice (kiosk.voice.voices), or espeak-ng's voice name.
+    """
 
     def __init__(
         self,
-        voices: dict[str, str],
+        voices: Mapping[str, Voice | str],
         cache: PromptCache,
         synth: Synthesizer | None = None,
         player: Player | None = None,
         volume_step: int = 3,
         rate: str = "normal",
     ) -> None:
-        self.voices = voices
+        self.renderer = Renderer(voices, synth)
+        self.voices = self.renderer.voices
         self.cache = cache
-        self.synth = synth or Synthesizer()
         self.player = player or Player()
         self.volume_step = volume_step
         self.rate = rate
@@ -68,6 +73,10 @@ class VoiceSpeaker:
 
     def speaks(self, language: str) -> bool:
         return self.available and language in self.voices
+
+    def voice_of(self, language: str) -> str | None:
+        voice = self.renderer.active(language)
+        return voice.spec if voice is not None else None
 
     def speak(self, text: str, language: str) -> None:
         if language not in self.voices:
@@ -95,7 +104,7 @@ class VoiceSpeaker:
         with self._wake:
             self._closed = True
             self._wake.notify()
-        self.synth.close(timeout)  # first: a render in progress ends now instead of holding us up
+        self.renderer.close(timeout)  # first: a render in progress ends now instead of holding us up
         self._thread.join(timeout=timeout)
         self.cache.remove_leftovers()
         if self._scratch is not None:
@@ -104,18 +113,26 @@ class VoiceSpeaker:
     # Rendering ----------------------------------------------------------------------------
 
     def prerender(self, texts: Iterable[tuple[str, str]], rates: Iterable[str] = tuple(RATES)) -> int:
-        """Render (text, language) pairs into the cache at every rate; returns how many were new.
+        """Render (text, language) pairs into the cache at every rate, with each language's voice and then
+        its fallback (so a failing Piper voice is replaced at once); returns how many were new.
 
         The only writer of the cache: what a patient hears later leaves no trace there.
         """
         made = 0
         pairs = list(texts)
-        for rate in list(rates):
+        rates = list(rates)
+        fallbacks = {code: voice.fallback for code, voice in self.voices.items() if voice.fallback is not None}
+        stages = [(rate, voices) for voices in (self.voices, fallbacks) for rate in rates]
+        for rate, voices in stages:
+            failing: set[str] = set()
             for text, language in pairs:
+                voice = voices.get(language)
+                if voice is None or language in failing:
+                    continue
                 for sentence in sentences(text):
                     if self._closed:
                         return made
-                    key, voice = self._key(sentence, language, rate)
+                    key = self.renderer.key(sentence, voice, rate)
                     if self.cache.has(key):
                         continue
                     try:
@@ -124,13 +141,16 @@ class VoiceSpeaker:
                         self._note_cache_problem(err)
                         return made
                     try:
-                        self.synth.render(sentence, voice, RATES[rate], staged)
+                        self.renderer.render(sentence, voice, rate, staged)
                         self.cache.commit(staged, key)
                         made += 1
                     except (SynthesisError, OSError) as err:
                         staged.unlink(missing_ok=True)
-                        self._set_fault(str(err))
-                        return made
+                        if voice.fallback is None:
+                            self._set_fault(str(err))
+                            return made
+                        failing.add(language)  # its fallback is rendered in a later stage
+                        break
         return made
 
     def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
@@ -144,22 +164,28 @@ class VoiceSpeaker:
         threading.Thread(target=work, name="kiosk-prerender", daemon=True).start()
 
     def clip(self, text: str, language: str, rate: str | None = None) -> Clip:
-        """The rendered sound of one sentence: from the cache, else rendered in memory and not kept."""
+        """The rendered sound of one sentence: from the cache, else rendered in memory and not kept.
+
+        With the language's voice; if that fails, with its fallback (cached or rendered).
+
+        Raises:
+            SynthesisError: no voice could render it.
+        """
         rate = rate or self.rate
-        key, voice = self._key(text, language, rate)
-        data = self.cache.read(key)
-        if data is None:
+        problem: SynthesisError | None = None
+        for voice in self.renderer.chain(language):
+            data = self.cache.read(self.renderer.key(text, voice, rate))
+            if data is not None:
+                return Clip.from_wav(data)
             scratch = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
             try:
-                self.synth.render(text, voice, RATES[rate], scratch)
-                data = scratch.read_bytes()
+                self.renderer.render(text, voice, rate, scratch)
+                return Clip.from_wav(scratch.read_bytes())
+            except SynthesisError as err:
+                problem = err
             finally:
                 scratch.unlink(missing_ok=True)
-        return Clip.from_wav(data)
-
-    def _key(self, text: str, language: str, rate: str) -> tuple[str, str]:
-        voice = self.voices.get(language, language)
-        return cache_key(text, voice, RATES[rate], self.synth.version), voice
+        raise problem or SynthesisError(f"no voice for {language!r}")
 
     def _scratch_dir(self) -> Path:
         """Where a clip that is not in the cache is rendered: memory (/dev/shm) where there is one."""

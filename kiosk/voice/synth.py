@@ -1,4 +1,8 @@
-"""Rendering text to speech in a child process that can crash or hang without harming the kiosk."""
+"""Rendering text to speech in a child process that can crash or hang without harming the kiosk.
+
+One worker process per engine and voice: pyttsx3/espeak-ng (kiosk.voice.synth_worker) and each Piper
+voice (kiosk.voice.piper_worker), all speaking the same line protocol.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ class SynthesisError(Exception):
 
 
 class Synthesizer:
-    """Owns the pyttsx3 worker process; restarts it after a crash or a hang."""
+    """Owns the pyttsx3 worker process; restarts it after a crash or a hang.
+
+    Subclasses speak with other engines: they give the command, the request and the version.
+    """
 
     def __init__(self, command: list[str] | None = None, timeout: float = RENDER_TIMEOUT) -> None:
         self._command = command or [sys.executable, "-m", "kiosk.voice.synth_worker"]
@@ -37,10 +44,8 @@ class Synthesizer:
         with self._lock:
             self._ensure_started()
             assert self._proc is not None and self._proc.stdin is not None
-            said, voice = espeak_input(text, voice)
-            request = {"text": said, "voice": voice, "rate": rate, "path": str(path)}
             try:
-                self._proc.stdin.write(json.dumps(request) + "\n")
+                self._proc.stdin.write(json.dumps(self.request(text, voice, rate, path)) + "\n")
                 self._proc.stdin.flush()
             except (BrokenPipeError, OSError) as err:
                 self._kill()
@@ -48,6 +53,11 @@ class Synthesizer:
             reply = self._read_reply(self._timeout)
             if not reply.get("ok"):
                 raise SynthesisError(str(reply.get("error") or "rendering failed"))
+
+    def request(self, text: str, voice: str, rate: int, path: Path) -> dict[str, object]:
+        """What the worker is asked to render."""
+        said, voice = espeak_input(text, voice)
+        return {"text": said, "voice": voice, "rate": rate, "path": str(path)}
 
     @property
     def version(self) -> str:

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 PARENT_CHECK_SECONDS = 0.2
@@ -52,11 +53,18 @@ def _exit_with_parent() -> None:
     os._exit(0)
 
 
-def main() -> None:
+Render = Callable[[dict[str, Any]], None]
+"""Renders one request ({"text", "path", ...}); raises with the reason when it cannot."""
+
+
+def serve(start: Callable[[], Render]) -> None:
+    """The worker's life: reply {"ok": true} once `start` has loaded the engine, then one reply per request.
+
+    Shared by every engine's worker (this one, kiosk.voice.piper_worker): the last argument is the reply pipe.
+    """
     threading.Thread(target=_exit_with_parent, daemon=True).start()
-    reply_fd = int(sys.argv[1])
-    replies = os.fdopen(reply_fd, "w", buffering=1)
-    # Whatever pyttsx3 or espeak print goes nowhere near the kiosk's terminal.
+    replies = os.fdopen(int(sys.argv[-1]), "w", buffering=1)
+    # Whatever the engine prints goes nowhere near the kiosk's terminal.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -65,26 +73,38 @@ def main() -> None:
         replies.write(json.dumps(fields) + "\n")
 
     try:
-        import pyttsx3
-
-        engine = pyttsx3.init("espeak")
-        voices = {lang.lower(): v.id for v in engine.getProperty("voices") for lang in (v.languages or [])}
+        render = start()
         reply(ok=True)
     except Exception as err:
         reply(ok=False, error=f"text-to-speech engine failed to start: {err}")
         return
     for line in sys.stdin:
         try:
-            request = json.loads(line)
-            voice = voices.get(str(request["voice"]).lower())
-            if voice is None:
-                reply(ok=False, error=f"espeak-ng has no voice {request['voice']!r}")
-                continue
-            engine.setProperty("voice", voice)
-            ok = _render(engine, request["text"], request["path"], int(request["rate"]))
-            reply(ok=ok, error=None if ok else "the engine wrote no audio")
+            render(json.loads(line))
+            reply(ok=True)
         except Exception as err:
-            reply(ok=False, error=str(err))
+            reply(ok=False, error=str(err) or type(err).__name__)
+
+
+def _start_pyttsx3() -> Render:
+    import pyttsx3
+
+    engine = pyttsx3.init("espeak")
+    voices = {lang.lower(): v.id for v in engine.getProperty("voices") for lang in (v.languages or [])}
+
+    def render(request: dict[str, Any]) -> None:
+        voice = voices.get(str(request["voice"]).lower())
+        if voice is None:
+            raise ValueError(f"espeak-ng has no voice {request['voice']!r}")
+        engine.setProperty("voice", voice)
+        if not _render(engine, request["text"], request["path"], int(request["rate"])):
+            raise RuntimeError("the engine wrote no audio")
+
+    return render
+
+
+def main() -> None:
+    serve(_start_pyttsx3)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,123 @@
+"""Which engine renders a sentence: each language's voice, and espeak-ng when a Piper voice keeps failing."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+
+from kiosk.core.say_as import spoken_form
+from kiosk.voice.base import RATES
+from kiosk.voice.cache import cache_key
+from kiosk.voice.synth import SynthesisError, Synthesizer
+from kiosk.voice.voices import Voice
+
+log = logging.getLogger("kiosk.voice.out")
+
+PIPER_TIMEOUT = 5.0
+"""A Piper render that takes longer is hung (a long sentence takes ~0.3 s on 2 x86 cores, ~2 s on a Pi 4)."""
+FAILURES_BEFORE_REST = 2
+"""Failed renders in a row (each after a restart of its worker) before a voice rests and its fallback speaks."""
+REST_SECONDS = 60.0
+"""How long a failing voice rests before the kiosk tries it again (patients hear the fallback meanwhile)."""
+
+
+class PiperSynthesizer(Synthesizer):
+    """A worker process holding one Piper voice (kiosk.voice.piper_worker)."""
+
+    def __init__(self, voice: Voice, timeout: float = PIPER_TIMEOUT) -> None:
+        assert voice.model is not None
+        super().__init__([sys.executable, "-m", "kiosk.voice.piper_worker", str(voice.model)], timeout)
+        self._voice = voice
+
+    def request(self, text: str, voice: str, rate: int, path: Path) -> dict[str, object]:
+        # Slow is the voice's own pace stretched by normal/slow words a minute (165/125: 32 % longer).
+        return {"text": text, "path": str(path), "length_scale": RATES["normal"] / rate}
+
+    @property
+    def version(self) -> str:
+        try:
+            engine = metadata.version("piper-tts")
+        except metadata.PackageNotFoundError:
+            engine = "missing"
+        return f"piper-tts {engine}; {self._voice.name} {self._voice.version}"
+
+
+class Renderer:
+    """Renders with each language's voice; a voice that fails FAILURES_BEFORE_REST times in a row rests."""
+
+    def __init__(self, voices: Mapping[str, Voice | str], espeak: Synthesizer | None = None) -> None:
+        self.voices = {code: v if isinstance(v, Voice) else Voice.espeak(v, code) for code, v in voices.items()}
+        self._espeak = espeak or Synthesizer()
+        self._piper: dict[str, Synthesizer] = {}
+        self._lock = threading.Lock()
+        self._failures: dict[str, int] = {}
+        self._resting_until: dict[str, float] = {}
+
+    def synth(self, voice: Voice) -> Synthesizer:
+        if voice.engine != "piper":
+            return self._espeak
+        with self._lock:
+            if voice.spec not in self._piper:
+                self._piper[voice.spec] = PiperSynthesizer(voice)
+            return self._piper[voice.spec]
+
+    def key(self, text: str, voice: Voice, rate: str) -> str:
+        """The cache key: the words as spoken, engine, voice, its version and the rate."""
+        return cache_key(spoken_form(text, voice.language), voice.spec, RATES[rate], self.synth(voice).version)
+
+    def chain(self, language: str) -> Iterator[Voice]:
+        """The voices to try for `language`, best first; a resting voice is skipped."""
+        voice: Voice | None = self.voices.get(language)
+        while voice is not None:
+            if time.monotonic() >= self._resting_until.get(voice.spec, 0.0) or voice.fallback is None:
+                yield voice
+            voice = voice.fallback
+
+    def active(self, language: str) -> Voice | None:
+        """The voice `language` speaks with now (its fallback while it rests)."""
+        return next(self.chain(language), None)
+
+    def render(self, text: str, voice: Voice, rate: str, path: Path) -> None:
+        """Render one sentence with `voice` to `path`; a voice with a fallback is tried twice.
+
+        Raises:
+            SynthesisError: it failed (a voice with a fallback then rests after FAILURES_BEFORE_REST in a row).
+        """
+        said = spoken_form(text, voice.language)
+        tries = 2 if voice.fallback is not None else 1
+        for attempt in range(tries):
+            try:
+                self.synth(voice).render(said, voice.name, RATES[rate], path)
+                self._failures.pop(voice.spec, None)
+                return
+            except SynthesisError as err:
+                if voice.fallback is None:
+                    raise
+                failures = self._failures[voice.spec] = self._failures.get(voice.spec, 0) + 1
+                log.warning("voice %s failed (%s)", voice.spec, err)
+                if failures >= FAILURES_BEFORE_REST:
+                    self._resting_until[voice.spec] = time.monotonic() + REST_SECONDS
+                    self._failures.pop(voice.spec, None)
+                    log.error(
+                        "voice %s keeps failing; speaking with %s for %.0f s",
+                        voice.spec,
+                        voice.fallback.spec,
+                        REST_SECONDS,
+                    )
+                    raise
+                if attempt == tries - 1:
+                    raise
+
+    def start(self) -> None:
+        """Start every voice's worker now (they otherwise start with their first render)."""
+        for voice in self.voices.values():
+            self.synth(voice).start()
+
+    def close(self, timeout: float = 1.0) -> None:
+        for synth in [self._espeak, *self._piper.values()]:
+            synth.close(timeout)
