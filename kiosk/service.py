@@ -53,7 +53,7 @@ class Step:
         return self.what
 
 
-def steps(touch: bool, source: Path = ROOT) -> list[Step]:
+def steps(touch: bool, source: Path = ROOT, piper: bool = False) -> list[Step]:
     unit = "alt-kiosk-touch.service" if touch else "alt-kiosk.service"
     venv = PREFIX / "venv"
     plan = [
@@ -71,7 +71,10 @@ def steps(touch: bool, source: Path = ROOT) -> list[Step]:
             ],
         ),
         Step("create the application virtual environment", ["python3", "-m", "venv", str(venv)]),
-        Step("install alt-kiosk into it", [str(venv / "bin" / "pip"), "install", "--upgrade", str(source)]),
+        Step(
+            "install alt-kiosk into it" + (" with the Piper voice" if piper else ""),
+            [str(venv / "bin" / "pip"), "install", "--upgrade", f"{source}[piper]" if piper else str(source)],
+        ),
         Step(
             "keep a copy of the README beside it",
             ["install", "-D", "-m", "0644", str(source / "README.md"), str(PREFIX / "README.md")],

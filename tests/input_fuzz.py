@@ -74,7 +74,9 @@ def _reports(rng: random.Random) -> bytes:
 
 
 def _bad_utf8(rng: random.Random) -> bytes:
-    return rng.choice([b"\x80", b"\xc3", b"\xe2\x82", b"\xf4\x90\x80\x80", b"\xff", b"\xfe", b"\xed\xa0\x80", b"\xc0\xaf"])
+    return rng.choice(
+        [b"\x80", b"\xc3", b"\xe2\x82", b"\xf4\x90\x80\x80", b"\xff", b"\xfe", b"\xed\xa0\x80", b"\xc0\xaf"]
+    )
 
 
 def _noise(rng: random.Random) -> bytes:

@@ -100,7 +100,7 @@ BREAKAGES = [
     ),
     ("language.yaml", "confirm_confidence: 0.35", "confirm_confidence: -1", "confirm_confidence should be a number"),
     ("screens.yaml", "did_you_mean:\n", "did_you_mean_x:\n", "did_you_mean is missing"),
-    ("screens.yaml", "Tap it, or say it again.\"\n", "Tap {it}.\"\n", "{it}"),
+    ("screens.yaml", 'Tap it, or say it again."\n', 'Tap {it}."\n', "{it}"),
 ]
 
 

@@ -73,7 +73,9 @@ async def test_ready_status_and_watchdog_from_the_event_loop(tmp_path: Path, mon
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
         messages = notify.drain()
-        assert any(m.startswith("READY=1\nSTATUS=content en 2026.11.25-1,zh 2026.11.26-1; sound on") for m in messages), messages
+        assert any(
+            m.startswith("READY=1\nSTATUS=content en 2026.11.25-1,zh 2026.11.26-1; sound on") for m in messages
+        ), messages
         assert messages.count("WATCHDOG=1") >= 3
         # A blocked event loop stops the pings (so systemd restarts a frozen UI).
         notify.messages.clear()

@@ -185,7 +185,13 @@ def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settin
     venv = "/opt/alt-kiosk/venv/bin/alt-kiosk"
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
     plan = run(["chroot", str(stack_root), venv, "service", "install", "--touch", "--dry-run"], env=env).stdout
-    for step in ("apt-get install", "cage foot xwayland", "foot --check-config", "service foot-config", "alt-kiosk-touch"):
+    for step in (
+        "apt-get install",
+        "cage foot xwayland",
+        "foot --check-config",
+        "service foot-config",
+        "alt-kiosk-touch",
+    ):
         assert step in plan, step
     assert plan.rstrip().endswith("dry run: nothing was changed")
     run(["chroot", str(stack_root), "foot", "--check-config", "--config=/etc/alt-kiosk/foot.ini"], env=env)

@@ -107,7 +107,9 @@ def test_cache_is_bounded_in_size(tmp_path: Path) -> None:
     cache = PromptCache(tmp_path / "cache", max_bytes=600_000)
     speaker = VoiceSpeaker({"en": "en-us"}, cache)
     try:
-        long = [(f"This is sentence number {n}, which is quite long, to fill the cache up fast.", "en") for n in range(12)]
+        long = [
+            (f"This is sentence number {n}, which is quite long, to fill the cache up fast.", "en") for n in range(12)
+        ]
         assert speaker.prerender(long, rates=["normal"]) == 12
         total = sum(p.stat().st_size for p in (tmp_path / "cache").glob("*.wav"))
         assert 0 < total <= 600_000

