@@ -381,3 +381,24 @@ async def test_the_staff_status_line_names_the_voices() -> None:
     app = KioskApp(Settings(ROOT / "content", tap_guard_seconds=0.0), load_all(ROOT / "content"), RecordingSpeaker())
     async with app.run_test(size=(80, 24)):
         assert "sound on (en test:recording, zh test:recording)" in app.status_line()
+
+
+def test_the_piper_worker_writes_nothing_and_sends_no_telemetry(tmp_path: Path) -> None:
+    """onnxruntime's Linux builds upload telemetry and keep a device id on disk unless told not to."""
+    home = tmp_path / "home"
+    home.mkdir()
+    code = f"""
+import json, os
+from pathlib import Path
+os.environ.update(TMPDIR={str(home)!r}, XDG_CACHE_HOME={str(home / ".cache")!r})
+from kiosk.voice.render import Renderer
+from kiosk.voice.voices import choose
+voice, _ = choose("en", "piper:{JOE}", "en-us", Path("models"))
+renderer = Renderer({{"en": voice}})
+renderer.render("Hello.", voice, "normal", Path({str(tmp_path / "out.wav")!r}))
+renderer.close()
+print(json.dumps({{"written": sorted(str(p) for p in Path({str(home)!r}).rglob("*"))}}))
+"""
+    result = run_python(code, home)
+    assert result["written"] == [], result["written"]
+    assert (tmp_path / "out.wav").stat().st_size > 22050

@@ -20,6 +20,11 @@ THREADS = 1
 
 
 def _start() -> Render:
+    # onnxruntime's official Linux builds send usage telemetry to Microsoft over HTTPS and keep a device
+    # identifier (a `.ses` file in TMPDIR, a database under XDG_CACHE_HOME) unless this is set before it
+    # starts. Nothing may leave a kiosk, and nothing may be written at run time (the services have no
+    # network either: PrivateNetwork=yes).
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
     import onnxruntime
     from piper import PiperVoice, SynthesisConfig
     from piper.config import PiperConfig
