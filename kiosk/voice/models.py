@@ -105,9 +105,16 @@ def download(url: str, target: Path, size: int, report: Callable[[int, int], Non
 
 
 def install(
-    source: str, models_dir: Path, language: str | None = None, report: Callable[[int, int], None] = progress_bar
+    source: str,
+    models_dir: Path,
+    language: str | None = None,
+    report: Callable[[int, int], None] = progress_bar,
+    sha256: str | None = None,
 ) -> InstalledModel:
-    """Install a model from a manifest name, a URL, a zip or a folder; atomically, verified."""
+    """Install a model from a manifest name, a URL, a zip or a folder; atomically, verified.
+
+    `sha256`: the checksum the admin expects of a zip or download that the manifest does not list.
+    """
     known = manifest(models_dir)
     entry = known.get(source)
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -122,6 +129,8 @@ def install(
             archive = Path(source)
             entry = entry or next((m for m in known.values() if Path(source).name == m.name + ".zip"), None)
         elif Path(source).is_dir():
+            if sha256:
+                raise ModelError(f"{source}: --sha256 checks a zip or a download, not a folder")
             archive = None
         else:
             raise ModelError(f"{source}: not a manifest name, URL, zip or folder")
@@ -134,6 +143,8 @@ def install(
             checksum = sha256_of(archive)
             if entry is not None and checksum != entry.sha256:
                 raise ModelError(f"{source}: sha256 {checksum} does not match the manifest's {entry.sha256}")
+            if sha256 and checksum != sha256.lower():
+                raise ModelError(f"{source}: sha256 {checksum} does not match the expected {sha256.lower()}")
             unpacked = _unzip(archive, work / "unpacked")
         else:
             unpacked = work / "unpacked"

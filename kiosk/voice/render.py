@@ -57,6 +57,7 @@ class Renderer:
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self._resting_until: dict[str, float] = {}
+        self._closing = False
 
     def synth(self, voice: Voice) -> Synthesizer:
         if voice.engine != "piper":
@@ -99,7 +100,7 @@ class Renderer:
                 self._failures.pop(voice.spec, None)
                 return
             except SynthesisError as err:
-                if voice.fallback is None:
+                if voice.fallback is None or self._closing:
                     raise
                 failures = self._failures[voice.spec] = self._failures.get(voice.spec, 0) + 1
                 log.warning("voice %s failed (%s)", voice.spec, err)
@@ -122,5 +123,6 @@ class Renderer:
             self.synth(voice).start()
 
     def close(self, timeout: float = 1.0) -> None:
+        self._closing = True  # a render cut short by closing is not a failing voice
         for synth in [self._espeak, *self._piper.values()]:
             synth.close(timeout)
