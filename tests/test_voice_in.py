@@ -285,7 +285,7 @@ def test_bad_model_archives_are_refused_and_leave_nothing(tmp_path: Path, fault:
         "checksum": "does not match",
         "truncated": "truncated",
         "escape": "escapes",
-        "not a model": "no Vosk model inside",
+        "not a model": "neither a Vosk model (am/ and conf/ folders) nor a Piper voice",
     }[fault]
     assert expected in str(err.value)
     assert not (tmp_path / "evil.txt").exists()
