@@ -197,6 +197,8 @@ for step in {steps!r}:
         result["killed"] = worker.pid
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
+    elif step == "slow":
+        speaker.configure(4, "slow")
     elif step.startswith("stop:"):
         result["stop_latency"] = say({text!r}, stop_after=float(step[5:]))
     else:
@@ -232,7 +234,13 @@ def test_piper_speech_comes_out_and_stop_truncates_it(tmp_path: Path) -> None:
 
 
 def test_slow_piper_speech_is_at_least_15_percent_longer(tmp_path: Path) -> None:
-    normal, slow = tmp_path / "normal.wav", tmp_path / "slow.wav"
+    home = alsa_home(tmp_path / "home")
+    speak(home, [LONG])
+    normal_played = len(played(home))
+    speak(home, ["slow", LONG])  # the patient's Sound panel choice: Piper's length_scale
+    assert len(played(home)) >= 1.15 * normal_played > 22050 * 4, (normal_played, len(played(home)))
+
+    normal, slow = tmp_path / "normal.wav", tmp_path / "slow.wav"  # and the same through `alt-kiosk say`
     for rate, path in (("normal", normal), ("slow", slow)):
         subprocess.run(
             [
