@@ -201,3 +201,47 @@ def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settin
     matched = run(["chroot", str(stack_root), "fc-match", "-f", "%{family}", fallback], env=env).stdout
     assert fallback in matched, matched
     assert fallback in run(["chroot", str(stack_root), "fc-list", ":lang=zh-cn", "family"], env=env).stdout
+
+
+SPEAK_CHINESE = """
+import json, subprocess
+from pathlib import Path
+from kiosk.core.flow import every_spoken_text
+from kiosk.core.loader import load_all
+from kiosk.core.say_as import spoken_form
+from kiosk.voice.synth import espeak_input, espeak_version
+out = []
+for prompt in every_spoken_text(load_all(Path("/opt/alt-kiosk/src/content"))["zh"]):
+    said, voice = espeak_input(spoken_form(prompt, "zh"), "cmn")
+    phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice, said], capture_output=True, text=True).stdout
+    out.append([said, voice, phonemes])
+print(json.dumps({"version": espeak_version(), "spoken": out}, ensure_ascii=False))
+"""
+
+
+def test_on_debian_13_espeak_ng_reads_chinese_characters_in_mandarin(stack_root: Path, tmp_path: Path) -> None:
+    """Debian 13's espeak-ng 1.52 reads cmn tones right, so the kiosk gives it the characters themselves (on
+    Debian 12's 1.51 it gets numbered pinyin: test_chinese.py); every syllable stays Mandarin, and the whole
+    Chinese content renders to speech through the installed kiosk."""
+    import json
+    import re
+
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
+    python = "/opt/alt-kiosk/venv/bin/python"
+    result = json.loads(run(["chroot", str(stack_root), python, "-c", SPEAK_CHINESE], env=env).stdout)
+    assert tuple(result["version"]) >= (1, 52), result["version"]
+    assert len(result["spoken"]) >= 20  # every Chinese prompt (a prompt may hold several sentences)
+    for said, voice, phonemes in result["spoken"]:
+        assert voice == "cmn" and re.search("[\u4e00-\u9fff]", said), said  # characters, not pinyin
+        # English only where the text has Latin letters ("A L T"); 1.51 read every tone as an English number.
+        assert phonemes.count("(en)") <= len(re.findall("[A-Za-z]+", said)), (said, phonemes)
+        assert re.search("[1-5]{2,3}", phonemes), (said, phonemes)  # Mandarin tone contours
+    wav = "/tmp/zh.wav"
+    say = ["/opt/alt-kiosk/venv/bin/alt-kiosk", "say", "--lang", "zh", "--content", "/opt/alt-kiosk/src/content"]
+    say += ["--voice", "pyttsx3", "--to", wav]
+    printed = run(["chroot", str(stack_root), *say, "您好。请问您经常喝酒吗？"], env=env).stdout
+    assert "voice pyttsx3:cmn" in printed, printed
+    from kiosk.voice.audio import read_wav
+
+    samples, rate = read_wav(stack_root / wav.lstrip("/"))
+    assert 1.0 < len(samples) / rate < 6.0 and abs(samples).max() > 1000

@@ -25,8 +25,11 @@ from pathlib import Path
 from .conftest import ROOT
 
 ROOT_CACHE = Path(os.environ.get("ALT_KIOSK_TEST_ROOTS", "/var/cache/alt-kiosk-test"))
-PACKAGES = "foot,cage,grim,wlr-randr,python3,python3-venv,fonts-dejavu-core,fonts-noto-cjk,fontconfig,libportaudio2"
-"""What the root boots with (debootstrap resolves these; it cannot resolve the -dev packages' virtual ones)."""
+PACKAGES = (
+    "foot,cage,grim,wlr-randr,python3,python3-venv,fonts-dejavu-core,fonts-noto-cjk,fontconfig,libportaudio2,espeak-ng"
+)
+"""What the root boots with (debootstrap resolves these; it cannot resolve the -dev packages' virtual ones).
+espeak-ng is Debian 13's 1.52, whose Mandarin the tests check (the host has 1.51)."""
 BUILD_PACKAGES = ["libwlroots-0.18-dev", "gcc", "libc6-dev", "pkg-config"]
 """For the touch shim, installed with apt inside the root."""
 MIRROR = "http://deb.debian.org/debian"

@@ -125,7 +125,7 @@ def cmd_say(args: argparse.Namespace) -> int:
         return 2
     pack_voice = args.lang  # with no content for that language, the code is the espeak-ng voice
     with contextlib.suppress(InvalidFiles, KeyError):
-        pack_voice = load_all(content_dir(args.content))[args.lang].voice
+        pack_voice = load_all(Path(args.content) if args.content else settings.content_dir)[args.lang].voice
     wanted = args.voice or settings.voice.get(args.lang, "auto")
     try:
         voice, why = choose(args.lang, wanted, pack_voice, settings.models_dir)
@@ -213,7 +213,9 @@ def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     say.add_argument("text", nargs="+", metavar="TEXT")
     say.add_argument("--lang", default="en", help="language code; its content's voice is used (default: en)")
     say.add_argument("--to", metavar="FILE.wav", help="write a WAV file instead of playing")
-    say.add_argument("--content", metavar="DIR", help="content folder (default: the bundled content)")
+    say.add_argument(
+        "--content", metavar="DIR", help="content folder whose voice: is used (default: the configuration's)"
+    )
     say.add_argument(
         "--voice",
         metavar="VOICE",
