@@ -220,3 +220,58 @@ def test_pocketsphinx_hears_chinese_as_the_choice_of_language(tmp_path: Path) ->
         [alt_kiosk, "recognize", "--expect", welcome, *files], capture_output=True, text=True, check=True
     )
     assert [json.loads(line)["intent"] for line in out.stdout.splitlines()] == ["language_zh", "language_zh"]
+
+
+CLOSING = "。，、！？：；）》」”"
+
+
+@pytest.mark.parametrize("width", [10, 21, 40, 44])
+def test_chinese_wraps_by_cells_between_characters_and_never_before_a_closing_mark(width: int) -> None:
+    from rich.cells import cell_len
+
+    from kiosk.core.flow import every_spoken_text
+    from kiosk.ui.widgets.message_view import wrap_cells
+
+    for text in every_spoken_text(PACKS["zh"]):
+        for line in text.splitlines():
+            wrapped = wrap_cells(line, width)
+            assert "".join(wrapped).replace(" ", "") == line.replace(" ", ""), line  # nothing lost
+            assert all(cell_len(w) <= width for w in wrapped), (width, wrapped)  # nothing for the terminal to re-wrap
+            assert not any(w[0] in CLOSING for w in wrapped[1:]), wrapped
+    english = "Your blood test showed a high ALT. ALT is a liver test. I will ask a few short questions."
+    import textwrap
+
+    assert wrap_cells(english, width) == textwrap.wrap(english, width)  # English wraps as it always did
+
+
+@pytest.mark.parametrize("size", [(44, 13), (60, 20), (100, 30)])
+async def test_every_chinese_tip_can_be_read_to_its_last_character(size: tuple[int, int]) -> None:
+    """The 800x480 touch panel (44x13 cells) pages long tips; paging must show every character, none cut."""
+    from kiosk.ui.widgets import MessageView
+
+    app = make_app(languages=("zh", "en"), language="zh")  # Chinese first
+
+    async def press(key: str) -> None:
+        while app.journey.answer_actions == ["more"]:  # a question paged on a small panel
+            await keys(pilot, "1")
+        await keys(pilot, key)
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in ["1", "2", *["1"] * 5]:  # 开始, no warning signs, yes to every cause
+            await press(key)
+        seen = 0
+        while app.prompt.kind is Kind.READBACK:
+            message = app.screen.query_one("#message", MessageView)
+            shown = ""
+            while True:
+                shown += screen_text(app).replace(" ", "").replace("\n", "")
+                if not message.has_more:
+                    break
+                await keys(pilot, "enter")
+            body = app.prompt.body.show.replace(" ", "").replace("\n", "")
+            rest = iter(shown)
+            assert all(character in rest for character in body), (size, body, shown)  # every one, in order
+            seen += 1
+            await keys(pilot, "enter")
+        assert seen >= len(TIPS_FOR_YES)

@@ -100,12 +100,12 @@ class Journey:
         assert [m for m in self.kiosk.journal.messages()[before:] if m.startswith(("intent", "screen"))] == []
 
 
-async def read_on(journey: Journey) -> None:
+async def read_on(journey: Journey, more: str = "More", next_: str = "Next") -> None:
     """Where a small panel pages a long text, tap More (or Next) until it is all read."""
     while journey.app.journey.answer_actions == ["more"] or (
         journey.kind() == "readback" and journey.app.journey.query_one("#message").has_more  # type: ignore[attr-defined]
     ):
-        await journey.tap("More" if journey.app.journey.answer_actions == ["more"] else "Next")
+        await journey.tap(more if journey.app.journey.answer_actions == ["more"] else next_)
 
 
 @pytest.mark.parametrize("panel", PANELS, ids=lambda p: f"{p[0]}x{p[1]}")
@@ -150,6 +150,43 @@ async def test_a_whole_journey_by_touch(stack_root: Path, panel: tuple[int, int]
                 time.sleep(0.3)
             kiosk.journal.wait_for("staff PIN pad opened", after=before)
             journey.shot("staff-pin-pad")
+    finally:
+        kiosk.close()
+
+
+async def test_a_chinese_journey_by_touch_is_drawn_with_the_cjk_font(stack_root: Path) -> None:
+    """中文 on the real stack: chosen by a tap, answered through to the tips, pictures kept for a reader."""
+    panel = PANELS[0]
+    config = (
+        "content_dir: /opt/alt-kiosk/src/content\nstate_dir: /home/kiosk/state\nsound: false\nlanguages: [en, zh]\n"
+    )
+    kiosk = TouchKiosk(stack_root, panel, config)
+    try:
+        kiosk.journal.wait_for("screen welcome")
+        grid_line = kiosk.journal.wait_for("screen size ")
+        columns, rows = (int(n) for n in grid_line.split()[2].split("x"))
+        time.sleep(0.5)
+        async with make_app(languages=("en", "zh")).run_test(size=(columns, rows)) as pilot:
+            await pilot.pause()
+            journey = Journey(kiosk, pilot, panel)
+            journey.folder = ARTIFACTS / f"{panel[0]}x{panel[1]}-zh"
+            await read_on(journey)  # the English welcome, paged on this panel, then the language buttons
+            await journey.tap("中文")
+            assert journey.app.language == "zh"
+            await read_on(journey, "更多", "下一个")
+            await journey.tap("开始")
+            await read_on(journey, "更多", "下一个")
+            await journey.tap("没有")  # no warning signs
+            for answer in ("有", "没有", "不确定", "有", "没有"):
+                await read_on(journey, "更多", "下一个")
+                await journey.tap(answer)
+            while journey.kind() == "readback":
+                await journey.tap("下一个")
+            assert journey.kind() == "goodbye" and "谢谢您" in screen_text(journey.app)
+            await journey.tap("重新开始")
+            assert journey.kind() == "welcome" and journey.app.language == "en"  # the next patient starts in English
+        pictures = sorted(journey.folder.glob("*.png"))
+        assert len(pictures) >= 10 and all(p.stat().st_size > 5000 for p in pictures)
     finally:
         kiosk.close()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
+from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual.message import Message
 from textual.widget import Widget
@@ -81,5 +83,54 @@ class MessageView(Widget):
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Wrap each line of `text` on its own, so an admin's line breaks (lists) are kept."""
-    return [wrapped for line in text.splitlines() for wrapped in (textwrap.wrap(line, width) or [""])]
+    """Wrap each line of `text` on its own, so an admin's line breaks (lists) are kept; `width` is in cells."""
+    return [wrapped for line in text.splitlines() for wrapped in (wrap_cells(line, width) or [""])]
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_TOKEN = re.compile(f"\\s+|[{_WIDE}]|[^\\s{_WIDE}]+")
+_NO_LINE_START = set("。，、．！？：；）》」』】〉”’…")
+"""Chinese punctuation that must not begin a line (it goes with the character before it)."""
+_NO_LINE_END = set("（《「『【〈“‘")
+
+
+def wrap_cells(line: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal cells: Chinese (two cells a character) breaks between characters,
+    never before a closing mark (。，、？ ...) or after an opening one; other text breaks at spaces.
+
+    Text without wide characters wraps exactly as `textwrap.wrap` does.
+    """
+    if cell_len(line) == len(line):
+        return textwrap.wrap(line, width)
+    lines: list[list[str]] = [[]]
+    used = 0
+    for token in _TOKEN.findall(line):
+        size = cell_len(token)
+        current = lines[-1]
+        if token.isspace():
+            if current and used + size < width:
+                current.append(" ")
+                used += 1
+            continue
+        if used + size > width and current:
+            carried: list[str] = []
+            while token in _NO_LINE_START and len(current) > 1:  # the character before goes down with its mark
+                carried.insert(0, current.pop())
+                if carried[0] not in _NO_LINE_START:
+                    break
+            while len(current) > 1 and current[-1] in _NO_LINE_END:
+                carried.insert(0, current.pop())
+            while current and current[-1] == " ":
+                current.pop()
+            lines.append(carried)
+            current = lines[-1]
+            used = sum(cell_len(t) for t in current)
+        while size > width:  # one word longer than the line: split it
+            cut = next(i for i in range(len(token), 0, -1) if cell_len(token[:i]) <= width - used)
+            current.append(token[:cut])
+            token, size = token[cut:], cell_len(token[cut:])
+            lines.append([])
+            current, used = lines[-1], 0
+        current.append(token)
+        used += size
+    return ["".join(words).rstrip() for words in lines if words]
