@@ -25,9 +25,6 @@ def _start() -> Render:
     # starts. Nothing may leave a kiosk, and nothing may be written at run time (the services have no
     # network either: PrivateNetwork=yes).
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
-    # Rendering ahead runs for a while after start-up and after new content: the UI and the microphone
-    # come first (a niceness of 5 only matters while they want the CPU too).
-    os.nice(5)
     import onnxruntime
     from piper import PiperVoice, SynthesisConfig
     from piper.config import PiperConfig

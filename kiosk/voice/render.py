@@ -40,11 +40,14 @@ class PiperSynthesizer(Synthesizer):
 
     @property
     def version(self) -> str:
-        try:
-            engine = metadata.version("piper-tts")
-        except metadata.PackageNotFoundError:
-            engine = "missing"
-        return f"piper-tts {engine}; {self.voice.name} {self.voice.version}"
+        """piper-tts's version and the voice's: part of every cache key (looked up once: it costs ~5 ms)."""
+        if not self._version:
+            try:
+                engine = metadata.version("piper-tts")
+            except metadata.PackageNotFoundError:
+                engine = "missing"
+            self._version = f"piper-tts {engine}; {self.voice.name} {self.voice.version}"
+        return self._version
 
 
 class Renderer:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 PARENT_CHECK_SECONDS = 0.2
+NICENESS = 5
 
 
 def _size(path: str) -> int:
@@ -63,6 +64,9 @@ def serve(start: Callable[[], Render]) -> None:
     Shared by every engine's worker (this one, kiosk.voice.piper_worker): the last argument is the reply pipe.
     """
     threading.Thread(target=_exit_with_parent, daemon=True).start()
+    # Rendering ahead runs for a while after start-up and after new content: the UI and the microphone come
+    # first (a niceness of 5 only matters while they want the CPU too; a loaded Piper voice takes ~0.9 s).
+    os.nice(NICENESS)
     replies = os.fdopen(int(sys.argv[-1]), "w", buffering=1)
     # Whatever the engine prints goes nowhere near the kiosk's terminal.
     devnull = os.open(os.devnull, os.O_WRONLY)
