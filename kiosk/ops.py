@@ -35,10 +35,10 @@ def status(settings: Settings) -> tuple[list[str], bool]:
         f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"
     )
     if settings.sound:
-        from kiosk.voice.voices import choose
+        from kiosk.voice.voices import choose_all
 
-        for code, pack in packs.items():
-            voice, why = choose(code, settings.voice.get(code, "auto"), pack.voice, settings.models_dir)
+        pack_voices = {code: pack.voice for code, pack in packs.items()}
+        for code, (voice, why) in choose_all(settings.voice, pack_voices, settings.models_dir).items():
             lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))
             ok = ok and why is None
     ok = ok and (not settings.sound or shutil.which("espeak-ng") is not None)

@@ -161,7 +161,7 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from kiosk.voice.voices import choose, espeak_voices, piper_installed, piper_voices
+    from kiosk.voice.voices import choose_all, espeak_voices, piper_installed, piper_voices
 
     try:
         settings = configured(args)
@@ -171,34 +171,26 @@ def cmd_voices(args: argparse.Namespace) -> int:
     used: dict[str, list[str]] = {}
     problems = []
     with contextlib.suppress(InvalidFiles):
-        for code, pack in load_all(settings.content_dir).items():
-            voice, why = choose(code, settings.voice.get(code, "auto"), pack.voice, settings.models_dir)
+        pack_voices = {code: pack.voice for code, pack in load_all(settings.content_dir).items()}
+        for code, (voice, why) in choose_all(settings.voice, pack_voices, settings.models_dir).items():
             used.setdefault(voice.spec, []).append(code)
             if why:
                 problems.append(why)
-    piper = piper_voices(settings.models_dir)
-    rows = [(v.language, v.engine, v.name, v.source) for v in piper]
-    if not piper_installed():
-        rows = [
-            (lang, engine, name, f"{source} - the Piper engine is not installed") for lang, engine, name, source in rows
-        ]
+    note = "" if piper_installed() else " - the Piper engine is not installed"
     espeak = espeak_voices()
-    rows += [(v.language, v.engine, v.name, v.source) for v in espeak if args.all or v.name in _used_names(used)]
+    shown = [v for v in espeak if args.all or v.spec in used]
     print(f"{'LANGUAGE':<10}{'ENGINE':<9}{'VOICE':<24}SOURCE")
-    for lang, engine, name, source in rows:
-        mark = f"  <- speaks {', '.join(used[f'{engine}:{name}'])}" if f"{engine}:{name}" in used else ""
-        print(f"{lang:<10}{engine:<9}{name:<24}{source}{mark}")
+    for voice in [*piper_voices(settings.models_dir), *shown]:
+        mark = f"  <- speaks {', '.join(used[voice.spec])}" if voice.spec in used else ""
+        source = voice.source + (note if voice.engine == "piper" else "")
+        print(f"{voice.language:<10}{voice.engine:<9}{voice.name:<24}{source}{mark}")
     if not args.all and espeak:
-        print(f"(and {len(espeak) - sum(v.name in _used_names(used) for v in espeak)} more espeak-ng voices: --all)")
+        print(f"(and {len(espeak) - len(shown)} more espeak-ng voices: --all)")
     if not espeak:
         problems.append("espeak-ng is not installed: no pyttsx3 voices (the fallback of every Piper voice)")
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
-
-
-def _used_names(used: dict[str, list[str]]) -> set[str]:
-    return {spec.split(":", 1)[1] for spec in used if spec.startswith("pyttsx3:")}
 
 
 def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

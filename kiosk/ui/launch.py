@@ -33,11 +33,11 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     from kiosk.voice.player import Player
     from kiosk.voice.speaker import VoiceSpeaker
     from kiosk.voice.synth import voice_problem
-    from kiosk.voice.voices import Voice, choose
+    from kiosk.voice.voices import Voice, choose_all
 
     voices: dict[str, Voice] = {}
-    for code, pack in packs.items():
-        voice, why = choose(code, settings.voice.get(code, "auto"), pack.voice, settings.models_dir)
+    chosen = choose_all(settings.voice, {code: pack.voice for code, pack in packs.items()}, settings.models_dir)
+    for code, (voice, why) in chosen.items():
         if why:
             log.error("%s; speaking with %s", why, voice.spec)
         problem = voice_problem((voice.fallback or voice).name)

@@ -7,13 +7,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from importlib import metadata
 from pathlib import Path
 
 from kiosk.core.say_as import spoken_form
 from kiosk.voice.base import RATES
 from kiosk.voice.cache import cache_key
-from kiosk.voice.synth import SynthesisError, Synthesizer
+from kiosk.voice.synth import SynthesisError, Synthesizer, package_version
 from kiosk.voice.voices import Voice
 
 log = logging.getLogger("kiosk.voice.out")
@@ -21,7 +20,7 @@ log = logging.getLogger("kiosk.voice.out")
 PIPER_TIMEOUT = 5.0
 """A Piper render that takes longer is hung (a long sentence takes ~0.3 s on 2 x86 cores, ~2 s on a Pi 4)."""
 FAILURES_BEFORE_REST = 2
-"""Failed renders in a row (each after a restart of its worker) before a voice rests and its fallback speaks."""
+"""Tries of one sentence (each failure restarts the worker) before a voice rests and its fallback speaks."""
 REST_SECONDS = 60.0
 """How long a failing voice rests before the kiosk tries it again (patients hear the fallback meanwhile)."""
 
@@ -42,11 +41,7 @@ class PiperSynthesizer(Synthesizer):
     def version(self) -> str:
         """piper-tts's version and the voice's: part of every cache key (looked up once: it costs ~5 ms)."""
         if not self._version:
-            try:
-                engine = metadata.version("piper-tts")
-            except metadata.PackageNotFoundError:
-                engine = "missing"
-            self._version = f"piper-tts {engine}; {self.voice.name} {self.voice.version}"
+            self._version = f"piper-tts {package_version('piper-tts')}; {self.voice.name} {self.voice.version}"
         return self._version
 
 
@@ -58,7 +53,6 @@ class Renderer:
         self._espeak = espeak or Synthesizer()
         self._piper: dict[str, PiperSynthesizer] = {}
         self._lock = threading.Lock()
-        self._failures: dict[str, int] = {}
         self._resting_until: dict[str, float] = {}
         self._closing = False
 
@@ -90,34 +84,32 @@ class Renderer:
         return next(self.chain(language), None)
 
     def render(self, text: str, voice: Voice, rate: str, path: Path) -> None:
-        """Render one sentence with `voice` to `path`; a voice with a fallback is tried twice.
+        """Render one sentence with `voice` to `path`; a voice with a fallback gets FAILURES_BEFORE_REST tries
+        (each failure restarts its worker), then rests.
 
         Raises:
-            SynthesisError: it failed (a voice with a fallback then rests after FAILURES_BEFORE_REST in a row).
+            SynthesisError: it failed.
         """
         said = spoken_form(text, voice.language)
-        tries = 2 if voice.fallback is not None else 1
-        for attempt in range(tries):
+        if voice.fallback is None:
+            self.synth(voice).render(said, voice.name, RATES[rate], path)
+            return
+        for attempt in range(1, FAILURES_BEFORE_REST + 1):
             try:
                 self.synth(voice).render(said, voice.name, RATES[rate], path)
-                self._failures.pop(voice.spec, None)
                 return
             except SynthesisError as err:
-                if voice.fallback is None or self._closing:
+                if self._closing:
                     raise
-                failures = self._failures[voice.spec] = self._failures.get(voice.spec, 0) + 1
                 log.warning("voice %s failed (%s)", voice.spec, err)
-                if failures >= FAILURES_BEFORE_REST:
+                if attempt == FAILURES_BEFORE_REST:
                     self._resting_until[voice.spec] = time.monotonic() + REST_SECONDS
-                    self._failures.pop(voice.spec, None)
                     log.error(
                         "voice %s keeps failing; speaking with %s for %.0f s",
                         voice.spec,
                         voice.fallback.spec,
                         REST_SECONDS,
                     )
-                    raise
-                if attempt == tries - 1:
                     raise
 
     def start(self) -> None:

@@ -119,39 +119,38 @@ class VoiceSpeaker:
         The only writer of the cache: what a patient hears later leaves no trace there.
         """
         made = 0
-        pairs = list(texts)
-        rates = list(rates)
-        fallbacks = {code: voice.fallback for code, voice in self.voices.items() if voice.fallback is not None}
-        stages = [(rate, voices) for voices in (self.voices, fallbacks) for rate in rates]
-        for rate, voices in stages:
-            failing: set[str] = set()
-            for text, language in pairs:
-                voice = voices.get(language)
-                if voice is None or language in failing:
-                    continue
-                for sentence in sentences(text):
-                    if self._closed:
-                        return made
-                    key = self.renderer.key(sentence, voice, rate)
-                    if self.cache.has(key):
-                        continue
-                    try:
-                        staged = self.cache.staging()
-                    except OSError as err:
-                        self._note_cache_problem(err)
-                        return made
-                    try:
-                        self.renderer.render(sentence, voice, rate, staged)
-                        self.cache.commit(staged, key)
-                        made += 1
-                    except (SynthesisError, OSError) as err:
-                        staged.unlink(missing_ok=True)
-                        if voice.fallback is None:
-                            self._set_fault(str(err))
-                            return made
-                        failing.add(language)  # its fallback is rendered in a later stage
-                        break
+        failing: set[tuple[str, str]] = set()  # (voice, rate) that failed: its fallback's turn comes later
+        for rate, voice, sentence in self._ahead(list(texts), list(rates)):
+            if self._closed:
+                return made
+            key = self.renderer.key(sentence, voice, rate)
+            if (voice.spec, rate) in failing or self.cache.has(key):
+                continue
+            try:
+                staged = self.cache.staging()
+            except OSError as err:
+                self._note_cache_problem(err)
+                return made
+            try:
+                self.renderer.render(sentence, voice, rate, staged)
+                self.cache.commit(staged, key)
+                made += 1
+            except (SynthesisError, OSError) as err:
+                staged.unlink(missing_ok=True)
+                if voice.fallback is None:
+                    self._set_fault(str(err))
+                    return made
+                failing.add((voice.spec, rate))
         return made
+
+    def _ahead(self, pairs: list[tuple[str, str]], rates: list[str]) -> Iterator[tuple[str, Voice, str]]:
+        """(rate, voice, sentence) to render ahead: every language's voice at each rate, then the fallbacks."""
+        fallbacks = {code: voice.fallback for code, voice in self.voices.items() if voice.fallback is not None}
+        for voices in (self.voices, fallbacks):
+            for rate in rates:
+                for text, language in pairs:
+                    if language in voices:
+                        yield from ((rate, voices[language], sentence) for sentence in sentences(text))
 
     def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
         """Render `texts` ahead in the background (start-up, new content), so playing them is instant."""

@@ -6,6 +6,7 @@ voice (kiosk.voice.piper_worker), all speaking the same line protocol.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -63,15 +64,8 @@ class Synthesizer:
     def version(self) -> str:
         """pyttsx3's and espeak-ng's versions: part of every cache key (found without starting the worker)."""
         if not self._version:
-            try:
-                espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
-            except (OSError, subprocess.TimeoutExpired):
-                espeak = "espeak-ng missing"
-            try:
-                pyttsx3 = metadata.version("pyttsx3")
-            except metadata.PackageNotFoundError:
-                pyttsx3 = "missing"
-            self._version = f"pyttsx3 {pyttsx3}; {espeak.split('  ')[0].strip()}"
+            espeak = _espeak_banner() or "espeak-ng missing"
+            self._version = f"pyttsx3 {package_version('pyttsx3')}; {espeak.split('  ')[0].strip()}"
         return self._version
 
     def start(self) -> None:
@@ -185,9 +179,25 @@ def espeak_version() -> tuple[int, int] | None:
     """espeak-ng's (major, minor), asked once (None: not installed or not understood)."""
     if not _version:
         try:
-            out = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
-            major, minor = out.split("text-to-speech:", 1)[1].split()[0].split(".")[:2]
+            major, minor = _espeak_banner().split("text-to-speech:", 1)[1].split()[0].split(".")[:2]
             _version.append((int(major), int("".join(ch for ch in minor if ch.isdigit()))))
-        except (OSError, subprocess.SubprocessError, IndexError, ValueError):
+        except (IndexError, ValueError):
             _version.append(None)
     return _version[0]
+
+
+@functools.cache
+def _espeak_banner() -> str:
+    """What `espeak-ng --version` prints, asked once per process ("" when it is not installed)."""
+    try:
+        return subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def package_version(name: str) -> str:
+    """An installed Python package's version, for cache keys ("missing" when it is not installed)."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"

@@ -15,7 +15,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -142,21 +143,27 @@ def espeak_voices() -> list[Voice]:
     return voices
 
 
-def choose(language: str, wanted: str, pack_voice: str, models_dir: Path) -> tuple[Voice, str | None]:
+def usable_piper_voices(models_dir: Path) -> list[Voice]:
+    """The Piper voices that can speak here: none without the engine."""
+    return piper_voices(models_dir) if piper_installed() else []
+
+
+def choose(
+    language: str, wanted: str, pack_voice: str, models_dir: Path, installed: list[Voice] | None = None
+) -> tuple[Voice, str | None]:
     """The voice `language` speaks with, given the configuration's `wanted`, and why not the one wanted.
 
     espeak-ng with the content's voice (`pack_voice`) is the floor: every Piper voice falls back to it.
+    `installed`: usable_piper_voices(models_dir), when the caller already has them.
     """
     floor = Voice.espeak(pack_voice, language)
     engine, name = parse_spec(wanted)
     if engine == "pyttsx3":
         return (Voice.espeak(name, language) if name else floor), None
-    piper = [v for v in piper_voices(models_dir) if v.language == language.split("-")[0]] if piper_installed() else []
-    if name:
-        piper = [v for v in piper if v.name == name]
+    piper = installed if installed is not None else usable_piper_voices(models_dir)
+    piper = [v for v in piper if v.language == language.split("-")[0] and name in ("", v.name)]
     if piper:
-        chosen = piper[0]
-        return Voice(chosen.engine, chosen.name, language, chosen.model, chosen.version, chosen.source, floor), None
+        return replace(piper[0], language=language, fallback=floor), None
     if engine == "auto":
         return floor, None
     if not piper_installed():
@@ -164,3 +171,15 @@ def choose(language: str, wanted: str, pack_voice: str, models_dir: Path) -> tup
     else:
         why = f"no Piper voice {name or 'for ' + language} is installed (alt-kiosk voices lists them)"
     return floor, f"voice {wanted} for {language}: {why}"
+
+
+def choose_all(
+    wanted: Mapping[str, str], pack_voices: Mapping[str, str], models_dir: Path
+) -> dict[str, tuple[Voice, str | None]]:
+    """`choose` for every language of the content (code -> its espeak-ng voice); `wanted` is the configuration's
+    `voice:` (auto where it names no voice). The installed voices are looked up once."""
+    installed = usable_piper_voices(models_dir)
+    return {
+        code: choose(code, wanted.get(code, "auto"), voice, models_dir, installed)
+        for code, voice in pack_voices.items()
+    }
