@@ -102,7 +102,7 @@ def disk_mb(engine: str) -> float:
     total = 0
     for name in names:
         dist = metadata.distribution(name)
-        total += sum(Path(str(dist.locate_file(f))).stat().st_size for f in dist.files or () if dist.locate_file(f))
+        total += sum(Path(str(dist.locate_file(f))).stat().st_size for f in dist.files or ())
     if engine == "pyttsx3":
         for package in ("espeak-ng", "espeak-ng-data", "libespeak-ng1"):
             size = subprocess.run(["dpkg-query", "-W", "-f=${Installed-Size}", package], capture_output=True, text=True)

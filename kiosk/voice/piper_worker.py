@@ -13,7 +13,7 @@ import sys
 import wave
 from typing import Any
 
-from kiosk.voice.synth_worker import Render, serve
+from kiosk.voice.synth_worker import WAV_HEADER, Render, serve
 
 THREADS = 1
 """onnxruntime threads: one core renders, the other stays with the UI and the microphone."""
@@ -40,10 +40,10 @@ def _start() -> Render:
     base = config.length_scale
 
     def render(request: dict[str, Any]) -> None:
-        config = SynthesisConfig(length_scale=base * float(request.get("length_scale", 1.0)))
+        synthesis = SynthesisConfig(length_scale=base * float(request.get("length_scale", 1.0)))
         with wave.open(request["path"], "wb") as out:
-            voice.synthesize_wav(str(request["text"]), out, syn_config=config)
-        if os.path.getsize(request["path"]) <= 44:
+            voice.synthesize_wav(str(request["text"]), out, syn_config=synthesis)
+        if os.path.getsize(request["path"]) <= WAV_HEADER:
             raise RuntimeError("Piper wrote no audio")
 
     return render

@@ -112,11 +112,6 @@ class Renderer:
                     )
                     raise
 
-    def start(self) -> None:
-        """Start every voice's worker now (they otherwise start with their first render)."""
-        for voice in self.voices.values():
-            self.synth(voice).start()
-
     def close(self, timeout: float = 1.0) -> None:
         self._closing = True  # a render cut short by closing is not a failing voice
         for synth in [self._espeak, *self._piper.values()]:

@@ -17,6 +17,8 @@ from typing import Any
 
 PARENT_CHECK_SECONDS = 0.2
 NICENESS = 5
+WAV_HEADER = 44
+"""Bytes of a WAV file with no audio in it."""
 
 
 def _size(path: str) -> int:
@@ -37,13 +39,13 @@ def _render(engine: Any, text: str, path: str, rate: int) -> bool:
             engine.setProperty("rate", rate)
             engine.save_to_file(text, target)
             engine.runAndWait()
-            if _size(target) > 44:
+            if _size(target) > WAV_HEADER:
                 break
     if _size(spare) > _size(path):
         os.replace(spare, path)
     elif os.path.exists(spare):
         os.remove(spare)
-    return _size(path) > 44
+    return _size(path) > WAV_HEADER
 
 
 def _exit_with_parent() -> None:

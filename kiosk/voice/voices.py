@@ -82,9 +82,11 @@ def voice_language(config: Path) -> str | None:
         return None
 
 
-def _piper_voice(model: Path, version: str, source: str) -> Voice | None:
-    config = model.with_name(model.name + ".json")
-    language = voice_language(config) if model.is_file() else None
+def _piper_voice(model: Path, version: str, source: str, language: str | None = None) -> Voice | None:
+    """A Piper voice from its model; its language as given (an admin's --lang), else as its .onnx.json says."""
+    if not model.is_file():
+        return None
+    language = language or voice_language(model.with_name(model.name + ".json"))
     return Voice("piper", model.name.removesuffix(".onnx"), language, model, version, source) if language else None
 
 
@@ -112,7 +114,8 @@ def folder_piper_voices(models_dir: Path) -> list[Voice]:
         if model.kind != "piper":
             continue
         for onnx in sorted(model.path.glob("*.onnx")):
-            voice = _piper_voice(onnx, model.sha256 or str(onnx.stat().st_size), f"folder {model.path}")
+            version = model.sha256 or str(onnx.stat().st_size)
+            voice = _piper_voice(onnx, version, f"folder {model.path}", model.language)  # as installed
             if voice is not None:
                 found.append(voice)
     return found

@@ -120,8 +120,6 @@ def wrap_cells(line: str, width: int) -> list[str]:
                     break
             while len(current) > 1 and current[-1] in _NO_LINE_END:
                 carried.insert(0, current.pop())
-            while current and current[-1] == " ":
-                current.pop()
             lines.append(carried)
             current = lines[-1]
             used = sum(cell_len(t) for t in current)
