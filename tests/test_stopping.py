@@ -43,11 +43,16 @@ def start(folder: Path, cache: Path | None = None, state: Path | None = None) ->
     return term
 
 
+SPEECH_WORKERS = ("kiosk.voice.synth_worker", "kiosk.voice.piper_worker")
+"""espeak-ng through pyttsx3, or Piper when a Piper voice is installed (the test extra installs one)."""
+
+
 def speech_worker(term: PtyTerminal, timeout: float = 20) -> int:
+    """The first speech worker the kiosk starts, whichever engine speaks its first language."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for pid in descendants(term.proc.pid):
-            if "kiosk.voice.synth_worker" in command_line(pid):
+            if any(worker in command_line(pid) for worker in SPEECH_WORKERS):
                 return pid
         time.sleep(0.05)
     raise AssertionError("the speech worker never started")
