@@ -5,12 +5,16 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kiosk.core.flow import Conversation
 from kiosk.core.loader import load_language
 from kiosk.core.model import Content
+
+if TYPE_CHECKING:
+    from kiosk.voice.sphinx import PocketSphinxRecognizer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -25,6 +29,14 @@ def english() -> Content:
 @pytest.fixture(scope="session")
 def conversation(english: Content) -> Conversation:
     return Conversation(english)
+
+
+@pytest.fixture(scope="session")
+def pocketsphinx() -> PocketSphinxRecognizer:
+    """The real PocketSphinx recogniser with its US-English model, loaded once for every test."""
+    from kiosk.voice.sphinx import PocketSphinxRecognizer
+
+    return PocketSphinxRecognizer()
 
 
 @pytest.fixture

@@ -86,13 +86,6 @@ def test_the_tight_cut_follows_the_patient_and_the_loose_one_is_the_fallback() -
 # Recognisers on real models ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def pocketsphinx() -> object:
-    from kiosk.voice.sphinx import PocketSphinxRecognizer
-
-    return PocketSphinxRecognizer()
-
-
 def test_pocketsphinx_hears_answers_and_rejects_off_topic(pocketsphinx: object) -> None:
     from kiosk.core.loader import load_language
     from kiosk.voice.understand import Bar, first_utterance, understand
@@ -416,10 +409,10 @@ class ScriptedRecognizer:
 
     engine = "scripted"
 
-    def __init__(self, text: str, rivals: tuple[str, ...] = (), confidence: float = 0.9) -> None:
+    def __init__(self, text: str, rivals: tuple[str, ...] = (), confidence: float = 0.9, weak: bool = False) -> None:
         from kiosk.voice.recognizer import Recognized
 
-        self.result = Recognized(text, confidence, rivals)
+        self.result = Recognized(text, confidence, rivals, weak)
         self.grammar: list[str] = []
 
     def missing_words(self, phrases: list[str]) -> list[str]:

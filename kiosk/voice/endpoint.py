@@ -15,6 +15,8 @@ For each cutter:
   level is learnt as the room's),
 * an utterance with less than `min_ms` of loud frames is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
+In a steady noise (`kiosk.voice.denoise.is_steady`, on the first cutter's room) each utterance is cleaned
+before anyone hears it (`denoise.wiener`, its noise taken from the pre-roll), unless `clean_steady` is off.
 The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
 percentiles of the last 3 s.
 """
@@ -25,6 +27,8 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+
+from kiosk.voice.denoise import is_steady, wiener
 
 FRAME = 320  # 20 ms at 16 kHz
 FRAME_MS = 20
@@ -57,6 +61,7 @@ class EndpointSettings:
     min_ms: int = 200
     max_ms: int = 8000
     preroll_ms: int = 300
+    clean_steady: bool = True
 
     @property
     def cuts(self) -> tuple[Cut, ...]:
@@ -81,6 +86,11 @@ class _Cutter:
         self.started = -1  # frame number where the utterance in progress began to be loud
         self._loud_run = self._quiet_run = self._voiced = 0
         self.in_speech = False
+
+    @property
+    def room_levels(self) -> list[float]:
+        """The levels (dBFS) of the last `room_ms` of audio that was not speech."""
+        return list(self._room)
 
     def reset(self) -> None:
         self._preroll.clear()
@@ -184,6 +194,8 @@ class Endpointer:
         for cutter, utterance in zip(self._cutters[1:], ended[1:], strict=True):
             if utterance is not None and not first.in_speech and self._first_started < cutter.started:
                 picked.append(utterance)
+        if picked and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db):
+            return [wiener(u) for u in picked]
         return picked
 
 
