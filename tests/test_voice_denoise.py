@@ -1,5 +1,4 @@
-"""Steady noise: told apart from talk and quiet, cleaned out of the utterance, and more answers heard for it;
-and the short phrases a noise fits by chance, asked about rather than acted on."""
+"""Steady noise: told apart from talk and quiet, cleaned out of the utterance, and more answers heard for it."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from .conftest import ROOT
 from .speech import Voice, active_power, in_room, librivox, pink_noise, say
 
 if TYPE_CHECKING:
-    from kiosk.voice.recognizer import Recognized
     from kiosk.voice.sphinx import PocketSphinxRecognizer
 
 RATE = 16000
@@ -110,40 +108,3 @@ def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
                 assert heard.intent == meant, (text, name, heard)  # never the wrong answer
                 right[name] += 1
     assert right["cleaned"] >= right["as heard"] + 2, right  # 7 of 10 against 5 when written
-
-
-def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphinx: PocketSphinxRecognizer) -> None:
-    from kiosk.voice.sphinx import SHORT_PHONES
-
-    phrases = ["yes", "no", "not sure", "what", "pardon", "again", "say that again", "go back", "help", "call staff"]
-    fan = pink_noise(30)
-
-    def heard(text: str, voice: str, stretch: int, snr: float) -> Recognized:
-        said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -stretch), snr)
-        return pocketsphinx.decode(cut(said), phrases)
-
-    # Over a loud fan (5 dB), "maybe" and "go back" come out as "what" (W AH T): weak, whatever the confidence.
-    for text, voice, stretch in (("maybe", "kal", 0), ("go back", "slt", 30000)):
-        result = heard(text, voice, stretch, 5.0)
-        assert (result.text, result.weak) == ("what", True), result
-    clear = heard("yes", "kal", 0, 100.0)  # said clearly, a short phrase is as sure as any
-    assert (clear.text, clear.weak) == ("yes", False), clear
-    assert SHORT_PHONES == 3
-
-
-def test_a_weak_hearing_is_asked_about_and_acted_on_when_said_again() -> None:
-    from kiosk.voice import Heard, settle
-    from kiosk.voice.understand import Bar, understand
-
-    from .test_voice_in import ScriptedRecognizer
-
-    intents = {"yes": ("yes",), "repeat": ("what", "say that again")}
-    silence = np.zeros(RATE, dtype=np.int16)
-
-    def hear(text: str, weak: bool) -> Heard:
-        return understand(ScriptedRecognizer(text, (), 1.0, weak), silence, intents, (), Bar(0.6, 0.35))  # type: ignore[arg-type]
-
-    first = hear("what", True)
-    assert (first.decision, first.intent) == (Decision.CONFIRM, "repeat")
-    assert settle("repeat", hear("what", True)).decision is Decision.ACT  # said again: two hearings agree
-    assert hear("what", False).decision is Decision.ACT

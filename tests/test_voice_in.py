@@ -409,10 +409,10 @@ class ScriptedRecognizer:
 
     engine = "scripted"
 
-    def __init__(self, text: str, rivals: tuple[str, ...] = (), confidence: float = 0.9, weak: bool = False) -> None:
+    def __init__(self, text: str, rivals: tuple[str, ...] = (), confidence: float = 0.9) -> None:
         from kiosk.voice.recognizer import Recognized
 
-        self.result = Recognized(text, confidence, rivals, weak)
+        self.result = Recognized(text, confidence, rivals)
         self.grammar: list[str] = []
 
     def missing_words(self, phrases: list[str]) -> list[str]:

@@ -25,7 +25,6 @@ class Recognized:
     text: str
     confidence: float
     rivals: tuple[str, ...] = ()  # other phrases the audio fits clearly better (see understand: other intents)
-    weak: bool = False  # too short to be sure of by its sounds alone, whatever the confidence: at most ask
 
 
 class Recognizer(Protocol):

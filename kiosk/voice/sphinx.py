@@ -59,12 +59,6 @@ def _edit_distance(a: list[str], b: list[str]) -> float:
 PHONE_FLOOR = 0.30
 PHONE_SPAN = 0.2
 RIVAL_MARGIN = 0.1
-# A phrase of three sounds or fewer ("what": W AH T) agrees with half of what the phone loop heard by chance
-# in a steady noise, which alone makes it sure. Such a phrase is acted on only when its sounds agree at
-# SHORT_FIT, else asked about (Recognized.weak). bench/voice_in.py, with steady noise cleaned: ended wrong
-# 1.8 -> 0.9 % there ("no" and "not sure" taken as "what"), for one answer less ended right in quiet and talk.
-SHORT_PHONES = 3
-SHORT_FIT = 0.55
 GRAMMAR_LW = 3.0
 MIN_SAMPLES = 1600  # 100 ms: nothing shorter is an answer (and PocketSphinx fails on an empty buffer)
 # The keyword spotter's score per 10 ms frame for the grammar's answer (log base 1.0001; no detection at all:
@@ -159,11 +153,10 @@ class PocketSphinxRecognizer:
         fit = phone_agreement(heard, self._expected(text))
         bar = fit + RIVAL_MARGIN
         rivals = tuple(p for p in usable if p != text and phone_agreement(heard, self._expected(p), bar) > bar)
-        weak = min(len(e) for e in self._expected(text)) <= SHORT_PHONES and fit < SHORT_FIT
         confidence = (fit - PHONE_FLOOR) / PHONE_SPAN
         if confidence < 1.0:
             confidence = max(confidence, (self._keyword_score(text, pcm, cmn) - KEYWORD_FLOOR) / KEYWORD_SPAN)
-        return Recognized(text, float(np.clip(confidence, 0.0, 1.0)), rivals, weak)
+        return Recognized(text, float(np.clip(confidence, 0.0, 1.0)), rivals)
 
     def _keyword_score(self, phrase: str, pcm: bytes, cmn: str) -> float:
         """The keyword spotter's best score per frame for `phrase` in this audio (-inf: not found)."""

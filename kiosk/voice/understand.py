@@ -1,8 +1,8 @@
 """From audio to a decision, the same way for the live kiosk, `alt-kiosk recognize` and the benchmark:
 end-pointing (LIVE settings), recogniser, the content's phrases, then one of three outcomes.
 
-* **act**: the recogniser is sure (confidence at or over the pack's `min_confidence`), no phrase of
-  another answer fits the audio clearly better, and the words are not too short to judge by their sounds;
+* **act**: the recogniser is sure (confidence at or over the pack's `min_confidence`) and no phrase of
+  another answer fits the audio clearly better;
 * **confirm**: probably right (at or over `confirm_confidence`, or sure but with such a rival): the kiosk
   shows its guess and asks the patient to tap it or say it again; two consistent hearings act (`kiosk.voice.base.settle`);
 * **reject**: anything else, and anything that is not one of the valid answers.
@@ -43,11 +43,10 @@ class Weighed:
     intent: str | None  # the valid answer the words match, if any
     confidence: float
     rival: bool  # a phrase of another answer (or a decoy) fits the audio clearly better
-    weak: bool = False  # too short to judge by its sounds alone (Recognized.weak)
 
     def decide(self, bar: Bar) -> Heard:
-        # A rival or a weak hearing is never acted on at once, at most asked about.
-        sure = self.intent is not None and self.confidence >= bar.act and not (self.rival or self.weak)
+        # A rival is never acted on, at most asked about.
+        sure = self.intent is not None and self.confidence >= bar.act and not self.rival
         intent = self.intent if sure or self.confidence >= bar.confirm else None
         return Heard(self.text, intent, round(self.confidence, 3), sure, self.rival)
 
@@ -73,7 +72,7 @@ def weigh(
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
     rival = any(matcher.match(r, intents.keys()).intent != match.intent for r in result.rivals)
-    return Weighed(result.text, match.intent, result.confidence * match.confidence, rival, result.weak)
+    return Weighed(result.text, match.intent, result.confidence * match.confidence, rival)
 
 
 def understand(
