@@ -46,7 +46,7 @@ from kiosk.voice.vosk_engine import VoskRecognizer  # noqa: E402
 from tests.speech import in_room  # noqa: E402
 
 TARGETS = {"quiet": "≥ 90 %", "steady noise 10 dB": "≥ 85 %", "talk 10 dB": "≥ 45 %", "talk 5 dB": "≥ 30 %"}
-BASELINE = EndpointSettings(tight=None, clean_steady=False)
+BASELINE = EndpointSettings(tight=None, lead_ms=300, tail_ms=400, clean_steady=False)
 
 
 @dataclass(frozen=True)

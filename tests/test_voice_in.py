@@ -40,13 +40,15 @@ def test_silence_gives_nothing_and_a_blip_is_dropped() -> None:
     assert endpointer.feed(blip) == [] and endpointer.flush() == []
 
 
-def test_speech_is_cut_out_with_preroll_and_trailing_silence() -> None:
-    endpointer = Endpointer()
+def test_the_recogniser_hears_the_words_and_a_little_of_the_room_around_them() -> None:
     audio = np.concatenate([noise(1.0, 30), noise(0.8, 6000, 2), noise(1.0, 30, 3)])
-    utterances = endpointer.feed(audio)
-    assert len(utterances) == 1
-    seconds = len(utterances[0]) / RATE
-    assert 0.8 + 0.3 <= seconds <= 0.8 + 0.3 + 0.45, seconds  # speech + pre-roll + the trailing 400 ms
+    (words,) = Endpointer().feed(audio)
+    assert len(words) / RATE == pytest.approx(0.1 + 0.8 + 0.16, abs=0.021)  # lead, speech, tail
+    assert np.array_equal(words, audio[16000 - 1600 : 16000 + 12800 + 2560])  # the very samples heard
+    # All of the pre-roll and of the quiet that ended it (the first release): the pre-roll's 300 ms hold the
+    # 100 ms of loud frames that started the utterance, so 200 ms of room come before the words, 400 after.
+    (whole,) = Endpointer(EndpointSettings(lead_ms=300, tail_ms=400)).feed(audio)
+    assert len(whole) / RATE == pytest.approx(0.2 + 0.8 + 0.4, abs=0.021)
 
 
 def test_an_endless_talker_is_capped_at_8_seconds() -> None:

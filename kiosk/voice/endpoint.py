@@ -15,6 +15,9 @@ For each cutter:
   level is learnt as the room's),
 * an utterance with less than `min_ms` of loud frames is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
+The recogniser hears the words and no more: `lead_ms` before the first loud frame and `tail_ms` after
+the last one over `hold_db` (the rest of the pre-roll, and of the quiet that ended the utterance, is the
+room: other people's talk, or the silence a phone-loop decoder fills with phones).
 In a steady noise (`kiosk.voice.denoise.is_steady`, on the first cutter's room) each utterance is cleaned
 before anyone hears it (`denoise.wiener`, its noise taken from the pre-roll), unless `clean_steady` is off.
 The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -61,6 +65,8 @@ class EndpointSettings:
     min_ms: int = 200
     max_ms: int = 8000
     preroll_ms: int = 300
+    lead_ms: int = 100
+    tail_ms: int = 160
     clean_steady: bool = True
 
     @property
@@ -71,6 +77,11 @@ class EndpointSettings:
 
 LIVE = EndpointSettings()
 """What the kiosk, `alt-kiosk recognize` and the benchmark all use: one pipeline, measured as it runs."""
+
+
+class _Utterance(NamedTuple):
+    audio: np.ndarray  # from the pre-roll to the end of the quiet that ended it
+    words: slice  # the samples from the first loud frame to the last voiced one
 
 
 class _Cutter:
@@ -85,6 +96,7 @@ class _Cutter:
         self.speech: list[np.ndarray] = []
         self.started = -1  # frame number where the utterance in progress began to be loud
         self._loud_run = self._quiet_run = self._voiced = 0
+        self._first_loud = self._last_voiced = 0  # frame indices within `speech`
         self.in_speech = False
 
     @property
@@ -105,7 +117,7 @@ class _Cutter:
             self._unlearnt = 0
             self.noise_db = float(np.percentile(self._room, self.cut.room_percentile))
 
-    def frame(self, frame: np.ndarray, level: float, number: int) -> np.ndarray | None:
+    def frame(self, frame: np.ndarray, level: float, number: int) -> _Utterance | None:
         room = max(self.noise_db, self.s.floor_db)
         if not self.in_speech:
             self.learn([level])
@@ -115,10 +127,13 @@ class _Cutter:
                 self.in_speech, self.started = True, number - self._loud_run + 1
                 self.speech = list(self._preroll)
                 self._voiced, self._quiet_run = self._loud_run, 0
+                self._first_loud = len(self.speech) - self._loud_run
+                self._last_voiced = len(self.speech) - 1
             return None
         self.speech.append(frame)
         if level > room + self.cut.hold_db:
             self._voiced, self._quiet_run = self._voiced + 1, 0
+            self._last_voiced = len(self.speech) - 1
         else:
             self._quiet_run += 1
         if len(self.speech) * FRAME_MS >= self.s.max_ms:
@@ -128,13 +143,14 @@ class _Cutter:
             return self.finish()
         return None
 
-    def finish(self) -> np.ndarray | None:
+    def finish(self) -> _Utterance | None:
         voiced_ms = self._voiced * FRAME_MS
         utterance = np.concatenate(self.speech) if self.speech else None
+        words = slice(self._first_loud * FRAME, (self._last_voiced + 1) * FRAME)
         self.reset()
         if utterance is None or voiced_ms < self.s.min_ms:
             return None  # a blip: a cough, a door, a click
-        return utterance
+        return _Utterance(utterance, words)
 
 
 class Endpointer:
@@ -184,19 +200,23 @@ class Endpointer:
             return []
         return self._pick([c.frame(frame, level, self._frames) for c in self._cutters])
 
-    def _pick(self, ended: list[np.ndarray | None]) -> list[np.ndarray]:
+    def _pick(self, ended: list[_Utterance | None]) -> list[np.ndarray]:
         """The first cutter's utterances; a later cutter's only where the first found none within it."""
         first = self._cutters[0]
-        picked: list[np.ndarray] = []
+        picked: list[_Utterance] = []
         if ended[0] is not None:
             picked.append(ended[0])
             self._first_started = first.started
         for cutter, utterance in zip(self._cutters[1:], ended[1:], strict=True):
             if utterance is not None and not first.in_speech and self._first_started < cutter.started:
                 picked.append(utterance)
-        if picked and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db):
-            return [wiener(u) for u in picked]
-        return picked
+        clean = bool(picked) and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db)
+        return [self._words(wiener(u.audio) if clean else u.audio, u.words) for u in picked]
+
+    def _words(self, audio: np.ndarray, words: slice) -> np.ndarray:
+        """The words of an utterance, with `lead_ms` of audio before them and `tail_ms` after."""
+        lead, tail = self.s.lead_ms * 16, self.s.tail_ms * 16  # 16 samples a millisecond
+        return audio[max(0, words.start - lead) : words.stop + tail]
 
 
 def _level_db(frame: np.ndarray) -> float:
