@@ -15,11 +15,12 @@ For each cutter:
   level is learnt as the room's),
 * an utterance with less than `min_ms` of loud frames is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
-The recogniser hears the words and no more: `lead_ms` before the first loud frame and `tail_ms` after
-the last one over `hold_db` (the rest of the pre-roll, and of the quiet that ended the utterance, is the
-room: other people's talk, or the silence a phone-loop decoder fills with phones).
 In a steady noise (`kiosk.voice.denoise.is_steady`, on the first cutter's room) each utterance is cleaned
 before anyone hears it (`denoise.wiener`, its noise taken from the pre-roll), unless `clean_steady` is off.
+Elsewhere the recogniser hears the words and little more: `lead_ms` before the first loud frame and
+`tail_ms` after the last one over `hold_db` (the rest of the pre-roll, and of the quiet that ended the
+utterance, is the room: other people's talk, or silence a phone-loop decoder fills with phones). How much
+an engine wants is its own (`Recognizer.margins_ms`; `kiosk.voice.understand.settings_for`).
 The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
 percentiles of the last 3 s.
 """
@@ -66,7 +67,7 @@ class EndpointSettings:
     max_ms: int = 8000
     preroll_ms: int = 300
     lead_ms: int = 100
-    tail_ms: int = 160
+    tail_ms: int = 240
     clean_steady: bool = True
 
     @property
@@ -210,8 +211,9 @@ class Endpointer:
         for cutter, utterance in zip(self._cutters[1:], ended[1:], strict=True):
             if utterance is not None and not first.in_speech and self._first_started < cutter.started:
                 picked.append(utterance)
-        clean = bool(picked) and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db)
-        return [self._words(wiener(u.audio) if clean else u.audio, u.words) for u in picked]
+        if picked and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db):
+            return [wiener(u.audio) for u in picked]  # cleaned, and whole: the filter needs the room
+        return [self._words(u.audio, u.words) for u in picked]
 
     def _words(self, audio: np.ndarray, words: slice) -> np.ndarray:
         """The words of an utterance, with `lead_ms` of audio before them and `tail_ms` after."""

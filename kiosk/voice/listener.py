@@ -19,7 +19,7 @@ from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
 from kiosk.voice.endpoint import LIVE, Endpointer
 from kiosk.voice.recognizer import Recognizer
-from kiosk.voice.understand import Bar, understand
+from kiosk.voice.understand import Bar, settings_for, understand
 
 log = logging.getLogger("kiosk.voice.in")
 TAIL = 0.3
@@ -132,9 +132,12 @@ class MicListener:
         with self._lock:
             if self._paused or self._speaking or time.monotonic() < self._deaf_until:
                 return
-            utterances = self._endpointer.feed(samples)
             intents, language, decoys = self._intents, self._language, self._decoys
-        recognizer = self.recognizers.get(language)
+            recognizer = self.recognizers.get(language)
+            wanted = LIVE if recognizer is None else settings_for(recognizer)
+            if self._endpointer.s != wanted:  # another engine, with its own margins: the room is learnt again
+                self._endpointer = Endpointer(wanted)
+            utterances = self._endpointer.feed(samples)
         for utterance in utterances:
             if recognizer is None:
                 continue

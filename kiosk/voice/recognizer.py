@@ -25,10 +25,13 @@ class Recognized:
     text: str
     confidence: float
     rivals: tuple[str, ...] = ()  # other phrases the audio fits clearly better (see understand: other intents)
+    weak: bool = False  # too short to be sure of by its sounds alone, whatever the confidence: at most ask
 
 
 class Recognizer(Protocol):
     engine: str
+    margins_ms: tuple[int, int]
+    """How much of the room the engine should hear before and after the words (kiosk.voice.endpoint)."""
 
     def missing_words(self, phrases: list[str]) -> list[str]:
         """Words of these phrases the model cannot recognise (content errors)."""

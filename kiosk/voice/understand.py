@@ -1,8 +1,8 @@
 """From audio to a decision, the same way for the live kiosk, `alt-kiosk recognize` and the benchmark:
 end-pointing (LIVE settings), recogniser, the content's phrases, then one of three outcomes.
 
-* **act**: the recogniser is sure (confidence at or over the pack's `min_confidence`) and no phrase of
-  another answer fits the audio clearly better;
+* **act**: the recogniser is sure (confidence at or over the pack's `min_confidence`), no phrase of
+  another answer fits the audio clearly better, and the words are not too short to judge by their sounds;
 * **confirm**: probably right (at or over `confirm_confidence`, or sure but with such a rival): the kiosk
   shows its guess and asks the patient to tap it or say it again; two consistent hearings act (`kiosk.voice.base.settle`);
 * **reject**: anything else, and anything that is not one of the valid answers.
@@ -10,7 +10,7 @@ end-pointing (LIVE settings), recogniser, the content's phrases, then one of thr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,10 +43,11 @@ class Weighed:
     intent: str | None  # the valid answer the words match, if any
     confidence: float
     rival: bool  # a phrase of another answer (or a decoy) fits the audio clearly better
+    weak: bool = False  # too short to judge by its sounds alone (Recognized.weak)
 
     def decide(self, bar: Bar) -> Heard:
-        # A rival is never acted on, at most asked about.
-        sure = self.intent is not None and self.confidence >= bar.act and not self.rival
+        # A rival or a weak hearing is never acted on at once, at most asked about.
+        sure = self.intent is not None and self.confidence >= bar.act and not (self.rival or self.weak)
         intent = self.intent if sure or self.confidence >= bar.confirm else None
         return Heard(self.text, intent, round(self.confidence, 3), sure, self.rival)
 
@@ -72,7 +73,7 @@ def weigh(
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
     rival = any(matcher.match(r, intents.keys()).intent != match.intent for r in result.rivals)
-    return Weighed(result.text, match.intent, result.confidence * match.confidence, rival)
+    return Weighed(result.text, match.intent, result.confidence * match.confidence, rival, result.weak)
 
 
 def understand(
@@ -85,6 +86,12 @@ def understand(
 ) -> Heard:
     """What was heard, the intent if it is one of `intents`, and whether to act, confirm or reject."""
     return weigh(recognizer, audio, intents, filler, decoys).decide(bar)
+
+
+def settings_for(recognizer: Recognizer, base: EndpointSettings = LIVE) -> EndpointSettings:
+    """The kiosk's end-pointing, with as much of the room around the words as this engine should hear."""
+    lead, tail = recognizer.margins_ms
+    return replace(base, lead_ms=lead, tail_ms=tail)
 
 
 def utterances(samples: np.ndarray, rate: int, settings: EndpointSettings = LIVE) -> list[np.ndarray]:
@@ -113,7 +120,7 @@ def hear_recording(
     decoys: tuple[str, ...] = (),
 ) -> Heard:
     """What the kiosk would do on hearing this recording: its first utterance, understood (no speech: reject)."""
-    utterance = first_utterance(samples, rate)
+    utterance = first_utterance(samples, rate, settings_for(recognizer))
     if utterance is None:
         return NOTHING.decide(bar)
     return understand(recognizer, utterance, intents, filler, bar, decoys)

@@ -1,4 +1,6 @@
-"""Steady noise: told apart from talk and quiet, cleaned out of the utterance, and more answers heard for it."""
+"""Before the words reach the recogniser: a steady noise told apart from talk and quiet and cleaned out of the
+utterance (more answers heard for it), the words cut close for the engine that wants it; and the short phrases
+a noise fits by chance, asked about rather than acted on."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from .conftest import ROOT
 from .speech import Voice, active_power, in_room, librivox, pink_noise, say
 
 if TYPE_CHECKING:
+    from kiosk.voice.recognizer import Recognized, Recognizer
     from kiosk.voice.sphinx import PocketSphinxRecognizer
 
 RATE = 16000
 UNCLEANED = EndpointSettings(clean_steady=False)
+WHOLE = EndpointSettings(clean_steady=False, lead_ms=300, tail_ms=400)  # all the end-pointer kept
 
 
 def cut(audio: np.ndarray, settings: EndpointSettings = LIVE) -> np.ndarray:
@@ -69,7 +73,7 @@ def test_wiener_takes_a_steady_noise_out_and_keeps_the_answer() -> None:
 def test_the_kiosk_cleans_only_an_answer_said_over_a_steady_noise() -> None:
     answer = say("not sure", Voice("festival", "slt"))
     over_fan = in_room(answer, pink_noise(10), 10.0)
-    cleaned, raw = cut(over_fan), cut(over_fan, UNCLEANED)
+    cleaned, raw = cut(over_fan), cut(over_fan, WHOLE)  # cleaned, and whole: the filter needs the room
     assert len(cleaned) == len(raw)
     assert np.mean(cleaned[:1600].astype(np.float64) ** 2) < np.mean(raw[:1600].astype(np.float64) ** 2) / 5
     over_talk = in_room(answer, librivox(), 10.0)
@@ -108,3 +112,87 @@ def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
                 assert heard.intent == meant, (text, name, heard)  # never the wrong answer
                 right[name] += 1
     assert right["cleaned"] >= right["as heard"] + 2, right  # 7 of 10 against 5 when written
+
+
+def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphinx: PocketSphinxRecognizer) -> None:
+    from kiosk.voice.sphinx import SHORT_PHONES
+
+    phrases = ["yes", "no", "not sure", "what", "pardon", "again", "say that again", "go back", "help", "call staff"]
+    fan = pink_noise(30)
+
+    def heard(text: str, voice: str, stretch: int, snr: float) -> Recognized:
+        said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -stretch), snr)
+        return pocketsphinx.decode(cut(said), phrases)
+
+    # Over a loud fan (5 dB), "maybe" and "go back" come out as "what" (W AH T): weak, whatever the confidence.
+    for text, voice, stretch in (("maybe", "kal", 0), ("go back", "slt", 30000)):
+        result = heard(text, voice, stretch, 5.0)
+        assert (result.text, result.weak) == ("what", True), result
+    clear = heard("yes", "kal", 0, 100.0)  # said clearly, a short phrase is as sure as any
+    assert (clear.text, clear.weak) == ("yes", False), clear
+    assert SHORT_PHONES == 3
+
+
+def test_a_weak_hearing_is_asked_about_and_acted_on_when_said_again() -> None:
+    from kiosk.voice import Heard, settle
+    from kiosk.voice.understand import Bar, understand
+
+    from .test_voice_in import ScriptedRecognizer
+
+    intents = {"yes": ("yes",), "repeat": ("what", "say that again")}
+    silence = np.zeros(RATE, dtype=np.int16)
+
+    def hear(text: str, weak: bool) -> Heard:
+        return understand(ScriptedRecognizer(text, (), 1.0, weak), silence, intents, (), Bar(0.6, 0.35))  # type: ignore[arg-type]
+
+    first = hear("what", True)
+    assert (first.decision, first.intent) == (Decision.CONFIRM, "repeat")
+    assert settle("repeat", hear("what", True)).decision is Decision.ACT  # said again: two hearings agree
+    assert hear("what", False).decision is Decision.ACT
+
+
+class Engine:
+    """A recogniser that hears nothing: only its margins matter here."""
+
+    def __init__(self, engine: str, margins_ms: tuple[int, int]) -> None:
+        self.engine, self.margins_ms = engine, margins_ms
+
+    def missing_words(self, phrases: list[str]) -> list[str]:
+        return []
+
+    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
+        from kiosk.voice.recognizer import Recognized
+
+        return Recognized("", 0.0)
+
+
+def test_each_engine_hears_as_much_of_the_room_around_the_words_as_it_wants(
+    pocketsphinx: PocketSphinxRecognizer,
+) -> None:
+    from kiosk.voice.understand import settings_for
+    from kiosk.voice.vosk_engine import VoskRecognizer
+
+    close = settings_for(pocketsphinx)
+    assert (close.lead_ms, close.tail_ms) == (100, 240) and close.clean_steady
+    assert VoskRecognizer.margins_ms == (WHOLE.lead_ms, WHOLE.tail_ms)  # Vosk hears all the end-pointer kept
+    over_talk = in_room(say("i don't know", Voice("festival", "ked")), librivox(), 10.0)
+    words, whole = cut(over_talk, close), cut(over_talk, WHOLE)
+    assert len(whole) - len(words) >= 0.2 * RATE  # other people's talk before and after, left out
+    start = next(i for i in range(len(whole)) if np.array_equal(whole[i : i + len(words)], words))
+    assert start > 0  # the very same samples, from later in the pre-roll
+
+
+def test_the_listener_cuts_for_the_engine_of_the_language_it_listens_in() -> None:
+    from kiosk.voice.listener import MicListener
+    from kiosk.voice.understand import Bar
+
+    engines: dict[str, Recognizer] = {"en": Engine("close", (100, 240)), "ko": Engine("whole", (300, 400))}
+    listener = MicListener(lambda: engines, {}, {"en": Bar(), "ko": Bar()}, device="no such microphone")
+    try:
+        listener.recognizers = engines
+        for language, margins in (("en", (100, 240)), ("ko", (300, 400)), ("en", (100, 240))):
+            listener.listen({"yes": ("yes",)}, language)
+            listener._consume(np.zeros(320, dtype=np.int16))
+            assert (listener._endpointer.s.lead_ms, listener._endpointer.s.tail_ms) == margins
+    finally:
+        listener.close()
