@@ -18,6 +18,7 @@ import numpy as np
 from kiosk.core.say_as import spoken_form
 from kiosk.voice.audio import read_wav, to_engine_rate
 from kiosk.voice.render import Renderer
+from kiosk.voice.sphinx import edit_distance
 from kiosk.voice.voices import Voice
 
 _NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -28,15 +29,6 @@ def words(text: str) -> list[str]:
     """Lower-case words without punctuation; small numbers as words (what a recogniser writes)."""
     found = re.findall(r"[a-z0-9']+", spoken_form(text, "en").lower())
     return [_WORDS.get(int(w), w) if w.isdigit() else w for w in found]
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1]
 
 
 class FreeDecoder:
@@ -57,7 +49,7 @@ class FreeDecoder:
 
 @dataclass
 class Score:
-    errors: int = 0
+    errors: float = 0.0
     words: int = 0
     audio_seconds: float = 0.0
     render_seconds: float = 0.0
@@ -81,6 +73,7 @@ def score(voice: Voice, sentences: list[str], decoder: FreeDecoder, renderer: Re
             samples, rate = read_wav(path)
             result.audio_seconds += len(samples) / rate
             ref = words(sentence)
-            result.errors += edit_distance(ref, words(decoder.transcribe(to_engine_rate(samples, rate))))
+            heard = words(decoder.transcribe(to_engine_rate(samples, rate)))
+            result.errors += edit_distance(ref, heard, lambda r, h: float(r != h))
             result.words += len(ref)
     return result

@@ -13,10 +13,10 @@ from kiosk.voice.denoise import is_steady, wiener
 from kiosk.voice.endpoint import LIVE, EndpointSettings, _level_db
 from kiosk.voice.understand import first_utterance
 
-from .conftest import ROOT
 from .speech import Voice, active_power, in_room, librivox, pink_noise, say
 
 if TYPE_CHECKING:
+    from kiosk.core.model import Content
     from kiosk.voice.recognizer import Recognized, Recognizer
     from kiosk.voice.sphinx import PocketSphinxRecognizer
 
@@ -83,12 +83,11 @@ def test_the_kiosk_cleans_only_an_answer_said_over_a_steady_noise() -> None:
 
 
 def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
-    pocketsphinx: PocketSphinxRecognizer,
+    pocketsphinx: PocketSphinxRecognizer, english: Content
 ) -> None:
-    from kiosk.core.loader import load_language
     from kiosk.voice.understand import Bar, understand
 
-    pack = load_language(ROOT / "content" / "en")
+    pack = english
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
     answers = [
         ("yes please", "yes", "kal"),
@@ -151,21 +150,6 @@ def test_a_weak_hearing_is_asked_about_and_acted_on_when_said_again() -> None:
     assert hear("what", False).decision is Decision.ACT
 
 
-class Engine:
-    """A recogniser that hears nothing: only its margins matter here."""
-
-    def __init__(self, engine: str, margins_ms: tuple[int, int]) -> None:
-        self.engine, self.margins_ms = engine, margins_ms
-
-    def missing_words(self, phrases: list[str]) -> list[str]:
-        return []
-
-    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
-        from kiosk.voice.recognizer import Recognized
-
-        return Recognized("", 0.0)
-
-
 def test_each_engine_hears_as_much_of_the_room_around_the_words_as_it_wants(
     pocketsphinx: PocketSphinxRecognizer,
 ) -> None:
@@ -186,7 +170,11 @@ def test_the_listener_cuts_for_the_engine_of_the_language_it_listens_in() -> Non
     from kiosk.voice.listener import MicListener
     from kiosk.voice.understand import Bar
 
-    engines: dict[str, Recognizer] = {"en": Engine("close", (100, 240)), "ko": Engine("whole", (300, 400))}
+    from .test_voice_in import ScriptedRecognizer
+
+    close, whole = ScriptedRecognizer(""), ScriptedRecognizer("")  # they hear nothing: only margins matter
+    whole.margins_ms = (300, 400)
+    engines: dict[str, Recognizer] = {"en": close, "ko": whole}  # type: ignore[dict-item]
     listener = MicListener(lambda: engines, {}, {"en": Bar(), "ko": Bar()}, device="no such microphone")
     try:
         listener.recognizers = engines

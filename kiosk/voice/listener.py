@@ -67,6 +67,7 @@ class MicListener:
         with self._lock:
             self._intents, self._language, self._paused = dict(intents), language, False
             self._decoys = decoys
+            self._cut_for_engine()
             self._endpointer.reset()
 
     def pause(self) -> None:
@@ -87,8 +88,21 @@ class MicListener:
         if timeout > 0:
             self._thread.join(timeout=timeout)
 
+    def _cut_for_engine(self) -> None:
+        """End-pointing with the margins of the language's engine (call with the lock held).
+
+        A new engine means a new end-pointer: the room is learnt again.
+        """
+        recognizer = self.recognizers.get(self._language)
+        wanted = LIVE if recognizer is None else settings_for(recognizer)
+        if self._endpointer.s != wanted:
+            self._endpointer = Endpointer(wanted)
+
     def _run(self) -> None:
-        self.recognizers = self._build()
+        recognizers = self._build()
+        with self._lock:
+            self.recognizers = recognizers
+            self._cut_for_engine()
         while not self._closed.is_set():
             try:
                 self._capture()
@@ -132,12 +146,9 @@ class MicListener:
         with self._lock:
             if self._paused or self._speaking or time.monotonic() < self._deaf_until:
                 return
-            intents, language, decoys = self._intents, self._language, self._decoys
-            recognizer = self.recognizers.get(language)
-            wanted = LIVE if recognizer is None else settings_for(recognizer)
-            if self._endpointer.s != wanted:  # another engine, with its own margins: the room is learnt again
-                self._endpointer = Endpointer(wanted)
             utterances = self._endpointer.feed(samples)
+            intents, language, decoys = self._intents, self._language, self._decoys
+        recognizer = self.recognizers.get(language)
         for utterance in utterances:
             if recognizer is None:
                 continue

@@ -91,15 +91,12 @@ class Renderer:
             SynthesisError: it failed.
         """
         said = spoken_form(text, voice.language)
-        if voice.fallback is None:
-            self.synth(voice).render(said, voice.name, RATES[rate], path)
-            return
         for attempt in range(1, FAILURES_BEFORE_REST + 1):
             try:
                 self.synth(voice).render(said, voice.name, RATES[rate], path)
                 return
             except SynthesisError as err:
-                if self._closing:
+                if self._closing or voice.fallback is None:
                     raise
                 log.warning("voice %s failed (%s)", voice.spec, err)
                 if attempt == FAILURES_BEFORE_REST:

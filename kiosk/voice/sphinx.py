@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +39,14 @@ def _substitution(a: str, b: str) -> float:
     return KINDRED_SUBSTITUTION if _CLASS_OF.get(a, a) == _CLASS_OF.get(b, b) else 1.0
 
 
-def _edit_distance(a: list[str], b: list[str]) -> float:
+def edit_distance(a: list[str], b: list[str], substitution: Callable[[str, str], float] = _substitution) -> float:
+    """Insertions, deletions and substitutions from `a` to `b`; a substitution costs what `substitution`
+    says (by default: phones of a kind cost half; bench/intelligibility.py counts words, each a whole one)."""
     row = [float(j) for j in range(len(b) + 1)]
     for i, x in enumerate(a, 1):
         previous, row[0] = row[:], float(i)
         for j, y in enumerate(b, 1):
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + _substitution(x, y))
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + substitution(x, y))
     return row[-1]
 
 
@@ -205,5 +208,5 @@ def phone_agreement(heard: list[str], expected: list[list[str]], above: float = 
     for e in expected or [[]]:
         longest = max(len(heard), len(e), 1)
         if 1 - abs(len(heard) - len(e)) / longest > max(best, above):
-            best = max(best, 1 - _edit_distance(heard, e) / longest)
+            best = max(best, 1 - edit_distance(heard, e) / longest)
     return best
