@@ -37,8 +37,7 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     if settings.sound:
         from kiosk.voice.voices import choose_all
 
-        pack_voices = {code: pack.voice for code, pack in packs.items()}
-        for code, (voice, why) in choose_all(settings.voice, pack_voices, settings.models_dir).items():
+        for code, (voice, why) in choose_all(settings.voice, packs, settings.models_dir).items():
             lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))
             ok = ok and why is None
     ok = ok and (not settings.sound or shutil.which("espeak-ng") is not None)

@@ -171,8 +171,9 @@ def cmd_voices(args: argparse.Namespace) -> int:
     used: dict[str, list[str]] = {}
     problems = []
     with contextlib.suppress(InvalidFiles):
-        pack_voices = {code: pack.voice for code, pack in load_all(settings.content_dir).items()}
-        for code, (voice, why) in choose_all(settings.voice, pack_voices, settings.models_dir).items():
+        for code, (voice, why) in choose_all(
+            settings.voice, load_all(settings.content_dir), settings.models_dir
+        ).items():
             used.setdefault(voice.spec, []).append(code)
             if why:
                 problems.append(why)

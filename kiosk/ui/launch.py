@@ -36,7 +36,7 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     from kiosk.voice.voices import Voice, choose_all
 
     voices: dict[str, Voice] = {}
-    chosen = choose_all(settings.voice, {code: pack.voice for code, pack in packs.items()}, settings.models_dir)
+    chosen = choose_all(settings.voice, packs, settings.models_dir)
     for code, (voice, why) in chosen.items():
         if why:
             log.error("%s; speaking with %s", why, voice.spec)

@@ -19,6 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.core.model import Content
 
 ENGINES = ("pyttsx3", "piper")
 CHOICES = ("auto", *ENGINES)
@@ -177,12 +181,11 @@ def choose(
 
 
 def choose_all(
-    wanted: Mapping[str, str], pack_voices: Mapping[str, str], models_dir: Path
+    wanted: Mapping[str, str], packs: Mapping[str, Content], models_dir: Path
 ) -> dict[str, tuple[Voice, str | None]]:
-    """`choose` for every language of the content (code -> its espeak-ng voice); `wanted` is the configuration's
+    """`choose` for every language pack (its `voice` is the espeak-ng floor); `wanted` is the configuration's
     `voice:` (auto where it names no voice). The installed voices are looked up once."""
     installed = usable_piper_voices(models_dir)
     return {
-        code: choose(code, wanted.get(code, "auto"), voice, models_dir, installed)
-        for code, voice in pack_voices.items()
+        code: choose(code, wanted.get(code, "auto"), pack.voice, models_dir, installed) for code, pack in packs.items()
     }
