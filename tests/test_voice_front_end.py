@@ -62,8 +62,8 @@ def test_wiener_takes_a_steady_noise_out_and_keeps_the_answer() -> None:
         return float(10 * np.log10(np.mean(noisy[part] ** 2) / np.mean(cleaned[part] ** 2)))
 
     gain = snr(cleaned) - snr(noisy)
-    assert gain >= 5.0, gain  # 10 dB over the noise before, 17 after when written
-    # The room alone, before and after the answer: 18 and 10 dB quieter when written (the first 100 ms less:
+    assert gain >= 5.0, gain  # 10 dB over the noise before, 16.7 after when written
+    # The room alone, before and after the answer: 13.7 and 9.9 dB quieter when written (the first 100 ms less:
     # the filter starts out trusting what it hears).
     assert quieter(slice(1600, len(lead))) >= 12.0
     assert quieter(slice(len(clean) - len(tail), len(clean))) >= 6.0
@@ -123,8 +123,8 @@ def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphin
         said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -stretch), snr)
         return pocketsphinx.decode(cut(said), phrases)
 
-    # Over a loud fan (5 dB), "maybe" and "go back" come out as "what" (W AH T): weak, whatever the confidence.
-    for text, voice, stretch in (("maybe", "kal", 0), ("go back", "slt", 30000)):
+    # Over a loud fan (5 dB), "maybe" and "no thanks" come out as "what" (W AH T): weak, whatever the confidence.
+    for text, voice, stretch in (("maybe", "slt", 30000), ("no thanks", "kal", 60000)):
         result = heard(text, voice, stretch, 5.0)
         assert (result.text, result.weak) == ("what", True), result
     clear = heard("yes", "kal", 0, 100.0)  # said clearly, a short phrase is as sure as any
