@@ -94,11 +94,11 @@ BREAKAGES = [
     ("language.yaml", "min_confidence: 0.6", "min_confidence: 7", "min_confidence should be a number from 0 to 1"),
     (
         "language.yaml",
-        "confirm_confidence: 0.45",
+        "confirm_confidence: 0.5",
         "confirm_confidence: 0.8",
         "confirm_confidence must not be above min_confidence",
     ),
-    ("language.yaml", "confirm_confidence: 0.45", "confirm_confidence: -1", "confirm_confidence should be a number"),
+    ("language.yaml", "confirm_confidence: 0.5", "confirm_confidence: -1", "confirm_confidence should be a number"),
     ("screens.yaml", "did_you_mean:\n", "did_you_mean_x:\n", "did_you_mean is missing"),
     ("screens.yaml", 'Tap it, or say it again."\n', 'Tap {it}."\n', "{it}"),
 ]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -20,6 +21,9 @@ from kiosk.voice.understand import utterances
 
 from .conftest import ROOT
 from .speech import LIBRIVOX, Voice, in_room, librivox, pink_noise, say
+
+if TYPE_CHECKING:
+    from kiosk.core.model import Content
 
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 RATE = 16000
@@ -378,6 +382,29 @@ def test_pocketsphinx_hears_nothing_in_nothing(pocketsphinx: object) -> None:
         assert result.confidence < 0.6, result  # no answer, and no crash (an empty search gives no words)
 
 
+def test_pocketsphinx_is_as_sure_of_an_answer_as_its_best_fitting_phrase(
+    pocketsphinx: object, english: Content
+) -> None:
+    """The grammar hears "yep" where "yeah" was said: the answer is right, and how sure the kiosk is comes
+    from the answer's phrase the sounds fit best, not from the one the grammar picked. Other answers that fit
+    better are still rivals, judged against the phrase picked."""
+    from kiosk.voice.recognizer import normalised
+    from kiosk.voice.understand import first_utterance, settings_for
+
+    intents = {i: english.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}
+    phrases = [p for ps in intents.values() for p in ps]
+    answer_of = {normalised(p): intent for intent, ps in intents.items() for p in ps}
+    said = in_room(say("yeah", Voice("festival", "slt", 1.3, -300)), np.zeros(1), 100)
+    audio = first_utterance(said, RATE, settings_for(pocketsphinx))  # type: ignore[arg-type]
+    by_phrase = pocketsphinx.decode(audio, phrases)  # type: ignore[attr-defined]
+    by_answer = pocketsphinx.decode(audio, phrases, answer_of)  # type: ignore[attr-defined]
+    assert by_phrase.text == by_answer.text == "yep", (by_phrase, by_answer)  # Y EH P for Y AE
+    assert by_phrase.confidence < english.confirm_confidence <= english.min_confidence <= by_answer.confidence
+    assert by_answer.rivals == by_phrase.rivals
+    unrelated = {p: p for p in answer_of}  # each phrase its own answer: as sure as the phrase picked
+    assert pocketsphinx.decode(audio, phrases, unrelated).confidence == by_phrase.confidence  # type: ignore[attr-defined]
+
+
 def test_phone_agreement_prefers_the_best_pronunciation() -> None:
     from kiosk.voice.sphinx import phone_agreement
 
@@ -421,7 +448,7 @@ class ScriptedRecognizer:
     def missing_words(self, phrases: list[str]) -> list[str]:
         return []
 
-    def decode(self, audio: np.ndarray, phrases: list[str]) -> object:
+    def decode(self, audio: np.ndarray, phrases: list[str], answer_of: object = None) -> object:
         self.grammar = phrases
         return self.result
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -36,19 +36,28 @@ class Recognizer(Protocol):
     def missing_words(self, phrases: list[str]) -> list[str]:
         """Words of these phrases the model cannot recognise (content errors)."""
 
-    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
-        """Recognise one utterance (16 kHz mono int16) against a grammar of exactly these phrases."""
+    def decode(self, audio: np.ndarray, phrases: list[str], answer_of: Mapping[str, str] | None = None) -> Recognized:
+        """Recognise one utterance (16 kHz mono int16) against a grammar of exactly these phrases.
+
+        `answer_of` says which answer each phrase (normalised, as in `grammar_phrases`) gives: an engine may
+        weigh how well the sound fits the answer rather than the one phrase it picked ("yep" for "yeah").
+        """
 
 
 class RecognizerUnavailable(Exception):
     """The engine or its model is not installed."""
 
 
+def normalised(phrase: str) -> str:
+    """A phrase as grammars hold it and recognisers return it: lower case, words only."""
+    return " ".join(words(phrase))
+
+
 def grammar_phrases(phrases: list[str], missing_words: Callable[[list[str]], list[str]]) -> list[str]:
     """The phrases a grammar can hold: normalised, once each, and only those whose words the model knows."""
-    normalised = {" ".join(words(p)) for p in phrases if words(p)}
-    unknown = set(missing_words(sorted(normalised)))
-    return sorted(p for p in normalised if unknown.isdisjoint(p.split()))
+    held = {normalised(p) for p in phrases if words(p)}
+    unknown = set(missing_words(sorted(held)))
+    return sorted(p for p in held if unknown.isdisjoint(p.split()))
 
 
 def vosk_model_for(language: str, models_dir: Path) -> Path | None:

@@ -19,7 +19,7 @@ from kiosk.core.model import Content
 from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
 from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
-from kiosk.voice.recognizer import Recognizer
+from kiosk.voice.recognizer import Recognizer, normalised
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def weigh(
     themselves, and rejected, rather than as the nearest valid phrase.
     """
     phrases = [p for ps in intents.values() for p in ps] + list(decoys)
-    result = recognizer.decode(audio, phrases)
+    answer_of = {normalised(p): intent for intent, ps in intents.items() for p in ps}
+    result = recognizer.decode(audio, phrases, answer_of)
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
     rival = any(matcher.match(r, intents.keys()).intent != match.intent for r in result.rivals)

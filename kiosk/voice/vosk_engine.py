@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,8 @@ class VoskRecognizer:
             log = capture.read().decode("utf-8", "replace")
         return sorted(set(re.findall(r"missing in vocabulary: '?([^'\s]+)'?", log)) & set(candidates))
 
-    def decode(self, audio: np.ndarray, phrases: list[str]) -> Recognized:
+    def decode(self, audio: np.ndarray, phrases: list[str], answer_of: Mapping[str, str] | None = None) -> Recognized:
+        # Vosk's confidence is each word's own posterior: `answer_of` has nothing to add.
         usable = grammar_phrases(phrases, self.missing_words)
         if not usable:
             return Recognized("", 0.0)
