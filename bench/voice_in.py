@@ -158,7 +158,7 @@ def ended(answers: list[tuple[str, Weighed, Weighed]], bar: Bar) -> Ended:
         heard = first.decide(bar)
         if heard.decision is Decision.CONFIRM:
             tally.asked += 1
-            heard = settle(heard.intent, second.decide(bar))
+            heard = settle(heard, second.decide(bar))
         if heard.decision is Decision.ACT:
             tally.right += heard.intent == meant
             tally.wrong += heard.intent != meant

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -190,7 +191,7 @@ async def test_a_probable_answer_is_confirmed_by_tapping_it() -> None:
     app, speaker, listener = voiced_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await on_second_question(pilot)
-        listener.on_heard(Heard("yeah", "yes", 0.9, sure=False, contested=True))  # sure, but "no" fits too
+        listener.on_heard(Heard("yeah", "yes", 0.9, sure=False, contested=frozenset({"no"})))  # "no" fits too
         await pilot.pause()
         assert speaker.said[-1] == "Did you mean Yes? Tap it, or say it again."
         assert guessed(app) == ["1 Yes"]
@@ -214,10 +215,11 @@ async def test_a_different_second_hearing_starts_over() -> None:
         await pilot.pause()
         assert guessed(app) == [] and speaker.said[-1].startswith("Sorry, I didn't catch that.")
         assert "Did you mean" not in screen_text(app)  # and its question with it
-        listener.on_heard(Heard("no", "no", 0.4, sure=False))  # asked about afresh, not acted on
+        torn = Heard("no", "no", 0.4, sure=False, contested=frozenset({"yes"}))
+        listener.on_heard(torn)  # asked about afresh, not acted on
         await pilot.pause()
         assert app.session.answers == {"warning_signs": "no"} and guessed(app) == ["2 No"]
-        listener.on_heard(Heard("nope", "no", 0.35, sure=False, contested=True))  # torn again: ask again
+        listener.on_heard(replace(torn, text="nope"))  # torn between the same answers again: ask again
         await pilot.pause()
         assert app.session.answers == {"warning_signs": "no"} and guessed(app) == ["2 No"]
         listener.on_heard(Heard("no", "no", 0.9))  # sure: act

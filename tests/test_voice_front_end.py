@@ -146,7 +146,7 @@ def test_a_weak_hearing_is_asked_about_and_acted_on_when_said_again() -> None:
 
     first = hear("what", True)
     assert (first.decision, first.intent) == (Decision.CONFIRM, "repeat")
-    assert settle("repeat", hear("what", True)).decision is Decision.ACT  # said again: two hearings agree
+    assert settle(first, hear("what", True)).decision is Decision.ACT  # said again: two hearings agree
     assert hear("what", False).decision is Decision.ACT
 
 

@@ -485,10 +485,14 @@ def test_two_consistent_hearings_act_and_a_different_one_starts_over() -> None:
     from kiosk.voice import Heard, settle
 
     probably_yes = Heard("yeah", "yes", 0.4, sure=False)
+    probably_no = Heard("no", "no", 0.4, sure=False)
     assert settle(None, probably_yes).decision is Decision.CONFIRM  # nothing asked yet
-    assert settle("yes", probably_yes).decision is Decision.ACT  # asked about yes, heard yes again
-    assert settle("no", probably_yes) == probably_yes  # a different answer: ask about it instead
-    torn = Heard("yeah", "yes", 0.9, sure=False, contested=True)
-    assert settle("yes", torn).decision is Decision.CONFIRM  # torn between the same answers again: ask again
-    assert settle("yes", Heard("banana", None, 0.0)).decision is Decision.REJECT
-    assert settle("yes", Heard("no", "no", 0.9)).decision is Decision.ACT  # sure of another answer: act on it
+    assert settle(probably_yes, probably_yes).decision is Decision.ACT  # asked about yes, heard yes again
+    assert settle(probably_no, probably_yes) == probably_yes  # a different answer: ask about it instead
+    torn = Heard("yeah", "yes", 0.9, sure=False, contested=frozenset({"no"}))
+    assert settle(torn, torn).decision is Decision.CONFIRM  # torn between the same answers again: ask again
+    assert settle(probably_yes, torn).decision is Decision.ACT  # "no" did not fit the first hearing better
+    elsewhere = Heard("yes", "yes", 0.9, sure=False, contested=frozenset({"help"}))
+    assert settle(torn, elsewhere).decision is Decision.ACT  # each torn another way: both say yes
+    assert settle(probably_yes, Heard("banana", None, 0.0)).decision is Decision.REJECT
+    assert settle(probably_yes, Heard("no", "no", 0.9)).decision is Decision.ACT  # sure of another answer: act

@@ -41,7 +41,7 @@ class VoiceHooks:
         self.speaking = False
         self.misses = 0
         """Answers not understood on this screen."""
-        self.guess: str | None = None
+        self.guess: Heard | None = None  # the hearing the kiosk asked about
         """The answer the kiosk asked the patient to confirm, if it did."""
         self._heard_text: str | None = None
         self._sound_ok = app.speaker.available
@@ -108,7 +108,7 @@ class VoiceHooks:
             if settle(self.guess, heard).decision is Decision.ACT:
                 app.act(intent, by_voice=True)
             else:
-                self._ask(intent)
+                self._ask(heard, intent)
             return
         self.drop_guess()
         self.misses += 1
@@ -119,11 +119,11 @@ class VoiceHooks:
             sorry += " " + texts["try_tapping"].say
         app.speaker.speak(f"{sorry} {app.prompt.spoken}", app.language)
 
-    def _ask(self, intent: str) -> None:
+    def _ask(self, heard: Heard, intent: str) -> None:
         """Probably right: highlight the guess and ask the patient to tap it or say it again."""
         app = self.app
         content = app.packs[app.language]
-        self.guess = intent
+        self.guess = heard
         button = app.journey.mark_guess(intent)
         if button is not None:
             button.focus()  # Enter on a number pad confirms it too

@@ -42,17 +42,21 @@ class Weighed:
     text: str
     intent: str | None  # the valid answer the words match, if any
     confidence: float
-    rival: bool  # a phrase of another answer (or a decoy) fits the audio clearly better
+    rivals: frozenset[str] = frozenset()  # other answers (or decoy phrases) that fit the audio clearly better
     weak: bool = False  # too short to judge by its sounds alone (Recognized.weak)
+
+    @property
+    def rival(self) -> bool:
+        return bool(self.rivals)
 
     def decide(self, bar: Bar) -> Heard:
         # A rival or a weak hearing is never acted on at once, at most asked about.
         sure = self.intent is not None and self.confidence >= bar.act and not (self.rival or self.weak)
         intent = self.intent if sure or self.confidence >= bar.confirm else None
-        return Heard(self.text, intent, round(self.confidence, 3), sure, self.rival)
+        return Heard(self.text, intent, round(self.confidence, 3), sure, self.rivals)
 
 
-NOTHING = Weighed("", None, 0.0, False)
+NOTHING = Weighed("", None, 0.0)
 """No utterance at all (a recording without speech): rejected whatever the bar."""
 
 
@@ -73,8 +77,12 @@ def weigh(
     result = recognizer.decode(audio, phrases, answer_of)
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
-    rival = any(matcher.match(r, intents.keys()).intent != match.intent for r in result.rivals)
-    return Weighed(result.text, match.intent, result.confidence * match.confidence, rival, result.weak)
+    rivals = set()
+    for phrase in result.rivals:
+        answer = matcher.match(phrase, intents.keys()).intent
+        if answer != match.intent:
+            rivals.add(answer or phrase)  # a decoy is a rival of its own
+    return Weighed(result.text, match.intent, result.confidence * match.confidence, frozenset(rivals), result.weak)
 
 
 def understand(
