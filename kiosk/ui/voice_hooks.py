@@ -41,8 +41,8 @@ class VoiceHooks:
         self.speaking = False
         self.misses = 0
         """Answers not understood on this screen."""
-        self.guess: Heard | None = None  # the hearing the kiosk asked about
-        """The answer the kiosk asked the patient to confirm, if it did."""
+        self.guess: Heard | None = None
+        """The hearing whose answer the kiosk asked the patient to confirm, if it did."""
         self._heard_text: str | None = None
         self._sound_ok = app.speaker.available
         self._voice_ok = app.listener.available

@@ -55,7 +55,7 @@ class Heard:
     confidence: float
     sure: bool = True
     contested: frozenset[str] = frozenset()
-    """Other answers a phrase of which fits the audio clearly better (never acted on, at most asked about)."""
+    """The other answers (or decoy phrases) that fit the audio clearly better: never acted on at once."""
 
     @property
     def decision(self) -> Decision:

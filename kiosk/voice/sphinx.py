@@ -188,8 +188,11 @@ class PocketSphinxRecognizer:
     @staticmethod
     def _kin(text: str, usable: list[str], answer_of: Mapping[str, str] | None) -> list[str]:
         """`text` and the other phrases of the grammar that give the same answer."""
-        answer = (answer_of or {}).get(text)
-        return [text] + [p for p in usable if p != text and answer is not None and (answer_of or {}).get(p) == answer]
+        gives = answer_of or {}
+        answer = gives.get(text)
+        if answer is None:
+            return [text]
+        return [text] + [p for p in usable if p != text and gives.get(p) == answer]
 
     def _keyword_score(self, phrase: str, pcm: bytes, cmn: str) -> float:
         """The keyword spotter's best score per frame for `phrase` in this audio (-inf: not found)."""

@@ -77,7 +77,7 @@ def weigh(
     result = recognizer.decode(audio, phrases, answer_of)
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
-    rivals = set()
+    rivals: set[str] = set()
     for phrase in result.rivals:
         answer = matcher.match(phrase, intents.keys()).intent
         if answer != match.intent:
