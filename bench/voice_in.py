@@ -173,12 +173,6 @@ def off_topic(heard: list[Weighed], bar: Bar) -> tuple[int, int]:
     return decisions.count(Decision.ACT), decisions.count(Decision.CONFIRM)
 
 
-def off_topic_within(heard: list[Weighed], bar: Bar) -> bool:
-    """Whether off-topic talk heard in one room stays within the targets (acted on ≤ 4 %, confirmed ≤ 8 %)."""
-    acted, confirmed = off_topic(heard, bar)
-    return acted <= 0.04 * len(heard) and confirmed <= 0.08 * len(heard)
-
-
 def off_topic_cell(heard: list[Weighed], bar: Bar) -> str:
     if not heard:
         return "–"
@@ -239,13 +233,12 @@ def calibrate(hearings: Hearings) -> None:
         for confirm in [c for c in grid if c <= act] + [1.01]:
             bar = Bar(act, confirm)
             tallies = {room: ended(answers, bar) for room, answers in hearings.rooms.items()}
-            quiet_enough = all(off_topic_within(heard, bar) for heard in hearings.off_topic.values())
+            # Off-topic talk in each room: acted on ≤ 4 %, confirmed ≤ 8 %.
+            counts = [(*off_topic(heard, bar), len(heard)) for heard in hearings.off_topic.values()]
+            quiet_enough = all(a <= 0.04 * n and c <= 0.08 * n for a, c, n in counts)
             if all(t.share(t.wrong) <= 1.0 for t in tallies.values()) and quiet_enough:
                 score = float(np.mean([t.share(t.right) for t in tallies.values()]))
-                acted, confirmed = (
-                    sum(n) for n in zip(*(off_topic(h, bar) for h in hearings.off_topic.values()), strict=True)
-                )
-                found.append((score, bar, tallies, acted, confirmed))
+                found.append((score, bar, tallies, sum(a for a, _, _ in counts), sum(c for _, c, _ in counts)))
     print(
         "\ncalibration: bars meeting, in every room, ended wrong ≤ 1 % and off-topic ≤ 4 % acted on / ≤ 8 % confirmed"
     )

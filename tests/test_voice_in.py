@@ -388,12 +388,12 @@ def test_pocketsphinx_is_as_sure_of_an_answer_as_its_best_fitting_phrase(
     """The grammar hears "yep" where "yeah" was said: the answer is right, and how sure the kiosk is comes
     from the answer's phrase the sounds fit best, not from the one the grammar picked. Other answers that fit
     better are still rivals, judged against the phrase picked."""
-    from kiosk.voice.recognizer import normalised
+    from kiosk.voice.recognizer import answers_of
     from kiosk.voice.understand import first_utterance, settings_for
 
     intents = {i: english.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}
     phrases = [p for ps in intents.values() for p in ps]
-    answer_of = {normalised(p): intent for intent, ps in intents.items() for p in ps}
+    answer_of = answers_of(intents)
     said = in_room(say("yeah", Voice("festival", "slt", 1.3, -300)), np.zeros(1), 100)
     audio = first_utterance(said, RATE, settings_for(pocketsphinx))  # type: ignore[arg-type]
     by_phrase = pocketsphinx.decode(audio, phrases)  # type: ignore[attr-defined]

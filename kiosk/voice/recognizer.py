@@ -53,6 +53,11 @@ def normalised(phrase: str) -> str:
     return " ".join(words(phrase))
 
 
+def answers_of(intents: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Which answer each phrase gives, the phrases normalised (the `answer_of` of `Recognizer.decode`)."""
+    return {normalised(p): intent for intent, phrases in intents.items() for p in phrases}
+
+
 def grammar_phrases(phrases: list[str], missing_words: Callable[[list[str]], list[str]]) -> list[str]:
     """The phrases a grammar can hold: normalised, once each, and only those whose words the model knows."""
     held = {normalised(p) for p in phrases if words(p)}

@@ -173,10 +173,10 @@ class PocketSphinxRecognizer:
             return Recognized("", 0.0)
         self._run(self._phones, pcm, cmn)
         heard = [s.word for s in self._phones.seg() or [] if s.word not in self._NOT_PHONES]
-        bar = phone_agreement(heard, self._expected(text)) + RIVAL_MARGIN
+        fits = {p: phone_agreement(heard, self._expected(p)) for p in self._kin(text, usable, answer_of)}
+        bar = fits[text] + RIVAL_MARGIN  # rivals: judged against the phrase picked
         rivals = tuple(p for p in usable if p != text and phone_agreement(heard, self._expected(p), bar) > bar)
         # How sure: by the phrase of the answer that the phones fit best (see the note above GRAMMAR_LW).
-        fits = {p: phone_agreement(heard, self._expected(p)) for p in self._kin(text, usable, answer_of)}
         best = max(fits, key=fits.__getitem__)  # `text` when none fits better
         fit = fits[best]
         weak = min(len(e) for e in self._expected(best)) <= SHORT_PHONES and fit < SHORT_FIT

@@ -19,7 +19,7 @@ from kiosk.core.model import Content
 from kiosk.voice.audio import to_engine_rate
 from kiosk.voice.base import Heard
 from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
-from kiosk.voice.recognizer import Recognizer, normalised
+from kiosk.voice.recognizer import Recognizer, answers_of
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,9 @@ class Weighed:
     rivals: frozenset[str] = frozenset()  # other answers (or decoy phrases) that fit the audio clearly better
     weak: bool = False  # too short to judge by its sounds alone (Recognized.weak)
 
-    @property
-    def rival(self) -> bool:
-        return bool(self.rivals)
-
     def decide(self, bar: Bar) -> Heard:
         # A rival or a weak hearing is never acted on at once, at most asked about.
-        sure = self.intent is not None and self.confidence >= bar.act and not (self.rival or self.weak)
+        sure = self.intent is not None and self.confidence >= bar.act and not (self.rivals or self.weak)
         intent = self.intent if sure or self.confidence >= bar.confirm else None
         return Heard(self.text, intent, round(self.confidence, 3), sure, self.rivals)
 
@@ -73,8 +69,7 @@ def weigh(
     themselves, and rejected, rather than as the nearest valid phrase.
     """
     phrases = [p for ps in intents.values() for p in ps] + list(decoys)
-    answer_of = {normalised(p): intent for intent, ps in intents.items() for p in ps}
-    result = recognizer.decode(audio, phrases, answer_of)
+    result = recognizer.decode(audio, phrases, answers_of(intents))
     matcher = IntentMatcher(intents, filler)
     match = matcher.match(result.text, intents.keys())
     rivals: set[str] = set()
