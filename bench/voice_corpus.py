@@ -69,7 +69,8 @@ def _say(job: tuple[str, Voice]) -> np.ndarray:
     key = hashlib.sha1(f"{voice}|{text}".encode()).hexdigest()[:16]
     path = _cache_dir() / f"{key}.npy"
     if path.exists():
-        return np.load(path)
+        cached: np.ndarray = np.load(path)
+        return cached
     audio = say(text, voice)
     np.save(path, audio)
     return audio

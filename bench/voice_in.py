@@ -3,11 +3,13 @@
 Every answer (bench/voice_corpus.py) is said into a room (2 s of the room first, as a listening kiosk
 hears it), then goes the kiosk's own way (kiosk.voice.understand: LIVE end-pointing, first utterance,
 recogniser, intents with decoys). A patient asked "Did you mean ...?" says the same answer again (the same
-clip 6 % slower and lower, over another stretch of the room). Each answer **ends right** (acted on the right answer outright or
-after one confirmation), **ends wrong** (acted on another answer, at any step), or is **refused** (the
-kiosk did not catch it, or asked twice: the patient taps). Off-topic talk is heard once in every room (a
-waiting room is seldom quiet while people chat near the kiosk). Shares of answers come with their 95 %
-interval (Wilson): with 112 answers a room, two columns or two runs 5 points apart are not yet different.
+clip 6 % slower and lower, over another stretch of the room). Each answer **ends right** (acted on the
+right answer outright or after one confirmation), **ends wrong** (acted on another answer, at any step),
+or is **refused** (the kiosk did not catch it, or asked twice: the patient taps). "Asked, right guess
+shown" counts the answers asked about with the meant answer highlighted: a patient who taps it instead of
+speaking ends right too. Off-topic talk is heard once in every room (a waiting room is seldom quiet while
+people chat near the kiosk). Shares of answers come with their 95 % interval (Wilson): with 112 answers a
+room, two columns or two runs 5 points apart are not yet different.
 
     scripts/bench   or   .venv/bin/python bench/voice_in.py [--quick] [--calibrate] [--baseline]
 
@@ -97,7 +99,8 @@ def _hear(audio: np.ndarray) -> tuple[Weighed, float, float]:
 def again(audio: np.ndarray, stretch: float = 1.06) -> np.ndarray:
     """The same answer said again, not quite the same way: 6 % slower and lower (a fresh take, not a copy)."""
     positions = np.arange(0, len(audio) - 1, 1 / stretch)
-    return np.interp(positions, np.arange(len(audio)), audio).astype(np.int16)
+    said: np.ndarray = np.interp(positions, np.arange(len(audio)), audio).astype(np.int16)
+    return said
 
 
 def hear_all(engine: str, model: str, task: Task, clips: list[Clip], off_topic: list[np.ndarray]) -> Hearings:
@@ -132,6 +135,7 @@ class Ended:
     right: int = 0
     wrong: int = 0
     asked: int = 0
+    guessed: int = 0  # asked, and the guess on the screen was the answer meant: one tap would end it right
     refused: int = 0
     total: int = 0
 
@@ -158,6 +162,7 @@ def ended(answers: list[tuple[str, Weighed, Weighed]], bar: Bar) -> Ended:
         heard = first.decide(bar)
         if heard.decision is Decision.CONFIRM:
             tally.asked += 1
+            tally.guessed += heard.intent == meant
             heard = settle(heard, second.decide(bar))
         if heard.decision is Decision.ACT:
             tally.right += heard.intent == meant
@@ -195,6 +200,7 @@ def table(columns: dict[str, tuple[Hearings, Bar]], extra: dict[str, list[str]])
         rows.append(
             [f"{room}: asked / refused", *(f"{t.share(t.asked):.0f} / {t.share(t.refused):.0f} %" for t in tallies), ""]
         )
+        rows.append([f"{room}: asked, right guess shown", *(f"{t.share(t.guessed):.0f} %" for t in tallies), ""])
         rows.append(
             [
                 f"{room}: off-topic acted / confirmed",
