@@ -36,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.voice_corpus import KOREAN, Clip, english, korean, rooms  # noqa: E402
+from bench.voice_corpus import KOREAN, SNR_ROOMS, Clip, english, korean, rooms  # noqa: E402
 from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.voice.base import (  # noqa: E402
@@ -103,18 +103,23 @@ def again(audio: np.ndarray, stretch: float = 1.06) -> np.ndarray:
     return said
 
 
+def recordings(clips: list[Clip], off_topic: list[np.ndarray]) -> list[np.ndarray]:
+    """What the kiosk hears, in order: per room, each answer said and said again; then, per room, the
+    off-topic talk. Each is said over its own stretch of the room (the same stretches every run)."""
+    rng, heard_in = np.random.default_rng(11), rooms().values()  # the rooms' sounds: made or read once
+
+    def said_in(audio: np.ndarray, room: np.ndarray, snr: float) -> np.ndarray:
+        start = int(rng.integers(0, max(1, len(room) - 16000 * 12)))
+        return in_room(audio, np.roll(room, -start), snr)
+
+    answers = [
+        said_in(said, room, snr) for room, snr in heard_in for _, audio in clips for said in (audio, again(audio))
+    ]
+    return answers + [said_in(audio, room, snr) for room, snr in heard_in for audio in off_topic]
+
+
 def hear_all(engine: str, model: str, task: Task, clips: list[Clip], off_topic: list[np.ndarray]) -> Hearings:
-    rng = np.random.default_rng(11)
-    jobs: list[np.ndarray] = []
-    for room, snr in rooms().values():
-        for _, audio in clips:
-            for said in (audio, again(audio)):  # said once, and again when asked
-                start = int(rng.integers(0, max(1, len(room) - 16000 * 12)))
-                jobs.append(in_room(said, np.roll(room, -start), snr))
-    for room, snr in rooms().values():
-        for audio in off_topic:
-            start = int(rng.integers(0, max(1, len(room) - 16000 * 12)))
-            jobs.append(in_room(audio, np.roll(room, -start), snr))
+    jobs = recordings(clips, off_topic)
     with ProcessPoolExecutor(2, initializer=_start, initargs=(engine, model, task)) as pool:
         heard = list(pool.map(_hear, jobs, chunksize=8))
     result = Hearings()
@@ -123,9 +128,9 @@ def hear_all(engine: str, model: str, task: Task, clips: list[Clip], off_topic: 
             result.latencies.append(seconds)
             result.audio_seconds += length
     answers = iter(heard)
-    for name in rooms():
+    for name in SNR_ROOMS:  # the rooms in the order they were heard
         result.rooms[name] = [(intent, next(answers)[0], next(answers)[0]) for intent, _ in clips]
-    for name in rooms():
+    for name in SNR_ROOMS:
         result.off_topic[name] = [next(answers)[0] for _ in off_topic]
     return result
 

@@ -69,13 +69,6 @@ RIVAL_MARGIN = 0.1
 # answers ended right.
 SHORT_PHONES = 3
 SHORT_FIT = 0.55
-# The grammar often picks another phrase of the right answer ("yep" for "yeah", "nope" for "no"): the one it
-# picks is right, but the phones fit the phrase said better. Confidence (and the short-phrase check) take the
-# best fit among the phrases of the answer; whether another answer fits clearly better (a rival) is still
-# judged against the phrase picked. bench/voice_in.py, natural voices, bars re-calibrated (0.6 / 0.45 -> 0.5):
-# ended right quiet 86 -> 89 %, steady noise 53 -> 55 %, talk as before (espeak-ng voices: quiet 34 -> 38 %);
-# ended wrong and off-topic talk acted on as before. Judging rivals against the best fit too let off-topic talk
-# through (2 of 64 acted on in quiet) and wrong answers (talk 5 dB: 2 of 112): no bars then kept the targets.
 GRAMMAR_LW = 3.0
 MIN_SAMPLES = 1600  # 100 ms: nothing shorter is an answer (and PocketSphinx fails on an empty buffer)
 # The keyword spotter's score per 10 ms frame for the grammar's answer (log base 1.0001; no detection at all:
@@ -176,7 +169,7 @@ class PocketSphinxRecognizer:
         fits = {p: phone_agreement(heard, self._expected(p)) for p in self._kin(text, usable, answer_of)}
         bar = fits[text] + RIVAL_MARGIN  # rivals: judged against the phrase picked
         rivals = tuple(p for p in usable if p != text and phone_agreement(heard, self._expected(p), bar) > bar)
-        # How sure: by the phrase of the answer that the phones fit best (see the note above GRAMMAR_LW).
+        # How sure: by the phrase of the answer that the phones fit best (see _kin).
         best = max(fits, key=fits.__getitem__)  # `text` when none fits better
         fit = fits[best]
         weak = min(len(e) for e in self._expected(best)) <= SHORT_PHONES and fit < SHORT_FIT
@@ -187,7 +180,17 @@ class PocketSphinxRecognizer:
 
     @staticmethod
     def _kin(text: str, usable: list[str], answer_of: Mapping[str, str] | None) -> list[str]:
-        """`text` and the other phrases of the grammar that give the same answer."""
+        """`text` and the other phrases of the grammar that give the same answer.
+
+        The grammar often picks another phrase of the right answer ("yep" for "yeah", "nope" for "no"): the
+        one it picks is right, but the phones fit the phrase said better. Confidence (and the short-phrase
+        check) take the best fit among these phrases; whether another answer fits clearly better (a rival) is
+        still judged against the phrase picked. bench/voice_in.py, natural voices, bars re-calibrated
+        (0.6 / 0.45 -> 0.5): ended right quiet 86 -> 89 %, steady noise 53 -> 55 %, talk as before (espeak-ng
+        voices: quiet 34 -> 38 %); ended wrong and off-topic talk acted on as before. Judging rivals against
+        the best fit too let off-topic talk through (2 of 64 acted on in quiet) and wrong answers (talk 5 dB:
+        2 of 112): no bars then kept the targets.
+        """
         gives = answer_of or {}
         answer = gives.get(text)
         if answer is None:
