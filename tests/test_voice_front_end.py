@@ -1,6 +1,7 @@
 """Before the words reach the recogniser: a steady noise told apart from talk and quiet and cleaned out of the
-utterance (more answers heard for it), the words cut close for the engine that wants it; and the short phrases
-a noise fits by chance, asked about rather than acted on."""
+utterance by the Wiener filter where RNNoise is not installed (tests/test_voice_rnnoise.py: where it is), the
+words cut close for the engine that wants it; and the short phrases a noise fits by chance, asked about rather
+than acted on."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 RATE = 16000
 UNCLEANED = EndpointSettings(clean_steady=False)
+WIENER = EndpointSettings(rnnoise=False)  # a steady noise cleaned as where RNNoise is not installed
 WHOLE = EndpointSettings(clean_steady=False, lead_ms=300, tail_ms=400)  # all the end-pointer kept
 
 
@@ -70,22 +72,24 @@ def test_wiener_takes_a_steady_noise_out_and_keeps_the_answer() -> None:
     assert wiener(np.zeros(100, dtype=np.int16)).shape == (100,)  # too short to clean: as it was
 
 
-def test_the_kiosk_cleans_only_an_answer_said_over_a_steady_noise() -> None:
+def test_without_rnnoise_the_kiosk_cleans_only_an_answer_said_over_a_steady_noise() -> None:
     answer = say("not sure", Voice("festival", "slt"))
     over_fan = in_room(answer, pink_noise(10), 10.0)
-    cleaned, raw = cut(over_fan), cut(over_fan, WHOLE)  # cleaned, and whole: the filter needs the room
+    cleaned, raw = cut(over_fan, WIENER), cut(over_fan, WHOLE)  # cleaned, and whole: the filter needs the room
     assert len(cleaned) == len(raw)
     assert np.mean(cleaned[:1600].astype(np.float64) ** 2) < np.mean(raw[:1600].astype(np.float64) ** 2) / 5
-    over_talk = in_room(answer, librivox(), 10.0)
-    assert np.array_equal(cut(over_talk), cut(over_talk, UNCLEANED))
-    in_quiet = in_room(answer, np.zeros(1), 100.0)
-    assert np.array_equal(cut(in_quiet), cut(in_quiet, UNCLEANED))
+    for settings in (WIENER, LIVE):
+        over_talk = in_room(answer, librivox(), 10.0)
+        assert np.array_equal(cut(over_talk, settings), cut(over_talk, UNCLEANED))
+        in_quiet = in_room(answer, np.zeros(1), 100.0)
+        assert np.array_equal(cut(in_quiet, settings), cut(in_quiet, UNCLEANED))
 
 
 def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
     pocketsphinx: PocketSphinxRecognizer, english: Content
 ) -> None:
-    from kiosk.voice.understand import Bar, understand
+    from kiosk.voice.rnnoise import library
+    from kiosk.voice.understand import Bar, settings_for, understand
 
     pack = english
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
@@ -101,16 +105,23 @@ def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
         ("maybe", "unsure", "slt"),
         ("i need help", "help", "kal"),
     ]
+    assert library() is not None  # scripts/setup installs RNNoise: the kiosk's own way is measured
     fan = pink_noise(30)
-    right = {"cleaned": 0, "as heard": 0}
-    for k, (text, meant, voice) in enumerate(answers):
-        said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -k * 40000), 10.0)
-        for name, settings in (("cleaned", LIVE), ("as heard", UNCLEANED)):
-            heard = understand(pocketsphinx, cut(said, settings), intents, pack.filler, Bar.of(pack))
-            if heard.decision is Decision.ACT:
-                assert heard.intent == meant, (text, name, heard)  # never the wrong answer
-                right[name] += 1
-    assert right["cleaned"] >= right["as heard"] + 2, right  # 7 of 10 against 5 when written
+    ways = {"RNNoise": settings_for(pocketsphinx), "Wiener": WIENER, "as heard": UNCLEANED}
+    right = dict.fromkeys(ways, 0)
+    for snr in (10.0, 5.0):
+        for k, (text, meant, voice) in enumerate(answers):
+            said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -k * 40000), snr)
+            for name, settings in ways.items():
+                utterance = first_utterance(said, RATE, settings)
+                if utterance is None:
+                    continue
+                heard = understand(pocketsphinx, utterance, intents, pack.filler, Bar.of(pack))
+                if heard.decision is Decision.ACT:
+                    assert heard.intent == meant or name == "Wiener", (text, name, heard)  # never a wrong answer
+                    right[name] += heard.intent == meant
+    # Of 20 (10 at 10 dB, 10 at 5 dB), when written: RNNoise 14, Wiener 12 (and one wrong at 5 dB), as heard 7.
+    assert right["RNNoise"] >= right["Wiener"] + 1 and right["Wiener"] >= right["as heard"] + 3, right
 
 
 def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphinx: PocketSphinxRecognizer) -> None:
@@ -121,9 +132,9 @@ def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphin
 
     def heard(text: str, voice: str, stretch: int, snr: float) -> Recognized:
         said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -stretch), snr)
-        return pocketsphinx.decode(cut(said), phrases)
+        return pocketsphinx.decode(cut(said, WIENER), phrases)
 
-    # Over a loud fan (5 dB), "maybe" and "no thanks" come out as "what" (W AH T): weak, whatever the confidence.
+    # Over a loud fan (5 dB), cleaned by the Wiener filter, "maybe" and "no thanks" come out as "what" (W AH T): weak, whatever the confidence.
     for text, voice, stretch in (("maybe", "slt", 30000), ("no thanks", "kal", 60000)):
         result = heard(text, voice, stretch, 5.0)
         assert (result.text, result.weak) == ("what", True), result

@@ -239,6 +239,8 @@ def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "where exactly the --expect intents are valid: the same end-pointing, recogniser and decision. The "
         "file's first half second stands for the room the kiosk hears before a patient answers (it is never "
         "taken as speech), so record from just before the answer; the first utterance is the one that counts. "
+        "Over a steady noise (a fan), give it a second and a half of the room first: after a second heard, the "
+        "kiosk cleans the noise out (RNNoise) and learns the cleaned room for half a second. "
         'Each line has "decision": "act" (sure: the kiosk acts), "confirm" (probably right: it asks "Did you '
         'mean ...?") or "reject" (it did not catch it), and "intent": the best guess (null for reject). '
         "Unreadable files get an error line; the exit code is then 1.",

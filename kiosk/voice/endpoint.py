@@ -15,9 +15,14 @@ For each cutter:
   level is learnt as the room's),
 * an utterance with less than `min_ms` of loud frames is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
-In a steady noise (`kiosk.voice.denoise.is_steady`, on the first cutter's room) each utterance is cleaned
-before anyone hears it (`denoise.wiener`, its noise taken from the pre-roll), unless `clean_steady` is off.
-Elsewhere the recogniser hears the words and little more: `lead_ms` before the first loud frame and
+In a steady noise (`kiosk.voice.denoise.is_steady`, judged on the levels of what the room sounded like
+between utterances, at least `STEADY_JUDGED_MS` of it) the audio is cleaned before anyone hears it, unless
+`clean_steady` is off:
+* with RNNoise (`kiosk.voice.rnnoise`, when installed), on the stream, before the cutters: they cut the
+  words from clean audio. Turning it on or off changes what the cutters hear, so they learn the room again
+  (`learn_ms`, during which nothing is speech);
+* otherwise each utterance, with the Wiener filter (`denoise.wiener`, its noise taken from the pre-roll).
+Elsewhere, and from RNNoise, the recogniser hears the words and little more: `lead_ms` before the first loud frame and
 `tail_ms` after the last one over `hold_db` (the rest of the pre-roll, and of the quiet that ended the
 utterance, is the room: other people's talk, or silence a phone-loop decoder fills with phones). How much
 an engine wants is its own (`Recognizer.margins_ms`; `kiosk.voice.understand.settings_for`).
@@ -34,10 +39,12 @@ from typing import NamedTuple
 import numpy as np
 
 from kiosk.voice.denoise import is_steady, wiener
+from kiosk.voice.rnnoise import StreamDenoiser, stream_denoiser
 
 FRAME = 320  # 20 ms at 16 kHz
 FRAME_MS = 20
 ROOM_EVERY = 10  # frames between updates of the room level
+STEADY_JUDGED_MS = 1000  # the least of the room heard before it is judged steady or not
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class EndpointSettings:
     lead_ms: int = 100
     tail_ms: int = 240
     clean_steady: bool = True
+    rnnoise: bool = True  # clean a steady room with RNNoise where it is installed (else the Wiener filter)
 
     @property
     def cuts(self) -> tuple[Cut, ...]:
@@ -110,6 +118,11 @@ class _Cutter:
         self.speech = []
         self._loud_run = self._quiet_run = self._voiced = 0
         self.in_speech = False
+
+    def forget_room(self) -> None:
+        self._room.clear()
+        self._unlearnt = 0
+        self.noise_db = self.s.floor_db
 
     def learn(self, levels: list[float]) -> None:
         self._room.extend(levels)
@@ -162,6 +175,8 @@ class Endpointer:
         self._buffer = np.zeros(0, dtype=np.int16)
         self._frames = 0
         self._first_started = -1  # where the first cutter's last utterance began (-1: none yet)
+        self._room: deque[float] = deque(maxlen=max(1, self.s.room_ms // FRAME_MS))  # as heard, not cleaned
+        self._denoiser: StreamDenoiser | None = None  # on while the room is steady
 
     @property
     def noise_db(self) -> float:
@@ -191,15 +206,48 @@ class Endpointer:
         """End of input: an utterance still open counts as ended."""
         return self._pick([c.finish() if c.in_speech else None for c in self._cutters])
 
+    @property
+    def cleaning(self) -> bool:
+        """Whether RNNoise is cleaning the stream (the room is a steady noise)."""
+        return self._denoiser is not None
+
     def _frame(self, frame: np.ndarray) -> list[np.ndarray]:
         level = _level_db(frame)
         self._frames += 1
+        if not self.in_speech:
+            self._hear_room(level)
+        if self._denoiser is not None:
+            frame = self._denoiser.feed(frame)  # a whole number of its blocks: as long as it came in
+            level = _level_db(frame)
         if self._learning > 0:
             self._learning -= 1
             for cutter in self._cutters:
                 cutter.learn([level])
             return []
         return self._pick([c.frame(frame, level, self._frames) for c in self._cutters])
+
+    def _hear_room(self, level: float) -> None:
+        """Keep the room's level as heard; once enough is heard, clean the stream while it is steady."""
+        self._room.append(level)
+        judged = len(self._room) * FRAME_MS >= STEADY_JUDGED_MS
+        if not (self.s.clean_steady and self.s.rnnoise and judged and self._frames % ROOM_EVERY == 0):
+            return
+        steady = is_steady(list(self._room), self.s.floor_db)
+        if steady and self._denoiser is None:
+            self._denoiser = stream_denoiser()
+            if self._denoiser is not None:
+                self._relearn()
+        elif not steady and self._denoiser is not None:
+            self._denoiser.close()
+            self._denoiser = None
+            self._relearn()
+
+    def _relearn(self) -> None:
+        """The cutters hear another room from now on (cleaned, or no longer): they learn it again."""
+        for cutter in self._cutters:
+            cutter.reset()
+            cutter.forget_room()
+        self._learning = self.s.learn_ms // FRAME_MS
 
     def _pick(self, ended: list[_Utterance | None]) -> list[np.ndarray]:
         """The first cutter's utterances; a later cutter's only where the first found none within it."""
@@ -211,7 +259,7 @@ class Endpointer:
         for cutter, utterance in zip(self._cutters[1:], ended[1:], strict=True):
             if utterance is not None and not first.in_speech and self._first_started < cutter.started:
                 picked.append(utterance)
-        if picked and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db):
+        if picked and self._denoiser is None and self.s.clean_steady and is_steady(first.room_levels, self.s.floor_db):
             return [wiener(u.audio) for u in picked]  # cleaned, and whole: the filter needs the room
         return [self._words(u.audio, u.words) for u in picked]
 
