@@ -30,6 +30,13 @@ def status(settings: Settings) -> tuple[list[str], bool]:
         engine, usable = describe_engine(code, settings.speech_engine.get(code, "auto"), settings.models_dir)
         lines.append(f"speech input {code}: {engine}")
         ok = ok and usable
+    from kiosk.voice.rnnoise import PACKAGE, library
+
+    lines.append(
+        "noise filter: RNNoise (cleans a steady noise, such as a fan)"
+        if library() is not None
+        else f"noise filter: the simpler Wiener filter (RNNoise is not installed: pip install --no-deps {PACKAGE})"
+    )
     lines.append(
         f"speech output: {'on' if settings.sound else 'muted by configuration'}"
         f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"

@@ -4,6 +4,7 @@ the room is a steady noise; without the library, the Wiener filter as before (te
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -103,3 +104,20 @@ def test_without_the_library_a_steady_noise_is_cleaned_with_the_wiener_filter(
 
 def _level(audio: np.ndarray) -> float:
     return float(10 * np.log10(np.mean(audio.astype(np.float64) ** 2) + 1e-9))
+
+
+def test_status_tells_staff_which_noise_filter_the_kiosk_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+    from kiosk.voice import rnnoise
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"state_dir: {tmp_path}\nspeech_engine: {{en: off}}\nsound: false\n")
+    main(["status", "--config", str(config)])
+    assert "noise filter: RNNoise" in capsys.readouterr().out
+    monkeypatch.setattr(rnnoise, "library", lambda: None)
+    main(["status", "--config", str(config)])
+    assert (
+        f"Wiener filter (RNNoise is not installed: pip install --no-deps {rnnoise.PACKAGE})" in capsys.readouterr().out
+    )

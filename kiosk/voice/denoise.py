@@ -1,4 +1,6 @@
-"""Cleaning an utterance heard over a steady noise (a fan, an air conditioner, distant traffic).
+"""Cleaning an utterance heard over a steady noise (a fan, an air conditioner, distant traffic), where RNNoise
+is not installed (`kiosk.voice.rnnoise` cleans the stream instead, and hears more answers); and telling a
+steady room from talk and quiet, which both use.
 
 A Wiener filter with decision-directed smoothing (Ephraim and Malah): the noise's spectrum comes from the
 utterance's own first `NOISE_MS` (its pre-roll: the room just before the patient spoke), each 32 ms frame
