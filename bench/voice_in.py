@@ -16,7 +16,9 @@ room, two columns or two runs 5 points apart are not yet different.
 --calibrate  prints the pairs of bars (act, confirm) that keep every target on wrong answers and off-topic
              talk, best first: what `min_confidence` and `confirm_confidence` in language.yaml come from.
 --baseline   the first release's pipeline: loose end-pointing only, no middle band (rivals refused).
---no-clean   today's pipeline, but answers over a steady noise are not cleaned first (kiosk.voice.denoise).
+--no-clean   today's pipeline, but answers over a steady noise are not cleaned first (kiosk.voice.rnnoise).
+--wiener     today's pipeline as where RNNoise is not installed: each answer over a steady noise is cleaned
+             by the Wiener filter (kiosk.voice.denoise) instead of the stream by RNNoise.
 """
 
 from __future__ import annotations
@@ -304,6 +306,7 @@ def main() -> None:
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
     settings = BASELINE if baseline else replace(LIVE, clean_steady="--no-clean" not in sys.argv)
+    settings = replace(settings, rnnoise=settings.rnnoise and "--wiener" not in sys.argv)
     task = Task(intents, pack.filler, decoys(pack.intents, intents), settings, engine_margins=not baseline)
     bar = Bar(pack.min_confidence, 1.01) if baseline else Bar.of(pack)
     families, talk = english(quick)
