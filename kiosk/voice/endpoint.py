@@ -22,10 +22,10 @@ between utterances, at least `STEADY_JUDGED_MS` of it) the audio is cleaned befo
   words from clean audio. Turning it on or off changes what the cutters hear, so they learn the room again
   (`learn_ms`, during which nothing is speech);
 * otherwise each utterance, with the Wiener filter (`denoise.wiener`, its noise taken from the pre-roll).
-Elsewhere, and from RNNoise, the recogniser hears the words and little more: `lead_ms` before the first loud frame and
-`tail_ms` after the last one over `hold_db` (the rest of the pre-roll, and of the quiet that ended the
-utterance, is the room: other people's talk, or silence a phone-loop decoder fills with phones). How much
-an engine wants is its own (`Recognizer.margins_ms`; `kiosk.voice.understand.settings_for`).
+Elsewhere, and from RNNoise, the recogniser hears the words and little more: `lead_ms` before the first
+loud frame and `tail_ms` after the last one over `hold_db` (the rest of the pre-roll, and of the quiet that
+ended the utterance, is the room: other people's talk, or silence a phone-loop decoder fills with phones).
+How much an engine wants is its own (`Recognizer.margins_ms`; `kiosk.voice.understand.settings_for`).
 The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
 percentiles of the last 3 s.
 """
