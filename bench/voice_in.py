@@ -305,8 +305,8 @@ def main() -> None:
     quick, baseline = "--quick" in sys.argv, "--baseline" in sys.argv
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
-    settings = BASELINE if baseline else replace(LIVE, clean_steady="--no-clean" not in sys.argv)
-    settings = replace(settings, rnnoise=settings.rnnoise and "--wiener" not in sys.argv)
+    clean, rnnoise = "--no-clean" not in sys.argv, "--wiener" not in sys.argv
+    settings = BASELINE if baseline else replace(LIVE, clean_steady=clean, rnnoise=rnnoise)
     task = Task(intents, pack.filler, decoys(pack.intents, intents), settings, engine_margins=not baseline)
     bar = Bar(pack.min_confidence, 1.01) if baseline else Bar.of(pack)
     families, talk = english(quick)

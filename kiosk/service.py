@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kiosk.settings import SERVICE_STATE_DIR
 from kiosk.voice.rnnoise import PACKAGE as RNNOISE
+from kiosk.voice.rnnoise import UNAVAILABLE as NO_RNNOISE
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = Path("/opt/alt-kiosk")
@@ -22,7 +23,6 @@ TOUCH_PACKAGES = ["cage", "foot", "xwayland", "fonts-dejavu-core", "fonts-noto-c
 and Chinese with Noto Sans Mono CJK."""
 TOUCH_MINIMUM = {"foot": "1.15", "cage": "0.2"}
 """foot reads touch only from 1.15 (its [touch] section); cage 0.1 has no touch for foot to read."""
-NO_RNNOISE = "RNNoise is not available for this machine: a steady noise is cleaned with the Wiener filter"
 
 DEFAULT_CONFIG = f"""\
 # alt-kiosk configuration. Check it with: alt-kiosk status. Reload with: systemctl reload alt-kiosk

@@ -112,6 +112,11 @@ def active_power(speech: np.ndarray) -> float:
     return float(np.mean(power[power >= power.max() / 1000])) if len(power) else 0.0
 
 
+def snr_db(clean: np.ndarray, heard: np.ndarray) -> float:
+    """How far the talking in `clean` stands over everything else in `heard` (the same length, lined up)."""
+    return float(10 * np.log10(active_power(clean) / np.mean((heard.astype(np.float64) - clean) ** 2)))
+
+
 def pink_noise(seconds: float, seed: int = 7) -> np.ndarray:
     """Steady noise with the 1/f spectrum of a ventilation fan or distant traffic (white noise is harsher)."""
     rng = np.random.default_rng(seed)

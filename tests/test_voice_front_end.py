@@ -14,7 +14,7 @@ from kiosk.voice.denoise import is_steady, wiener
 from kiosk.voice.endpoint import LIVE, EndpointSettings, _level_db
 from kiosk.voice.understand import first_utterance
 
-from .speech import Voice, active_power, in_room, librivox, pink_noise, say
+from .speech import Voice, in_room, librivox, pink_noise, say, snr_db
 
 if TYPE_CHECKING:
     from kiosk.core.model import Content
@@ -57,13 +57,10 @@ def test_wiener_takes_a_steady_noise_out_and_keeps_the_answer() -> None:
     cleaned = wiener(noisy.astype(np.int16)).astype(np.float64)
     assert len(cleaned) == len(noisy)
 
-    def snr(heard: np.ndarray) -> float:
-        return float(10 * np.log10(active_power(clean) / np.mean((heard - clean) ** 2)))
-
     def quieter(part: slice) -> float:
         return float(10 * np.log10(np.mean(noisy[part] ** 2) / np.mean(cleaned[part] ** 2)))
 
-    gain = snr(cleaned) - snr(noisy)
+    gain = snr_db(clean, cleaned) - snr_db(clean, noisy)
     assert gain >= 5.0, gain  # 10 dB over the noise before, 16.7 after when written
     # The room alone, before and after the answer: 13.7 and 9.9 dB quieter when written (the first 100 ms less:
     # the filter starts out trusting what it hears).
@@ -134,7 +131,8 @@ def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphin
         said = in_room(say(text, Voice("festival", voice)), np.roll(fan, -stretch), snr)
         return pocketsphinx.decode(cut(said, WIENER), phrases)
 
-    # Over a loud fan (5 dB), cleaned by the Wiener filter, "maybe" and "no thanks" come out as "what" (W AH T): weak, whatever the confidence.
+    # Over a loud fan (5 dB), cleaned by the Wiener filter, "maybe" and "no thanks" come out as "what"
+    # (W AH T): weak, whatever the confidence.
     for text, voice, stretch in (("maybe", "slt", 30000), ("no thanks", "kal", 60000)):
         result = heard(text, voice, stretch, 5.0)
         assert (result.text, result.weak) == ("what", True), result

@@ -10,13 +10,12 @@ import numpy as np
 import pytest
 
 from kiosk.voice import endpoint
-from kiosk.voice.endpoint import LIVE, Endpointer
+from kiosk.voice.endpoint import LIVE, Endpointer, _level_db
 from kiosk.voice.rnnoise import BLOCK, DELAY, library, stream_denoiser
 
-from .speech import Voice, active_power, in_room, librivox, pink_noise, say
+from .speech import Voice, in_room, librivox, pink_noise, say, snr_db
 
 RATE = 16000
-CLOSE = replace(LIVE, lead_ms=100, tail_ms=240)  # PocketSphinx's margins
 
 
 @pytest.fixture(scope="module")
@@ -52,37 +51,34 @@ def test_rnnoise_takes_a_fan_out_and_keeps_the_answer(answer: np.ndarray) -> Non
     out = denoiser.feed(said).astype(np.float64)
     out = np.concatenate([out[DELAY:], np.zeros(DELAY)])  # lined up with what came in
 
-    def snr(heard: np.ndarray) -> float:
-        return float(10 * np.log10(active_power(clean) / np.mean((heard - clean) ** 2)))
-
     room = slice(RATE // 2, RATE)  # half a second in: RNNoise has learnt the room
     words = slice(RATE, RATE + len(answer))
     quieter = 10 * np.log10(np.mean(said[room].astype(np.float64) ** 2) / np.mean(out[room] ** 2))
     kept = 10 * np.log10(np.mean(out[words] ** 2) / np.mean(answer.astype(np.float64) ** 2))
     # When written: 10.0 -> 19.9 dB over what is left of the noise; the room 48 dB quieter; the answer -0.3 dB.
-    assert snr(out) - snr(said.astype(np.float64)) >= 7.0
+    assert snr_db(clean, out) - snr_db(clean, said) >= 7.0
     assert quieter >= 30.0 and abs(kept) <= 1.5, (quieter, kept)
 
 
 def test_the_kiosk_cleans_the_stream_only_while_the_room_is_a_steady_noise(answer: np.ndarray) -> None:
     over_fan = in_room(answer, pink_noise(10), 10.0)
-    heard = Endpointer(CLOSE)
+    heard = Endpointer(LIVE)  # PocketSphinx's margins: 100 ms before the words, 240 after
     utterances = heard.feed(over_fan) + heard.flush()
     assert heard.cleaning and len(utterances) == 1
     # Cut from clean audio, as close as in a quiet room: the words, 100 ms before and 240 ms after.
     assert len(utterances[0]) <= len(answer) + 0.34 * RATE
-    assert _level(utterances[0][: RATE // 20]) < _level(over_fan[:RATE]) - 20
+    assert _level_db(utterances[0][: RATE // 20]) < _level_db(over_fan[:RATE]) - 20
     heard.feed(np.zeros(2 * RATE, dtype=np.int16))  # the fan is switched off
     assert not heard.cleaning
     for room in (librivox(), np.zeros(1)):  # talk, quiet: never cleaned
-        listening = Endpointer(CLOSE)
+        listening = Endpointer(LIVE)
         listening.feed(in_room(answer, room, 10.0))
         assert not listening.cleaning
 
 
 def test_after_switching_the_cutters_learn_the_room_again_and_hear_nothing_meanwhile(answer: np.ndarray) -> None:
     fan = pink_noise(10)
-    heard = Endpointer(CLOSE)
+    heard = Endpointer(LIVE)
     assert heard.feed(fan[: int(0.96 * RATE)].astype(np.int16)) == [] and not heard.cleaning
     heard.feed(fan[int(0.96 * RATE) : int(1.02 * RATE)].astype(np.int16))
     assert heard.cleaning  # judged on a second of the room
@@ -95,15 +91,11 @@ def test_without_the_library_a_steady_noise_is_cleaned_with_the_wiener_filter(
 ) -> None:
     monkeypatch.setattr(endpoint, "stream_denoiser", lambda: None)  # as where the wheel is missing
     over_fan = in_room(answer, pink_noise(10), 10.0)
-    heard = Endpointer(CLOSE)
+    heard = Endpointer(LIVE)
     missing = heard.feed(over_fan) + heard.flush()
     assert not heard.cleaning
-    wiener = Endpointer(replace(CLOSE, rnnoise=False))
+    wiener = Endpointer(replace(LIVE, rnnoise=False))
     assert np.array_equal(missing[0], (wiener.feed(over_fan) + wiener.flush())[0])
-
-
-def _level(audio: np.ndarray) -> float:
-    return float(10 * np.log10(np.mean(audio.astype(np.float64) ** 2) + 1e-9))
 
 
 def test_status_tells_staff_which_noise_filter_the_kiosk_has(

@@ -29,6 +29,8 @@ log = logging.getLogger("kiosk.voice.in")
 
 PACKAGE = "pyrnnoise==0.4.5"
 """What setup installs (`pip install --no-deps`): scripts/setup and `alt-kiosk service install`."""
+UNAVAILABLE = "RNNoise is not available for this machine: a steady noise is cleaned with the Wiener filter"
+"""What setup and the kiosk's log say where it cannot be installed or loaded."""
 UP = 3  # 16 kHz to 48 kHz
 FRAME_48K = 480  # RNNoise's frame: 10 ms at 48 kHz
 BLOCK = FRAME_48K // UP  # 160 samples at 16 kHz
@@ -50,7 +52,7 @@ def library() -> ctypes.CDLL | None:
     try:
         lib = ctypes.CDLL(str(path))
     except OSError as err:
-        log.warning("RNNoise cannot be loaded (%s): steady noise is cleaned with the Wiener filter", err)
+        log.warning("%s (%s)", UNAVAILABLE, err)
         return None
     lib.rnnoise_create.argtypes = [ctypes.c_void_p]
     lib.rnnoise_create.restype = ctypes.c_void_p
