@@ -91,7 +91,7 @@ BREAKAGES = [
     ),
     ("screens.yaml", "  restart: Start over\n", "", "missing a label for 'restart'"),
     ("intents.yaml", '  stop: ["stop", "quiet", "be quiet"]\n', "", "missing intent 'stop'"),
-    ("language.yaml", "min_confidence: 0.6", "min_confidence: 7", "min_confidence should be a number from 0 to 1"),
+    ("language.yaml", "min_confidence: 0.65", "min_confidence: 7", "min_confidence should be a number from 0 to 1"),
     (
         "language.yaml",
         "confirm_confidence: 0.5",

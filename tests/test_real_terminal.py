@@ -221,7 +221,7 @@ def test_the_real_service_protocol_reload_and_sigterm_mid_speech(tmp_path: Path,
     session = Tmux(f"{ALT_KIOSK} run --kiosk", env=env)
     try:
         messages = [sock.recv(4096).decode() for _ in range(3)]
-        assert any(m.startswith("READY=1\nSTATUS=content en 2026.11.26-1") for m in messages), messages
+        assert any(m.startswith("READY=1\nSTATUS=content en 2026.11.27-1") for m in messages), messages
         assert "WATCHDOG=1" in messages
         pid = session.pid()
         os.kill(pid, signal.SIGHUP)

@@ -74,7 +74,7 @@ async def test_ready_status_and_watchdog_from_the_event_loop(tmp_path: Path, mon
         await pilot.pause(0.3)
         messages = notify.drain()
         assert any(
-            m.startswith("READY=1\nSTATUS=content en 2026.11.26-1,zh 2026.11.26-1; sound on") for m in messages
+            m.startswith("READY=1\nSTATUS=content en 2026.11.27-1,zh 2026.11.26-1; sound on") for m in messages
         ), messages
         assert messages.count("WATCHDOG=1") >= 3
         # A blocked event loop stops the pings (so systemd restarts a frozen UI).
@@ -151,16 +151,16 @@ def test_read_only_state_folder_does_not_stop_the_kiosk(tmp_path: Path, caplog: 
 
 def test_install_and_rollback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "live" / "content"
-    assert "installed en 2026.11.26-1" in install(CONTENT, target)
+    assert "installed en 2026.11.27-1" in install(CONTENT, target)
     changed = tmp_path / "v2"
     shutil.copytree(CONTENT, changed)
     lang = changed / "en" / "language.yaml"
-    lang.write_text(lang.read_text().replace("2026.11.26-1", "2026.12.01-1"))
+    lang.write_text(lang.read_text().replace("2026.11.27-1", "2026.12.01-1"))
     shutil.make_archive(str(tmp_path / "v2"), "zip", changed)
     assert main(["content", "install", str(tmp_path / "v2.zip"), "--to", str(target)]) == 0
     assert load_all(target)["en"].version == "2026.12.01-1"
     assert main(["content", "rollback", "--to", str(target)]) == 0
-    assert load_all(target)["en"].version == "2026.11.26-1"
+    assert load_all(target)["en"].version == "2026.11.27-1"
     rollback(target)
     assert load_all(target)["en"].version == "2026.12.01-1"
     bad = tmp_path / "bad"
@@ -296,7 +296,7 @@ async def test_admin_screen_by_gesture_and_pin_then_leave_kiosk_mode(tmp_path: P
         assert "Staff PIN" in screen_text(app)
         await keys(pilot, "4", "3", "2", "1", "enter")
         text = screen_text(app)
-        assert "content en 2026.11.26-1" in text and "microphone [" in text and "Leave kiosk mode" in text
+        assert "content en 2026.11.27-1" in text and "microphone [" in text and "Leave kiosk mode" in text
         await pilot.click("#admin-volume-up")
         assert app.settings.volume_step == 4
         await pilot.click("#admin-leave")
