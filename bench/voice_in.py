@@ -8,8 +8,10 @@ right answer outright or after one confirmation), **ends wrong** (acted on anoth
 or is **refused** (the kiosk did not catch it, or asked twice: the patient taps). "Asked, right guess
 shown" counts the answers asked about with the meant answer highlighted: a patient who taps it instead of
 speaking ends right too. Off-topic talk is heard once in every room (a waiting room is seldom quiet while
-people chat near the kiosk). Shares of answers come with their 95 % interval (Wilson): with 112 answers a
-room, two columns or two runs 5 points apart are not yet different.
+people chat near the kiosk); "off-topic acting after a question" counts those that would act if heard just
+after the kiosk asked "Did you mean ...?" (for the answer most of them are taken as). Shares of answers come
+with their 95 % interval (Wilson): with 112 answers a room, two columns or two runs 5 points apart are not
+yet different.
 
     scripts/bench   or   .venv/bin/python bench/voice_in.py [--quick] [--calibrate] [--baseline]
 
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -185,11 +188,22 @@ def off_topic(heard: list[Weighed], bar: Bar) -> tuple[int, int]:
     return decisions.count(Decision.ACT), decisions.count(Decision.CONFIRM)
 
 
+def after_asking(heard: list[Weighed], bar: Bar) -> int:
+    """Off-topic utterances that would act if heard just after the kiosk asked about an answer (a hearing of
+    the answer asked about acts from the confirm bar): the most for any one answer."""
+    guesses = Counter(h.intent for h in (w.decide(bar) for w in heard) if h.intent is not None)
+    return max(guesses.values(), default=0)
+
+
 def off_topic_cell(heard: list[Weighed], bar: Bar) -> str:
     if not heard:
         return "–"
     acted, confirmed = off_topic(heard, bar)
     return f"{acted} / {confirmed} of {len(heard)}"
+
+
+def after_asking_cell(heard: list[Weighed], bar: Bar) -> str:
+    return f"{after_asking(heard, bar)} of {len(heard)}" if heard else "–"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -213,6 +227,13 @@ def table(columns: dict[str, tuple[Hearings, Bar]], extra: dict[str, list[str]])
                 f"{room}: off-topic acted / confirmed",
                 *(off_topic_cell(columns[n][0].off_topic.get(room, []), columns[n][1]) for n in names),
                 "≤ 4 % / ≤ 8 %",
+            ]
+        )
+        rows.append(
+            [
+                f"{room}: off-topic acting after a question",
+                *(after_asking_cell(columns[n][0].off_topic.get(room, []), columns[n][1]) for n in names),
+                "–",
             ]
         )
     latency = [columns[n][0].latencies for n in names]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.voice_in import ended, off_topic
+from bench.voice_in import after_asking, ended, off_topic
 from kiosk.voice.understand import Bar, Weighed
 
 BAR = Bar(act=0.6, confirm=0.5)
@@ -33,3 +33,7 @@ def test_an_interval_narrows_with_more_answers_and_off_topic_talk_is_split_by_de
     few, many = ended([("yes", SURE_YES, NOTHING)] * 10, BAR), ended([("yes", SURE_YES, NOTHING)] * 100, BAR)
     assert few.interval(few.right)[0] < many.interval(many.right)[0] < 100.0
     assert off_topic([SURE_YES, UNSURE_NO, NOTHING, NOTHING], BAR) == (1, 1)
+    # Heard just after the kiosk asked about an answer, a hearing of that answer acts from the confirm bar:
+    # the most off-topic utterances taken as any one answer.
+    assert after_asking([SURE_YES, UNSURE_YES, UNSURE_NO, NOTHING, Weighed("yeah", "yes", 0.3)], BAR) == 2
+    assert after_asking([NOTHING], BAR) == 0

@@ -187,23 +187,6 @@ async def test_a_probable_answer_is_confirmed_by_saying_it_again() -> None:
         assert guessed(app) == [] and "Did you mean" not in screen_text(app)
 
 
-async def test_the_answer_asked_about_said_again_acts_however_unsure_the_second_hearing() -> None:
-    app, speaker, listener = voiced_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_second_question(pilot)
-        mumbled = Heard("maybe", None, 0.1, sure=False, guess="unsure")  # under both bars
-        listener.on_heard(mumbled)  # alone, it is not caught
-        await pilot.pause()
-        assert speaker.said[-1].startswith("Sorry, I didn't catch that.") and guessed(app) == []
-        listener.on_heard(Heard("not sure", "unsure", 0.45, sure=False))
-        await pilot.pause()
-        assert guessed(app) == ["3 Not sure"] and app.session.answers == {"warning_signs": "no"}
-        listener.on_heard(mumbled)  # said again, heard poorly: the same answer twice acts
-        await pilot.pause()
-        assert app.session.answers == {"warning_signs": "no", "alcohol": "unsure"}
-        assert guessed(app) == [] and "Did you mean" not in screen_text(app)
-
-
 async def test_a_probable_answer_is_confirmed_by_tapping_it() -> None:
     app, speaker, listener = voiced_app()
     async with app.run_test(size=(80, 24)) as pilot:

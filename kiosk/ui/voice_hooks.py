@@ -103,10 +103,9 @@ class VoiceHooks:
         if app.idle.warning:
             app.idle.heard(heard.text)
             return
-        heard = settle(self.guess, heard)  # the answer asked about, said again, counts however unsure
         intent = heard.intent
         if intent is not None and intent in app.hearable:
-            if heard.decision is Decision.ACT:
+            if settle(self.guess, heard).decision is Decision.ACT:
                 app.act(intent, by_voice=True)
             else:
                 self._ask(heard, intent)

@@ -56,9 +56,6 @@ class Heard:
     sure: bool = True
     contested: frozenset[str] = frozenset()
     """The other answers (or decoy phrases) that fit the audio clearly better: never acted on at once."""
-    guess: str | None = None
-    """The valid answer the words matched, however unsure (`intent` is None under the bar; None when no
-    answer matched): said again after the kiosk asked about it, it counts (see `settle`)."""
 
     @property
     def decision(self) -> Decision:
@@ -70,21 +67,20 @@ class Heard:
 def settle(asked: Heard | None, heard: Heard) -> Heard:
     """A hearing after the kiosk asked about the guess of the hearing `asked` (None: it asked nothing).
 
-    Saying the guessed answer again acts on it, even if this hearing alone would only confirm, or is too
-    unsure even to ask about: two consistent hearings are evidence; unless an answer contests both (both
-    hearings were torn between the same two answers: ask again). A different hearing starts over.
-    bench/voice_in.py, natural voices:
-    * against "contested at all, ask again": fan 55 -> 56 %, talk 10 dB 32 -> 33 %; espeak-ng voices quiet
-      38 -> 41 %, fan 66 -> 70 %; as many wrong answers (the rule still stops "no" heard twice as "help",
-      each time with "no" fitting better);
-    * the second hearing's guess counting however unsure it is, against only from `confirm_confidence`
-      (bars 0.65 / 0.55 both): quiet 88 -> 90 %, fan 78 -> 82 %; as many wrong answers.
+    Saying the guessed answer again acts on it, even if this hearing alone would only confirm: two
+    consistent hearings are evidence; unless an answer contests both (both hearings were torn between
+    the same two answers: ask again). A different hearing starts over. bench/voice_in.py, natural voices,
+    against "contested at all, ask again": fan 55 -> 56 %, talk 10 dB 32 -> 33 %; espeak-ng voices quiet
+    38 -> 41 %, fan 66 -> 70 %; as many wrong answers (the rule still stops "no" heard twice as "help",
+    each time with "no" fitting better).
     """
-    said = heard.intent or heard.guess
-    if asked is not None and asked.intent is not None and said == asked.intent:
-        if not heard.contested & asked.contested:
-            return replace(heard, intent=said, sure=True)
-        return replace(heard, intent=said, sure=False)  # torn the same way twice: ask again
+    if (
+        asked is not None
+        and heard.decision is Decision.CONFIRM
+        and heard.intent == asked.intent
+        and not heard.contested & asked.contested
+    ):
+        return replace(heard, sure=True)
     return heard
 
 

@@ -75,7 +75,9 @@ MIN_SAMPLES = 1600  # 100 ms: nothing shorter is an answer (and PocketSphinx fai
 # log energy, and PocketSphinx's features and cepstral mean go wrong around it: the grammar's first guess,
 # bench/voice_in.py, espeak-ng voices in quiet 50 -> 91 %, natural voices over a fan (cleaned by RNNoise)
 # 88 -> 95 %. An utterance with a 10 ms frame of it gets a floor of Gaussian noise this loud (σ, in LSB,
-# 70 dB under a normal answer), the same every time. 1 LSB: fan 90 %; 10 LSB: no better than 3.
+# 70 dB under a normal answer), the same every time. 1 LSB: fan 90 %; 10 LSB: no better than 3. Ended right,
+# bars re-calibrated (0.6 / 0.5 -> 0.65 / 0.55): espeak-ng quiet 41 -> 78 % (ended wrong 3.1 -> 0 %), natural
+# voices fan 75 -> 78 %, quiet 89 -> 88 %, talk (no digital silence there; the higher bars) 33 -> 30 %.
 DIGITAL_FLOOR_LSB = 3.0
 # The keyword spotter's score per 10 ms frame for the grammar's answer (log base 1.0001; no detection at all:
 # -inf). Answers: median -36; off-topic sentences forced onto an answer: -105, a quarter not found at all.

@@ -49,7 +49,7 @@ class Weighed:
         # A rival or a weak hearing is never acted on at once, at most asked about.
         sure = self.intent is not None and self.confidence >= bar.act and not (self.rivals or self.weak)
         intent = self.intent if sure or self.confidence >= bar.confirm else None
-        return Heard(self.text, intent, round(self.confidence, 3), sure, self.rivals, self.intent)
+        return Heard(self.text, intent, round(self.confidence, 3), sure, self.rivals)
 
 
 NOTHING = Weighed("", None, 0.0)
