@@ -55,6 +55,7 @@ from kiosk.voice.understand import NOTHING, Bar, Weighed, first_utterance, setti
 from kiosk.voice.vosk_engine import VoskRecognizer  # noqa: E402
 from tests.speech import in_room, pink_noise  # noqa: E402
 
+TIMED_EVERY = 3
 TARGETS = {"quiet": "≥ 90 %", "steady noise 10 dB": "≥ 85 %", "talk 10 dB": "≥ 45 %", "talk 5 dB": "≥ 30 %"}
 BASELINE = EndpointSettings(tight=None, lead_ms=300, tail_ms=400, clean_steady=False)
 
@@ -89,16 +90,26 @@ def _start(engine: str, model: str, task: Task) -> None:
     _worker = (recognizer, task)
 
 
-def _hear(audio: np.ndarray) -> tuple[Weighed, float, float]:
-    """One hearing as the kiosk has it: (weighed first utterance, decode seconds, utterance seconds)."""
+def _hear(audio: np.ndarray) -> tuple[Weighed, np.ndarray | None]:
+    """One hearing as the kiosk has it: (weighed first utterance, the utterance cut; None: nothing cut)."""
     assert _worker is not None
     recognizer, task = _worker
     utterance = first_utterance(audio, 16000, task.settings)
     if utterance is None:
-        return NOTHING, 0.0, 0.0
-    started = time.perf_counter()
-    weighed = weigh(recognizer, utterance, task.intents, task.filler, task.decoys)
-    return weighed, time.perf_counter() - started, len(utterance) / 16000
+        return NOTHING, None
+    return weigh(recognizer, utterance, task.intents, task.filler, task.decoys), utterance
+
+
+def _time(utterances: list[np.ndarray]) -> list[float]:
+    """Seconds from the end of each utterance to the kiosk's decision, one utterance at a time."""
+    assert _worker is not None
+    recognizer, task = _worker
+    seconds = []
+    for utterance in utterances:
+        started = time.perf_counter()
+        weigh(recognizer, utterance, task.intents, task.filler, task.decoys)
+        seconds.append(time.perf_counter() - started)
+    return seconds
 
 
 def again(audio: np.ndarray, stretch: float = 1.06) -> np.ndarray:
@@ -127,11 +138,12 @@ def hear_all(engine: str, model: str, task: Task, clips: list[Clip], off_topic: 
     jobs = recordings(clips, off_topic)
     with ProcessPoolExecutor(2, initializer=_start, initargs=(engine, model, task)) as pool:
         heard = list(pool.map(_hear, jobs, chunksize=8))
-    result = Hearings()
-    for _, seconds, length in heard:
-        if length:  # an utterance was decoded
-            result.latencies.append(seconds)
-            result.audio_seconds += length
+    # Latency as the kiosk has it: one utterance decoded at a time, the other core free (for PocketSphinx's
+    # phone loop, kiosk.voice.phone_loop), not two decodes racing each other as above. Every TIMED_EVERY-th.
+    timed = [u for _, u in heard if u is not None][::TIMED_EVERY]
+    with ProcessPoolExecutor(1, initializer=_start, initargs=(engine, model, task)) as pool:
+        result = Hearings(latencies=pool.submit(_time, timed).result())
+    result.audio_seconds = sum(len(u) for u in timed) / 16000
     answers = iter(heard)
     for name in SNR_ROOMS:  # the rooms in the order they were heard
         result.rooms[name] = [(intent, next(answers)[0], next(answers)[0]) for intent, _ in clips]
@@ -289,7 +301,7 @@ def listener_cost(heard: bytes = b"\0" * 4_000_000) -> tuple[str, str]:
     """CPU and memory of a real MicListener with PocketSphinx, reading `heard` (int16; silence unless told)
     from the ALSA file device."""
     code = f"""
-import sys, time, resource
+import os, sys, time, resource
 sys.path.insert(0, {str(ROOT)!r})
 from kiosk.voice.listener import MicListener
 from kiosk.voice.sphinx import PocketSphinxRecognizer
@@ -297,13 +309,25 @@ from kiosk.voice.understand import Bar
 listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": Bar()}})
 listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")
 time.sleep(3)
-a = resource.getrusage(resource.RUSAGE_SELF); t = time.monotonic()
+def status(pid, field):
+    try:
+        return next(line.split()[1] for line in open(f"/proc/{{pid}}/status") if line.startswith(field + ":"))
+    except (OSError, StopIteration):
+        return None
+def children():  # this program's child processes: PocketSphinx's phone loop (kiosk.voice.phone_worker)
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and status(p, "PPid") == str(os.getpid())]
+def cpu_seconds():  # CPU time of this program and of its children
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    ticks = sum(sum(int(x) for x in open(f"/proc/{{p}}/stat").read().rsplit(")", 1)[1].split()[11:13]) for p in children())
+    return own.ru_utime + own.ru_stime + ticks / os.sysconf("SC_CLK_TCK")
+a, t = cpu_seconds(), time.monotonic()
 time.sleep(10)
-b = resource.getrusage(resource.RUSAGE_SELF)
-cpu = (b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime) / (time.monotonic() - t)
-# Peak resident memory of this program: VmHWM, not ru_maxrss, which keeps the forking parent's peak across exec.
-peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print("RESULT", cpu, peak / 1024, listener._endpointer.cleaning, listener.fault)
+cpu = (cpu_seconds() - a) / (time.monotonic() - t)
+# Peak resident memory: VmHWM, not ru_maxrss, which keeps the forking parent's peak across exec; of this
+# program and of its children, added up.
+own = int(status("self", "VmHWM"))
+rest = sum(int(status(p, "VmHWM") or 0) for p in children())
+print("RESULT", cpu, (own + rest) / 1024, own / 1024, rest / 1024, listener._endpointer.cleaning, listener.fault)
 listener.close()
 """
     with tempfile.TemporaryDirectory() as home:
@@ -316,9 +340,10 @@ listener.close()
         ).stdout
     for line in out.splitlines():
         if line.startswith("RESULT"):
-            _, cpu, rss, cleaning, fault = line.split(" ", 4)
+            _, cpu, rss, own, children, cleaning, fault = line.split(" ", 6)
             note = (" (RNNoise on)" if cleaning == "True" else "") + ("" if fault == "None" else f" (fault: {fault})")
-            return f"{100 * float(cpu):.1f} % of one core{note}", f"{float(rss):.0f} MB"
+            memory = f"{float(rss):.0f} MB (kiosk {float(own):.0f} + phone loop {float(children):.0f})"
+            return f"{100 * float(cpu):.1f} % of one core{note}", memory
     return "not measured", "not measured"
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from kiosk.core.intents import words
+from kiosk.voice.phone_loop import PhoneLoop, model, run
 from kiosk.voice.recognizer import Recognized, RecognizerUnavailable, grammar_phrases
 
 # Broad classes of the US model's phones. A free phone decoder often hears a sound of the right kind but
@@ -105,15 +104,16 @@ class PocketSphinxRecognizer:
     # talk 5 dB 6 -> 11 %, off-topic confirmed 5 -> 4 of 64 (with confirm_confidence 0.4); 200 / 240 ms
     # kept almost none of it, 60 / 120 ms lost quiet answers again.
     margins_ms = (100, 240)
-    _NOT_PHONES = frozenset({"SIL", "+NSN+", "+SPN+", "(NULL)", "<sil>", "<s>", "</s>"})
 
     def __init__(self) -> None:
         try:
-            from pocketsphinx import Decoder, get_model_path
+            from pocketsphinx import Decoder
         except ImportError as err:
             raise RecognizerUnavailable(f"pocketsphinx is not installed: {err}") from err
-        model = Path(get_model_path()) / "en-us"
-        hmm, dictionary = str(model / "en-us"), str(model / "cmudict-en-us.dict")
+        folder, common = model()
+        # The phone loop's own process starts first: it loads its model while this one loads the grammar's.
+        self._phones = PhoneLoop()
+        dictionary = str(folder / "cmudict-en-us.dict")
         self._pronunciations: dict[str, list[list[str]]] = {}
         with open(dictionary, encoding="utf-8") as f:
             for line in f:
@@ -121,7 +121,6 @@ class PocketSphinxRecognizer:
                 self._pronunciations.setdefault(word.split("(")[0], []).append(phones)
         # PocketSphinx's own spectral noise subtraction (remove_noise) is on by default in 5.x and cannot be
         # switched off through the Python API (the option reads back True): nothing to set.
-        common = {"hmm": hmm, "lm": None, "loglevel": "FATAL", "cmn": "batch"}
         # The language weight scales each word's cost in the grammar; at the default 6.5 a one-word phrase
         # beats a two-word one it should not ("no" for "not sure"). Grammar right (before verification),
         # Festival voices, bench rooms: clean 92 -> 96 %, pink noise 74 -> 79 %, talk 10 dB 31 -> 40 %; after
@@ -129,25 +128,12 @@ class PocketSphinxRecognizer:
         # The keyword searches share this decoder (and its acoustic model): one more model is 40 MB more.
         self._grammar = Decoder(dict=dictionary, lw=GRAMMAR_LW, kws_threshold=1e-50, **common)
         self._logmath = self._grammar.get_logmath()
-        # Beams 1e-10 (not 1e-20): a quarter less time, the same agreement on the bench's utterances.
-        self._phones = Decoder(
-            allphone=str(model / "en-us-phone.lm.bin"), backtrace=False, lw=2.0, beam=1e-10, pbeam=1e-10, **common
-        )
         self._grammar.add_jsgf_string("mean", "#JSGF V1.0;\ngrammar mean;\npublic <any> = a;\n")
         self._searches: set[str] = set()
         self._sequences: dict[str, list[list[str]]] = {}
 
     def missing_words(self, phrases: list[str]) -> list[str]:
         return sorted({w for p in phrases for w in words(p) if w not in self._pronunciations})
-
-    @staticmethod
-    def _run(decoder: Any, pcm: bytes, cmn: str | None = None) -> None:
-        decoder.reinit_feat()  # forget the last utterance: its mean and noise estimate (0.06 ms)
-        if cmn is not None:
-            decoder.set_cmn(cmn)
-        decoder.start_utt()
-        decoder.process_raw(pcm, full_utt=True)
-        decoder.end_utt()
 
     def decode(self, audio: np.ndarray, phrases: list[str], answer_of: Mapping[str, str] | None = None) -> Recognized:
         usable = grammar_phrases(phrases, self.missing_words)
@@ -160,20 +146,23 @@ class PocketSphinxRecognizer:
             self._searches.add(name)
         pcm = with_floor(audio).astype("<i2").tobytes()
         self._grammar.activate_search("mean")
-        self._run(self._grammar, pcm)
+        run(self._grammar, pcm)
         cmn = self._grammar.get_cmn()
+        self._phones.start(pcm, cmn)  # on the second core, while this one searches the grammar
         self._grammar.activate_search(name)
-        self._run(self._grammar, pcm, cmn)
+        run(self._grammar, pcm, cmn)
         # The words from the segmentation: hyp() would also compute a lattice posterior we do not use (7 ms).
         text = " ".join(
             s.word.split("(")[0]
             for s in self._grammar.seg() or []  # None when nothing was decoded
             if s.word[:1] not in "<[+("  # fillers: <sil>, [NOISE], +NSN+, (NULL)
         )
+        # The keyword spotter's score is only needed when the phones alone leave some doubt, nearly always;
+        # it runs while the phone loop is still busy, so asking it every time costs no waiting.
+        keyword = self._keyword_score(text, pcm, cmn) if text else -math.inf
+        heard = self._phones.phones()
         if not text:
             return Recognized("", 0.0)
-        self._run(self._phones, pcm, cmn)
-        heard = [s.word for s in self._phones.seg() or [] if s.word not in self._NOT_PHONES]
         fits = {p: phone_agreement(heard, self._expected(p)) for p in self._kin(text, usable, answer_of)}
         bar = fits[text] + RIVAL_MARGIN  # rivals: judged against the phrase picked
         rivals = tuple(p for p in usable if p != text and phone_agreement(heard, self._expected(p), bar) > bar)
@@ -183,7 +172,7 @@ class PocketSphinxRecognizer:
         weak = min(len(e) for e in self._expected(best)) <= SHORT_PHONES and fit < SHORT_FIT
         confidence = (fit - PHONE_FLOOR) / PHONE_SPAN
         if confidence < 1.0:
-            confidence = max(confidence, (self._keyword_score(text, pcm, cmn) - KEYWORD_FLOOR) / KEYWORD_SPAN)
+            confidence = max(confidence, (keyword - KEYWORD_FLOOR) / KEYWORD_SPAN)
         return Recognized(text, float(np.clip(confidence, 0.0, 1.0)), rivals, weak)
 
     @staticmethod
@@ -212,7 +201,7 @@ class PocketSphinxRecognizer:
             self._grammar.add_keyphrase(name, phrase)
             self._searches.add(name)
         self._grammar.activate_search(name)
-        self._run(self._grammar, pcm, cmn)
+        run(self._grammar, pcm, cmn)
         spotted = self._grammar.seg() or []
         return max(
             (self._logmath.log(s.prob) / max(1, s.end_frame - s.start_frame) for s in spotted), default=-math.inf

@@ -8,52 +8,40 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
-import os
-import select
 import subprocess
 import sys
 import threading
 from importlib import metadata
 from pathlib import Path
 
+from kiosk.voice.worker import Worker, WorkerError
+
 RENDER_TIMEOUT = 10.0
-START_TIMEOUT = 15.0
 
 
-class SynthesisError(Exception):
+class SynthesisError(WorkerError):
     """Text could not be rendered; the message says why, for the log and for staff."""
 
 
-class Synthesizer:
+class Synthesizer(Worker):
     """Owns the pyttsx3 worker process; restarts it after a crash or a hang.
 
     Subclasses speak with other engines: they give the command, the request and the version.
     """
 
     def __init__(self, command: list[str] | None = None, timeout: float = RENDER_TIMEOUT) -> None:
-        self._command = command or [sys.executable, "-m", "kiosk.voice.synth_worker"]
+        super().__init__(
+            command or [sys.executable, "-m", "kiosk.voice.synth_worker"], "text-to-speech", SynthesisError
+        )
         self._timeout = timeout
         self._lock = threading.Lock()
-        self._proc: subprocess.Popen[str] | None = None
-        self._replies: int | None = None
-        self._buffer = b""
         self._version = ""
 
     def render(self, text: str, voice: str, rate: int, path: Path) -> None:
         """Write `text` spoken with `voice` at `rate` words a minute to the WAV file `path`."""
         with self._lock:
-            self._ensure_started()
-            assert self._proc is not None and self._proc.stdin is not None
-            try:
-                self._proc.stdin.write(json.dumps(self.request(text, voice, rate, path)) + "\n")
-                self._proc.stdin.flush()
-            except (BrokenPipeError, OSError) as err:
-                self._kill()
-                raise SynthesisError(f"text-to-speech process died: {err}") from err
-            reply = self._read_reply(self._timeout)
-            if not reply.get("ok"):
-                raise SynthesisError(str(reply.get("error") or "rendering failed"))
+            self.send(self.request(text, voice, rate, path))
+            self.reply(self._timeout)
 
     def request(self, text: str, voice: str, rate: int, path: Path) -> dict[str, object]:
         """What the worker is asked to render."""
@@ -68,10 +56,10 @@ class Synthesizer:
             self._version = f"pyttsx3 {package_version('pyttsx3')}; {espeak.split('  ')[0].strip()}"
         return self._version
 
-    def start(self) -> None:
+    def start(self, wait: bool = True) -> None:
         """Start the worker now (it otherwise starts with the first render)."""
         with self._lock:
-            self._ensure_started()
+            super().start(wait)
 
     def close(self, timeout: float = 1.0) -> None:
         """End the worker now, even mid-render or hung (a render in progress then fails at once)."""
@@ -83,60 +71,6 @@ class Synthesizer:
                 self._kill()
             finally:
                 self._lock.release()
-
-    def _ensure_started(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            return
-        self._kill()
-        read_fd, write_fd = os.pipe()
-        try:
-            self._proc = subprocess.Popen(
-                [*self._command, str(write_fd)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(write_fd,),
-                text=True,
-                start_new_session=True,
-            )
-        except OSError as err:
-            os.close(read_fd)
-            raise SynthesisError(f"cannot start the text-to-speech process: {err}") from err
-        finally:
-            os.close(write_fd)
-        self._replies, self._buffer = read_fd, b""
-        hello = self._read_reply(START_TIMEOUT)
-        if not hello.get("ok"):
-            self._kill()
-            raise SynthesisError(str(hello.get("error") or "text-to-speech failed to start"))
-
-    def _read_reply(self, timeout: float) -> dict[str, object]:
-        assert self._replies is not None
-        while b"\n" not in self._buffer:
-            ready, _, _ = select.select([self._replies], [], [], timeout)
-            if not ready:
-                self._kill()
-                raise SynthesisError(f"text-to-speech did not answer within {timeout:g} s (hung); restarted")
-            chunk = os.read(self._replies, 65536)
-            if not chunk:
-                self._kill()
-                raise SynthesisError("text-to-speech process crashed; restarted")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        reply: dict[str, object] = json.loads(line)
-        return reply
-
-    def _kill(self) -> None:
-        if self._proc is not None:
-            if self._proc.poll() is None:
-                self._proc.kill()
-            self._proc.wait()
-            if self._proc.stdin:
-                self._proc.stdin.close()
-            self._proc = None
-        if self._replies is not None:
-            os.close(self._replies)
-            self._replies = None
 
 
 # espeak-ng 1.51 (Debian 12) reads each Mandarin character's tone as an English number ("今 one 天 one",

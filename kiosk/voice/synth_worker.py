@@ -56,19 +56,21 @@ def _exit_with_parent() -> None:
     os._exit(0)
 
 
-Render = Callable[[dict[str, Any]], None]
-"""Renders one request ({"text", "path", ...}); raises with the reason when it cannot."""
+Render = Callable[[dict[str, Any]], "dict[str, Any] | None"]
+"""Does one request ({"text", "path", ...}), returning what the reply carries besides "ok"; raises with the
+reason when it cannot."""
 
 
-def serve(start: Callable[[], Render]) -> None:
+def serve(start: Callable[[], Render], niceness: int = NICENESS) -> None:
     """The worker's life: reply {"ok": true} once `start` has loaded the engine, then one reply per request.
 
-    Shared by every engine's worker (this one, kiosk.voice.piper_worker): the last argument is the reply pipe.
+    Shared by every worker (this one, kiosk.voice.piper_worker, kiosk.voice.phone_worker; the other side is
+    kiosk.voice.worker.Worker): the last argument is the reply pipe.
     """
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     # Rendering ahead runs for a while after start-up and after new content: the UI and the microphone come
     # first (a niceness of 5 only matters while they want the CPU too; a loaded Piper voice takes ~0.9 s).
-    os.nice(NICENESS)
+    os.nice(niceness)
     replies = os.fdopen(int(sys.argv[-1]), "w", buffering=1)
     # Whatever the engine prints goes nowhere near the kiosk's terminal.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -86,8 +88,7 @@ def serve(start: Callable[[], Render]) -> None:
         return
     for line in sys.stdin:
         try:
-            render(json.loads(line))
-            reply(ok=True)
+            reply(**(render(json.loads(line)) or {}), ok=True)
         except Exception as err:
             reply(ok=False, error=str(err) or type(err).__name__)
 
