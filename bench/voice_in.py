@@ -11,7 +11,10 @@ speaking ends right too. Off-topic talk is heard once in every room (a waiting r
 people chat near the kiosk); "off-topic acting after a question" counts those that would act if heard just
 after the kiosk asked "Did you mean ...?" (for the answer most of them are taken as). Shares of answers come
 with their 95 % interval (Wilson): with 112 answers a room, two columns or two runs 5 points apart are not
-yet different.
+yet different. The answers are heard two at a time (two processes); latency (end-point → decision) and the
+real-time factor are then measured on every third utterance cut, decoded one at a time as the kiosk does,
+with the second core free for PocketSphinx's phone loop (kiosk.voice.phone_loop). Memory and CPU are those
+of a real listener and its child processes (the phone loop's), added up.
 
     scripts/bench   or   .venv/bin/python bench/voice_in.py [--quick] [--calibrate] [--baseline]
 
