@@ -1,7 +1,8 @@
 """PocketSphinx, the zero-download recogniser for English (the wheel ships a US-English model).
 
 A grammar always returns *some* phrase, so every result is verified: a free phone-loop decoder transcribes
-the same audio and its phones must agree with a dictionary pronunciation of the grammar's answer; or
+the same audio (in its own process, while this one searches the grammar: kiosk.voice.phone_loop) and its
+phones must agree with a dictionary pronunciation of the grammar's answer; or
 PocketSphinx's keyword spotter, which weighs the answer against a garbage phone loop, must find the answer
 clearly. Noise and off-topic talk pass neither.
 """
