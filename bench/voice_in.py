@@ -309,6 +309,7 @@ sys.path.insert(0, {str(ROOT)!r})
 from kiosk.voice.listener import MicListener
 from kiosk.voice.sphinx import PocketSphinxRecognizer
 from kiosk.voice.understand import Bar
+from tests.processes import descendants
 listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": Bar()}})
 listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")
 time.sleep(3)
@@ -318,7 +319,7 @@ def status(pid, field):
     except (OSError, StopIteration):
         return None
 def children():  # this program's child processes: PocketSphinx's phone loop (kiosk.voice.phone_worker)
-    return [int(p) for p in os.listdir("/proc") if p.isdigit() and status(p, "PPid") == str(os.getpid())]
+    return descendants(os.getpid())
 def cpu_seconds():  # CPU time of this program and of its children
     own = resource.getrusage(resource.RUSAGE_SELF)
     ticks = sum(sum(int(x) for x in open(f"/proc/{{p}}/stat").read().rsplit(")", 1)[1].split()[11:13]) for p in children())

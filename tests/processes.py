@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 
@@ -39,3 +42,22 @@ def command_line(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def kill_parent_of_worker(script: str, grace: float = 2.0) -> tuple[int, set[int]]:
+    """Run the Python `script` (it starts a worker and prints the worker's pid) as a parent; once the worker
+    runs, SIGKILL the parent (no clean-up runs) and give the worker `grace` seconds to end on its own.
+
+    Returns the worker's pid and the parent's other descendants (for the caller to clean up)."""
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    others = descendants(parent.pid) - {worker}
+    time.sleep(0.5)
+    assert still_running({worker}) == {worker}
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and still_running({worker}):
+        time.sleep(0.05)
+    return worker, others

@@ -19,7 +19,7 @@ from kiosk.content_store import ContentStore
 
 from .audio_env import alsa_home, wait_until_speaking
 from .conftest import CONTENT
-from .processes import command_line, descendants, still_running
+from .processes import command_line, descendants, kill_parent_of_worker, still_running
 from .pty_terminal import PtyTerminal
 
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
@@ -100,30 +100,14 @@ def test_a_hung_speech_worker_neither_slows_the_exit_nor_survives_it(tmp_path: P
 
 def test_the_speech_worker_ends_with_its_kiosk_even_when_killed_outright(tmp_path: Path) -> None:
     """SIGKILL, or the hard-exit path: no clean-up runs, and someone else still holds the worker's input open."""
-    parent = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import subprocess, sys, time\n"
-            "w = subprocess.Popen([sys.executable, '-m', 'kiosk.voice.synth_worker', '1'], stdin=subprocess.PIPE,"
-            " stdout=subprocess.DEVNULL)\n"
-            "subprocess.Popen(['sleep', '30'], pass_fds=(w.stdin.fileno(),))\n"
-            "print(w.pid, flush=True)\n"
-            "time.sleep(60)\n",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    worker, holder = kill_parent_of_worker(
+        "import subprocess, sys, time\n"
+        "w = subprocess.Popen([sys.executable, '-m', 'kiosk.voice.synth_worker', '1'], stdin=subprocess.PIPE,"
+        " stdout=subprocess.DEVNULL)\n"
+        "subprocess.Popen(['sleep', '30'], pass_fds=(w.stdin.fileno(),))\n"
+        "print(w.pid, flush=True)\n"
+        "time.sleep(60)\n"
     )
-    assert parent.stdout is not None
-    worker = int(parent.stdout.readline())
-    holder = descendants(parent.pid) - {worker}
-    time.sleep(0.5)
-    assert still_running({worker}) == {worker}
-    parent.kill()
-    parent.wait()
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline and still_running({worker}):
-        time.sleep(0.05)
     assert still_running({worker}) == set()
     for pid in holder:
         os.kill(pid, signal.SIGKILL)

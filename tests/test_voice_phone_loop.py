@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -18,7 +16,7 @@ from kiosk.voice import phone_loop
 from kiosk.voice.phone_loop import PhoneLoop, phone_decoder, run, transcribe
 from kiosk.voice.sphinx import PocketSphinxRecognizer
 
-from .processes import command_line, still_running
+from .processes import command_line, kill_parent_of_worker, still_running
 from .speech import Voice, in_room, librivox, pink_noise, say
 
 PHRASES = ["yes", "yeah", "no", "nope", "not sure", "maybe", "go back", "say that again", "i need help"]
@@ -134,26 +132,11 @@ def test_an_answer_never_collected_does_not_become_the_next_utterances(utterance
 
 
 def test_the_phone_worker_ends_with_its_kiosk_even_when_killed_outright() -> None:
-    parent = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time\n"
-            "from kiosk.voice.phone_loop import PhoneLoop\n"
-            "loop = PhoneLoop()\n"
-            "print(loop.worker_pid, flush=True)\n"
-            "time.sleep(60)\n",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    worker, _ = kill_parent_of_worker(
+        "import time\n"
+        "from kiosk.voice.phone_loop import PhoneLoop\n"
+        "loop = PhoneLoop()\n"
+        "print(loop.worker_pid, flush=True)\n"
+        "time.sleep(60)\n"
     )
-    assert parent.stdout is not None
-    worker = int(parent.stdout.readline())
-    time.sleep(0.5)
-    assert still_running({worker}) == {worker}
-    parent.kill()
-    parent.wait()
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline and still_running({worker}):
-        time.sleep(0.05)
     assert still_running({worker}) == set()
