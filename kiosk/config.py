@@ -49,7 +49,7 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
     if not path.exists() and not required:
         return replace(base, config_path=path)
     problems: list[Problem] = []
-    f = YamlFile(path, str(path), problems)
+    f = YamlFile.at(path, str(path), problems, follow=True)
     if f.root is None:
         raise InvalidFiles(problems)
     fields = f.mapping(f.root, "config", optional=KEYS) or {}

@@ -26,6 +26,10 @@ class JournalHandler(logging.Handler):
         super().__init__()
         self.path = path
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        # Never wait for the journal: a full socket queue (journald busy or hung) would freeze the UI
+        # that logs; such a record is dropped and counted instead.
+        self.sock.setblocking(False)
+        self.dropped = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -38,6 +42,8 @@ class JournalHandler(logging.Handler):
             if record.exc_info is None and hasattr(record, "event"):
                 fields["KIOSK_EVENT"] = str(record.event)
             self.sock.sendto(encode_journal(fields), self.path)
+        except BlockingIOError:
+            self.dropped += 1
         except OSError:
             self.handleError(record)
 
@@ -61,8 +67,11 @@ class StderrPriorityFormatter(logging.Formatter):
         return f"<{_PRIORITIES.get(record.levelno, 6)}>{record.name}: {super().format(record)}"
 
 
-def setup(for_ui: bool, level: int = logging.INFO) -> None:
-    """Route logging: to the journal (or nowhere) while a full-screen UI runs, else to stderr."""
+def setup(for_ui: bool, level: int = logging.INFO, capture: bool = True) -> None:
+    """Route logging: to the journal (or nowhere) while a full-screen UI runs, else to stderr.
+
+    With `capture`, C libraries' stderr becomes log records from now on (see capture_stderr).
+    """
     root = logging.getLogger()
     root.handlers.clear()
     root.setLevel(level)
@@ -71,7 +80,8 @@ def setup(for_ui: bool, level: int = logging.INFO) -> None:
             root.addHandler(JournalHandler())
         else:
             root.addHandler(logging.NullHandler())
-        capture_stderr()
+        if capture:
+            capture_stderr()
     else:
         handler = logging.StreamHandler(sys.stderr)
         if os.environ.get("JOURNAL_STREAM"):

@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.content_store import LAST_GOOD, ContentStore, content_digest
+from kiosk.core import snapshot
 from kiosk.core.changes import removed, unfinished_files
 from kiosk.core.loader import load_all
 
@@ -39,9 +40,9 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_what_counts_as_unfinished_and_as_removed(folder: Path) -> None:
-    assert unfinished_files(folder) == []
+    assert unfinished_files(snapshot.read(folder)) == []
     cut_mid_tip(folder)
-    assert unfinished_files(folder) == [ADVICE]
+    assert unfinished_files(snapshot.read(folder)) == [ADVICE]
     packs = load_all(folder)  # still valid content: that is the danger
     assert removed(load_all(CONTENT), packs) == ["en tips recheck, see_doctor"]
     assert removed(packs, load_all(CONTENT)) == []

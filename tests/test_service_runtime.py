@@ -14,7 +14,8 @@ import pytest
 from kiosk.admin_pin import LOCK_SECONDS, PinGuard, check_pin, hash_pin
 from kiosk.cli import main
 from kiosk.config import load_settings
-from kiosk.content_store import ContentStore, install, rollback
+from kiosk.content_install import install, rollback
+from kiosk.content_store import ContentStore
 from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles
@@ -222,6 +223,18 @@ def test_journal_protocol_on_a_real_socket(tmp_path: Path) -> None:
     assert b"SYSLOG_IDENTIFIER=alt-kiosk\n" in data
     multi = encode_journal({"MESSAGE": "a\nb"})
     assert multi == b"MESSAGE\n" + (3).to_bytes(8, "little") + b"a\nb\n"
+
+
+def test_a_journal_that_does_not_read_never_blocks_the_kiosk(tmp_path: Path) -> None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(tmp_path / "journal"))  # bound, never read: its queue fills after a few records
+    handler = JournalHandler(str(tmp_path / "journal"))
+    record = logging.LogRecord("kiosk", logging.INFO, __file__, 1, "screen welcome", (), None)
+    began = time.monotonic()
+    for _ in range(200):
+        handler.emit(record)
+    assert time.monotonic() - began < 1.0 and handler.dropped > 100
+    assert sock.recv(65536).startswith(b"MESSAGE=screen welcome\n")
 
 
 def test_configuration_file_is_checked_with_file_and_line(tmp_path: Path) -> None:

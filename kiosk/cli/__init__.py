@@ -59,17 +59,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         print("alt-kiosk: configuration refused", file=sys.stderr)
         return 1
+    from kiosk import logs
     from kiosk.content_store import ContentStore
 
+    # Before the content is read, so what is said about it reaches the journal; stderr is captured
+    # once the UI starts (until then a refusal is also printed where the admin can see it).
+    logs.setup(for_ui=True, capture=False)
+    log = logging.getLogger("kiosk")
     store = ContentStore(settings.content_dir, settings.state_dir)
     try:
         state = store.load()
     except InvalidFiles as err:
+        log.error("content in %s refused and no last good copy to serve: %s", settings.content_dir, err.problems[0])
         print(f"alt-kiosk: content in {settings.content_dir} was refused:", file=sys.stderr)
         print(err, file=sys.stderr)
         return 1
     for problem in state.problems:  # serving the last good copy meanwhile
-        print(f"alt-kiosk: {problem}", file=sys.stderr)
+        log.error("content refused: %s", problem)
     code = run(settings, store, state, lambda: settings_from(args))
     _exit_now(code)
 

@@ -151,7 +151,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_content_install(args: argparse.Namespace) -> int:
-    from kiosk.content_store import approve, install
+    from kiosk.content_install import install
+    from kiosk.content_store import approve
 
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir
@@ -168,7 +169,8 @@ def cmd_content_install(args: argparse.Namespace) -> int:
 
 
 def cmd_content_rollback(args: argparse.Namespace) -> int:
-    from kiosk.content_store import approve, rollback
+    from kiosk.content_install import rollback
+    from kiosk.content_store import approve
 
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir

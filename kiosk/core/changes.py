@@ -7,26 +7,18 @@ Such a change is held until an admin says it is meant (`alt-kiosk content apply`
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from kiosk.core.model import Content
+from kiosk.core.snapshot import Snapshot
 
-CONTENT_SUFFIXES = (".yaml", ".yml")
 
-
-def unfinished_files(folder: Path) -> list[str]:
+def unfinished_files(snap: Snapshot) -> list[str]:
     """Content files that do not end the way a complete file does: with a line break."""
-    unfinished = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix in CONTENT_SUFFIXES and path.is_file():
-            with path.open("rb") as file:
-                file.seek(0, 2)
-                size = file.tell()
-                if size:
-                    file.seek(size - 1)
-                if not size or file.read(1) != b"\n":
-                    unfinished.append(str(path.relative_to(folder)))
-    return unfinished
+    return [
+        snap.shown(folder, name).removeprefix(snap.display.rstrip("/") + "/")
+        for folder, files in sorted(snap.packs.items())
+        for name, data in sorted(files.items())
+        if not data.endswith(b"\n")
+    ]
 
 
 def removed(serving: dict[str, Content], new: dict[str, Content]) -> list[str]:
@@ -50,9 +42,9 @@ def removed(serving: dict[str, Content], new: dict[str, Content]) -> list[str]:
     return lines
 
 
-def hold_reasons(folder: Path, serving: dict[str, Content] | None, new: dict[str, Content]) -> list[str]:
-    """Why valid content in `folder` should wait for an admin's word before it goes live (empty: it need not)."""
-    reasons = [f"{name} does not end with a line break (still being written?)" for name in unfinished_files(folder)]
+def hold_reasons(snap: Snapshot, serving: dict[str, Content] | None, new: dict[str, Content]) -> list[str]:
+    """Why valid content read in `snap` should wait for an admin's word before it goes live (empty: it need not)."""
+    reasons = [f"{name} does not end with a line break (still being written?)" for name in unfinished_files(snap)]
     if serving is not None:
         reasons += [f"it removes {what}" for what in removed(serving, new)]
     return reasons

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
+from kiosk.core import snapshot
 from kiosk.core.crosscheck import cross_check
 from kiosk.core.model import (
     CONTROL_INTENTS,
@@ -22,9 +23,9 @@ from kiosk.core.model import (
     Text,
 )
 from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.core.snapshot import FILES
 from kiosk.core.yamlfile import YamlFile
 
-FILES = ("language.yaml", "intents.yaml", "screens.yaml", "questions.yaml", "advice.yaml")
 SCREENS = ("welcome", "readback_intro", "goodbye", "front_desk", "help", "sound")
 SCREEN_PLACEHOLDERS = {"sound": {"level", "levels"}}
 TEXTS = {
@@ -40,52 +41,45 @@ IDLE_PLACEHOLDERS = {"seconds"}
 STATUS_TEXTS = {"speaking": set(), "listening": set(), "heard": {"text"}, "voice_off": set(), "sound_off": set()}
 
 
-def is_language_dir(path: Path) -> bool:
-    return (path / "language.yaml").is_file()
-
-
-def language_dirs(root: Path) -> list[Path]:
-    """The language packs under `root` (or `root` itself if it is one), sorted by name."""
-    if is_language_dir(root):
-        return [root]
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and is_language_dir(p))
-
-
 def load_all(root: Path, display_root: str | None = None) -> dict[str, Content]:
-    """Load every language pack under `root`; raise InvalidFiles listing all problems."""
-    display_root = display_root if display_root is not None else str(root)
-    dirs = language_dirs(root)
-    if not dirs:
-        raise InvalidFiles([Problem(display_root, 1, 1, "no language folder with a language.yaml here")])
+    """Load every language pack under `root` (or `root` itself if it is one); raise InvalidFiles listing all problems."""
+    return load_snapshot(snapshot.read(root, display_root))
+
+
+def load_language(folder: Path, display: str | None = None) -> Content:
+    """Load and check one language pack; raise InvalidFiles listing every problem."""
+    snap = snapshot.read(folder, display)
+    packs = load_snapshot(snap)
+    return next(iter(packs.values()))
+
+
+def load_snapshot(snap: snapshot.Snapshot) -> dict[str, Content]:
+    """Check the content files read in `snap`; raise InvalidFiles listing every problem (the folder's too)."""
     packs: dict[str, Content] = {}
-    problems: list[Problem] = []
-    for folder in dirs:
-        shown = display_root if folder == root else f"{display_root.rstrip('/')}/{folder.name}"
+    problems = list(snap.problems)
+    for folder, files in snap.packs.items():
         try:
-            pack = load_language(folder, shown)
+            pack = _PackReader(files, snap.shown(folder)).read()
         except InvalidFiles as err:
-            problems.extend(err.problems)
+            problems.extend(p for p in err.problems if p not in problems)
             continue
         if pack.code in packs:
-            problems.append(Problem(f"{shown}/language.yaml", 1, 1, f"language code {pack.code!r} is used twice"))
+            problems.append(
+                Problem(snap.shown(folder, "language.yaml"), 1, 1, f"language code {pack.code!r} is used twice")
+            )
         packs[pack.code] = pack
     if problems:
         raise InvalidFiles(problems)
     return packs
 
 
-def load_language(folder: Path, display: str | None = None) -> Content:
-    """Load and check one language pack; raise InvalidFiles listing every problem."""
-    return _PackReader(folder, display if display is not None else str(folder)).read()
-
-
 class _PackReader:
-    def __init__(self, folder: Path, display: str) -> None:
+    def __init__(self, files: dict[str, bytes], display: str) -> None:
+        """`files`: the pack's file names and bytes; a file not there was refused (already a problem)."""
         self.problems: list[Problem] = []
+        self.incomplete = any(name not in files for name in FILES)
         self.answer_nodes: dict[tuple[str, str], Node] = {}
-        self.files = {name: YamlFile(folder / name, f"{display.rstrip('/')}/{name}", self.problems) for name in FILES}
+        self.files = {name: YamlFile(files.get(name), f"{display.rstrip('/')}/{name}", self.problems) for name in FILES}
 
     def read(self) -> Content:
         lang = self._language(self.files["language.yaml"])
@@ -99,8 +93,8 @@ class _PackReader:
                 screens_file.root,
                 "did_you_mean is missing: language.yaml's confirm_confidence asks patients to confirm",
             )
-        if self.problems or lang is None:
-            raise InvalidFiles(self.problems)
+        if self.problems or self.incomplete or lang is None:
+            raise InvalidFiles(self.problems)  # a file not read at all is the snapshot's problem
         content = Content(
             code=lang[0],
             name=lang[1],

@@ -11,12 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.core.problems import Problem
+from kiosk.core.snapshot import read_file
 
-MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 20_000
+MAX_DEPTH = 64
+"""Lists and mappings inside each other at most this deep (the YAML composer recurses per level)."""
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
@@ -25,29 +28,25 @@ _STANDARD_TAGS = {
 class YamlFile:
     """One YAML file being checked: its root node and the problems found so far."""
 
-    def __init__(self, path: Path, display: str, problems: list[Problem]) -> None:
-        self.path = path
+    def __init__(self, data: bytes | str | None, display: str, problems: list[Problem]) -> None:
+        """`data` is the file's bytes, or why it could not be read (see kiosk.core.snapshot), or None
+        when that was already reported."""
         self.display = display
         self.problems = problems
         self.root: Node | None = None
-        self._read()
+        if isinstance(data, str):
+            problems.append(Problem(display, 1, 1, data))
+        elif data is not None:
+            self._parse(data)
+
+    @classmethod
+    def at(cls, path: Path, display: str, problems: list[Problem], follow: bool = False) -> YamlFile:
+        """Read the file at `path` as untrusted input (bounded, regular files only)."""
+        return cls(read_file(path, follow=follow), display, problems)
 
     # Reading -----------------------------------------------------------------
 
-    def _read(self) -> None:
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            self.problems.append(Problem(self.display, 1, 1, "file is missing"))
-            return
-        except OSError as err:
-            self.problems.append(Problem(self.display, 1, 1, f"cannot read file: {err.strerror}"))
-            return
-        if len(data) > MAX_FILE_BYTES:
-            self.problems.append(
-                Problem(self.display, 1, 1, f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES}")
-            )
-            return
+    def _parse(self, data: bytes) -> None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
@@ -56,6 +55,12 @@ class YamlFile:
             self.problems.append(Problem(self.display, line, column, "file is not UTF-8 text (save it as UTF-8)"))
             return
         try:
+            deep = _too_deep(text)
+            if deep is not None:
+                self.problems.append(
+                    Problem(self.display, deep.line + 1, deep.column + 1, f"nested more than {MAX_DEPTH} levels deep")
+                )
+                return
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
@@ -63,8 +68,8 @@ class YamlFile:
             what = err.problem or err.context or "YAML syntax error"
             self.problems.append(Problem(self.display, line, column, f"YAML syntax error: {what}"))
             return
-        except yaml.YAMLError as err:
-            self.problems.append(Problem(self.display, 1, 1, f"YAML error: {err}"))
+        except (yaml.YAMLError, RecursionError) as err:
+            self.problems.append(Problem(self.display, 1, 1, f"YAML error: {str(err).splitlines()[0]}"))
             return
         if root is None:
             self.problems.append(Problem(self.display, 1, 1, "file is empty"))
@@ -164,6 +169,20 @@ class YamlFile:
             if value is not None:
                 out.append((value, item))
         return out
+
+
+def _too_deep(text: str) -> Mark | None:
+    """Where the text first nests deeper than MAX_DEPTH, found with the parser's events (no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark: Mark = event.start_mark  # type: ignore[assignment]
+                return mark
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 def _walk(root: Node) -> Iterator[Node]:

@@ -51,7 +51,7 @@ class ContentUpdates:
         """What staff should know about the content beyond its version ("" when all is well)."""
         notes = []
         if self.problems:
-            notes.append(f" (new content refused: {len(self.problems)} problems)")
+            notes.append(f" (new content refused: {len(self.problems)} problems, first: {self.problems[0]})")
         if self.waiting:
             notes.append(f" (new content waits for `alt-kiosk content apply`: {'; '.join(self.waiting)})")
         if self.store is not None and self.store.keep_problem:
@@ -60,11 +60,17 @@ class ContentUpdates:
 
     def poll(self) -> None:
         assert self.store is not None
+        self._guarded(self.store.poll)
+
+    def _guarded(self, check: Callable[[], ContentState | None]) -> None:
+        """Run a content check; a fault in it is a refusal that staff see, never the kiosk's end."""
+        assert self.store is not None
         try:
-            state = self.store.poll()
-        except Exception:  # a content problem must never take the kiosk down
+            state = check()
+        except Exception as err:  # the checks read untrusted files: nothing they raise may stop the kiosk
             log.exception("checking content failed")
-            return
+            why = f"checking the content failed ({type(err).__name__}); serving the last good content"
+            state = ContentState({}, [Problem(str(self.store.source), 1, 1, why)])
         if state is not None:
             self.checked(state)
 
@@ -95,14 +101,14 @@ class ContentUpdates:
         """SIGHUP: read the configuration and the content again (content applies between patients)."""
         app = self.app
         app.notifier.reloading()
-        if self._reload_settings is not None:
-            try:
-                app.settings = self._reload_settings()
-                log.info("configuration reloaded")
-            except InvalidFiles as err:
-                log.error("configuration refused, keeping the old one: %s", err.problems[0])
-        if self.store is not None:
-            state = self.store.check()
-            if state is not None:
-                self.checked(state)
-        app.notifier.send(READY="1", STATUS=app.status_line())
+        try:
+            if self._reload_settings is not None:
+                try:
+                    app.settings = self._reload_settings()
+                    log.info("configuration reloaded")
+                except InvalidFiles as err:
+                    log.error("configuration refused, keeping the old one: %s", err.problems[0])
+            if self.store is not None:
+                self._guarded(self.store.check)
+        finally:  # systemd waits for READY=1 after RELOADING=1, whatever happened
+            app.notifier.send(READY="1", STATUS=app.status_line())

@@ -106,8 +106,11 @@ def make_listener(settings: Settings, packs: dict[str, Content]) -> Listener:
 def run(
     settings: Settings, store: ContentStore, state: ContentState, reload_settings: Callable[[], Settings] | None = None
 ) -> int:
-    """Run the kiosk until SIGTERM (or ctrl+q outside kiosk mode); the exit code for the shell or systemd."""
-    logs.setup(for_ui=True)
+    """Run the kiosk until SIGTERM (or ctrl+q outside kiosk mode); the exit code for the shell or systemd.
+
+    Logging is set up already (kiosk.logs.setup), before the content was read.
+    """
+    logs.capture_stderr()
     from kiosk.ui.app import KioskApp
 
     speaker = make_speaker(settings, state.packs)
