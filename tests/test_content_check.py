@@ -211,6 +211,12 @@ def test_two_languages_load_side_by_side(tmp_path: Path, content_copy: Callable[
     shutil.copytree(english, tmp_path / "es")
     text = (tmp_path / "es" / "language.yaml").read_text().replace("code: en", "code: es").replace("English", "Español")
     (tmp_path / "es" / "language.yaml").write_text(text)
+    with pytest.raises(InvalidFiles) as refused:  # a language with no built-in safety rules must bring its own
+        load_all(tmp_path)
+    assert "es/language.yaml:2:1: safety: there are no built-in safety rules for language 'es'" in str(refused.value)
+    (tmp_path / "es" / "language.yaml").write_text(
+        text + "safety:\n  disclaimer_says: [does not diagnose]\n  forbidden: [tienes cáncer]\n"
+    )
     packs = load_all(tmp_path)
     assert sorted(packs) == ["en", "es"] and packs["es"].name == "Español"
 

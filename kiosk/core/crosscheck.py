@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
+from kiosk.core import safety
 from kiosk.core.flow import screen_intent_sets
 from kiosk.core.intents import IntentMatcher
-from kiosk.core.model import ADVICE, CONTROL_INTENTS, FRONT_DESK, Advice, Content, Question
+from kiosk.core.model import ADVICE, CONTROL_INTENTS, FRONT_DESK, Advice, Content, Question, Text
 from kiosk.core.yamlfile import YamlFile
 
 FIXED_BUTTONS = (*CONTROL_INTENTS, "start", "more", "sound", "louder", "softer", "slower", "normal_speed", "done")
@@ -103,3 +104,29 @@ def _reachable_questions(content: Content) -> set[str]:
             if target is not None and target not in (FRONT_DESK, ADVICE):
                 todo.append(target)
     return seen
+
+
+def check_safety(
+    content: Content,
+    questions: list[tuple[Question, Node]],
+    texts: dict[str, tuple[YamlFile, Node, Text]],
+    files: dict[str, YamlFile],
+) -> None:
+    """The patient-safety rules (kiosk/core/safety.py), each broken one at the place that breaks it."""
+    qf, sf, lf = files["questions.yaml"], files["screens.yaml"], files["language.yaml"]
+    nodes = {q.id: node for q, node in questions}
+    for qid, message in safety.flow_problems(content):
+        node = nodes.get(qid, qf.root)
+        if node is not None:
+            qf.problem(node, message)
+    rules = safety.rules_for(content)
+    if rules is None:
+        if lf.root is not None:
+            lf.problem(lf.root, safety.unknown_language(content))
+        return
+    problem = safety.disclaimer_problem(content, rules)
+    if problem and "disclaimer" in texts:
+        sf.problem(texts["disclaimer"][1], problem)
+    for f, node, text in texts.values():
+        for claim in safety.claims(text, rules):
+            f.problem(node, claim)

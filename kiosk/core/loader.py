@@ -7,18 +7,20 @@ is collected (not just the first) and reported with its file, line and column.
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
 from kiosk.core import snapshot
-from kiosk.core.crosscheck import cross_check
+from kiosk.core.crosscheck import check_safety, cross_check
 from kiosk.core.model import (
     CONTROL_INTENTS,
     Advice,
     Answer,
     Content,
     Question,
+    SafetyWords,
     Screen,
     Text,
 )
@@ -78,6 +80,9 @@ class _PackReader:
         """`files`: the pack's file names and bytes; a file not there was refused (already a problem)."""
         self.problems: list[Problem] = []
         self.incomplete = any(name not in files for name in FILES)
+        self.texts: dict[str, tuple[YamlFile, Node, Text]] = {}
+        """Every patient-facing text read, by what it is ("tip sleep: text"), with its file and node."""
+        self.safety: SafetyWords | None = None
         self.answer_nodes: dict[tuple[str, str], Node] = {}
         self.files = {name: YamlFile(files.get(name), f"{display.rstrip('/')}/{name}", self.problems) for name in FILES}
 
@@ -111,7 +116,9 @@ class _PackReader:
             buttons=buttons,
             still_here=still_here,
         )
+        content = replace(content, safety=self.safety)
         cross_check(content, questions, advice, intents, self.files, self.answer_nodes)
+        check_safety(content, questions, self.texts, self.files)
         if self.problems:
             raise InvalidFiles(self.problems)
         return content
@@ -131,6 +138,8 @@ class _PackReader:
             text = Text.same(value) if value is not None else None
         if text is not None and not self._placeholders_ok(f, node, what, text, placeholders or set()):
             return None
+        if text is not None:
+            self.texts[what] = (f, node, text)
         return text
 
     def _placeholders_ok(self, f: YamlFile, node: Node, what: str, text: Text, allowed: set[str]) -> bool:
@@ -154,10 +163,12 @@ class _PackReader:
             f.root,
             "language.yaml",
             required=("code", "name", "version", "voice"),
-            optional=("min_confidence", "confirm_confidence"),
+            optional=("min_confidence", "confirm_confidence", "safety"),
         )
         if fields is None:
             return None
+        if "safety" in fields:
+            self.safety = self._safety_words(f, fields["safety"][1])
         values = {k: f.string(fields[k][1], k) for k in ("code", "name", "version", "voice") if k in fields}
         bars = {"min_confidence": 0.6, "confirm_confidence": 1.0}
         for name in bars:
@@ -180,6 +191,18 @@ class _PackReader:
             bars["min_confidence"],
             bars["confirm_confidence"],
         )
+
+    def _safety_words(self, f: YamlFile, node: Node) -> SafetyWords | None:
+        fields = f.mapping(node, "safety", optional=("disclaimer_says", "forbidden"))
+        if fields is None:
+            return None
+        says = (
+            tuple(p for p, _ in f.strings(fields["disclaimer_says"][1], "disclaimer_says"))
+            if "disclaimer_says" in fields
+            else ()
+        )
+        forbidden = tuple(p for p, _ in f.strings(fields["forbidden"][1], "forbidden")) if "forbidden" in fields else ()
+        return SafetyWords(says, forbidden)
 
     def _intents(self, f: YamlFile) -> tuple[dict[str, list[tuple[str, Node]]], tuple[str, ...]]:
         intents: dict[str, list[tuple[str, Node]]] = {}

@@ -64,6 +64,16 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class SafetyWords:
+    """A language pack's own safety rules (language.yaml `safety`), added to the built-in ones."""
+
+    disclaimer: tuple[str, ...] = ()
+    """Phrases, one of which the disclaimer must contain."""
+    forbidden: tuple[str, ...] = ()
+    """Phrases no patient-facing text may contain."""
+
+
+@dataclass(frozen=True)
 class Content:
     """One checked language pack."""
 
@@ -82,6 +92,7 @@ class Content:
     still_here: tuple[str, ...] = field(default=())
     confirm_confidence: float = 1.0
     """Below `min_confidence`, at or over this: ask the patient to confirm (1.0 or more: never)."""
+    safety: SafetyWords | None = None
 
     @property
     def wide_script(self) -> bool:
