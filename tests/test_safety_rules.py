@@ -132,7 +132,7 @@ def test_safe_wording_is_not_taken_for_a_claim() -> None:
 
 
 async def test_a_hot_edit_that_breaks_a_rule_never_goes_live(tmp_path: Path) -> None:
-    app, content, notify = kiosk(tmp_path)
+    app, content, _ = kiosk(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         edit(content, "en red-flag yes goes on")
