@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
+import re
 import secrets
 import time
 from pathlib import Path
+
+from kiosk.core.snapshot import read_file
 
 N, R, P = 2**14, 8, 1
 MAX_TRIES = 5
@@ -22,7 +26,25 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
 
 
+_HASH = re.compile(r"scrypt\$(\d{1,7})\$(\d{1,3})\$(\d{1,3})\$([0-9a-f]{32})\$([0-9a-f]{64})")
+
+
+def hash_problem(stored: str | None) -> str | None:
+    """Why `stored` can never match a PIN (None: it is a hash set-pin could have written, or no PIN is set)."""
+    if stored is None:
+        return None
+    found = _HASH.fullmatch(stored)
+    if found is None:
+        return "not a hash written by alt-kiosk set-pin"
+    n, r, p = (int(found.group(i)) for i in (1, 2, 3))
+    if n < 2 or n & (n - 1) or not 1 <= r <= 64 or not 1 <= p <= 16 or n * r > 2**22:
+        return "its scrypt settings are out of range"
+    return None
+
+
 def check_pin(pin: str, stored: str) -> bool:
+    if hash_problem(stored) is not None:
+        return False
     try:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
@@ -50,11 +72,31 @@ class PinGuard:
         return float(self._clock())  # type: ignore[operator]
 
     def _load(self) -> dict[str, float]:
-        try:
-            data = json.loads(self.state_file.read_text())
-            return {"failures": float(data.get("failures", 0)), "locked_until": float(data.get("locked_until", 0))}
-        except (OSError, ValueError, AttributeError):
+        """The lock state on disk, treated as untrusted: anything but sane values means locked (fail closed)."""
+        raw = read_file(self.state_file, limit=4096)
+        if raw == "file is missing":
             return {"failures": 0.0, "locked_until": 0.0}
+        try:
+            data = json.loads(raw) if isinstance(raw, bytes) else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            return self._locked_now()
+        failures, until = data.get("failures", 0), data.get("locked_until", 0)
+        now = self._now()
+        sane = all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (failures, until)
+        )
+        if not sane or not 0 <= failures < MAX_TRIES or not 0 <= until <= now + LOCK_SECONDS:
+            return self._locked_now()
+        return {"failures": float(failures), "locked_until": float(until)}
+
+    def _locked_now(self) -> dict[str, float]:
+        """Locked for the normal period from now: what a damaged or tampered lock file means (written
+        back, so the period runs from the first time it was found)."""
+        locked = {"failures": 0.0, "locked_until": self._now() + LOCK_SECONDS}
+        self._save(locked)
+        return locked
 
     def _save(self, data: dict[str, float]) -> None:
         try:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import getpass
+import grp
+import os
 import re
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
-from kiosk.admin_pin import hash_pin, valid_pin
+from kiosk.admin_pin import hash_pin, hash_problem, valid_pin
 from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
+from kiosk.core.snapshot import MAX_FILE_BYTES, read_file
+from kiosk.service import USER
 from kiosk.settings import Settings
 
 SERVICE = "alt-kiosk.service"
@@ -61,7 +66,12 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines.append(f"audio input: {', '.join(inputs) if inputs else 'NONE found'}")
     if settings.sound and not outputs:
         ok = False
-    lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
+    pin_problem = hash_problem(settings.admin_pin_hash)
+    if pin_problem:
+        lines.append(f"admin PIN: INVALID in {settings.config_path} ({pin_problem}); set it again: alt-kiosk set-pin")
+        ok = False
+    else:
+        lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
     state = service_state()
     lines.append(f"service: {state}")
     if state not in ("active", "not installed", "systemd not running"):
@@ -120,14 +130,38 @@ def set_pin(config: Path, pin: str | None) -> str:
     if not valid_pin(pin):
         raise ValueError("a PIN is 4 to 12 digits")
     line = f'admin_pin_hash: "{hash_pin(pin)}"'
-    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    raw = read_file(config, limit=MAX_FILE_BYTES, follow=True) if os.path.lexists(config) else b""
+    if isinstance(raw, str):
+        raise ValueError(f"{config}: {raw}")
+    text = raw.decode("utf-8", "replace")
     if re.search(r"^admin_pin_hash:.*$", text, flags=re.M):
         text = re.sub(r"^admin_pin_hash:.*$", line, text, flags=re.M)
     else:
         text = text + ("" if text.endswith("\n") or not text else "\n") + line + "\n"
     config.parent.mkdir(parents=True, exist_ok=True)
-    tmp = config.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(0o640)
-    tmp.replace(config)
+    target = config.resolve()  # a linked configuration is changed where it lives, the link kept
+    owner, group, mode = _ownership(target)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    if os.geteuid() == 0:
+        os.chown(tmp, owner, group)
+    tmp.chmod(mode)
+    tmp.replace(target)
     return f"PIN set in {config}; send the service SIGHUP (systemctl reload alt-kiosk) to use it"
+
+
+def _ownership(config: Path) -> tuple[int, int, int]:
+    """The owner, group and mode the new configuration keeps: the old file's, so the service can still
+    read it; for a new file, root and the service's group (when it exists), 0640."""
+    try:
+        st = config.stat()
+        return st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)
+    except FileNotFoundError:
+        try:
+            group = grp.getgrnam(USER).gr_gid
+        except KeyError:
+            group = os.getegid()
+        return os.geteuid(), group, 0o640

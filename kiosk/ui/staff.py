@@ -11,7 +11,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kiosk.admin_pin import PinGuard
+from kiosk.admin_pin import PinGuard, hash_problem
 from kiosk.ui.screens import AdminScreen, PinScreen
 from kiosk.voice.base import VOLUME_LEVELS, clamp_volume_step
 
@@ -50,6 +50,12 @@ class StaffDesk:
         if self.app.settings.admin_pin_hash is None:
             log.warning("staff gesture, but no admin PIN is set (alt-kiosk set-pin)")
             return
+        invalid = hash_problem(self.app.settings.admin_pin_hash)
+        if invalid:  # no PIN could open it: trying would only lock staff out
+            log.warning(
+                "staff gesture, but the admin PIN in the configuration is invalid (%s): alt-kiosk set-pin", invalid
+            )
+            return
         locked = self.pin_guard.locked_for()
         message = f"Locked after wrong PINs. Try again in {locked / 60:.0f} min." if locked else "Staff PIN"
         self._screen = PinScreen(message)
@@ -60,6 +66,7 @@ class StaffDesk:
         self._screen = None
         if pin is None:
             return
+        self.pin_guard.stored_hash = self.app.settings.admin_pin_hash  # a reload may have set a new PIN
         if not self.pin_guard.attempt(pin):
             log.warning("admin PIN refused (locked for %.0f s)", self.pin_guard.locked_for())
             return
