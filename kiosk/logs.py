@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 
 JOURNAL_SOCKET = "/run/systemd/journal/socket"
+TRACE_VARIABLE = "ALT_KIOSK_TRACE"
+"""Set to 1 (tests, development only) to log every screen kind and tap: a patient's path, so never on a clinic's kiosk."""
 IDENTIFIER = "alt-kiosk"
 _PRIORITIES = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6, logging.DEBUG: 7}
 
@@ -65,6 +67,16 @@ class StderrPriorityFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return f"<{_PRIORITIES.get(record.levelno, 6)}>{record.name}: {super().format(record)}"
+
+
+def trace(message: str, *args: object) -> None:
+    """Log a step of a patient's journey (which screen, which kind of tap) only when tracing is on.
+
+    Without tracing the journal carries the same lines for every patient, whatever they answer:
+    "session started", "session ended", and faults.
+    """
+    if os.environ.get(TRACE_VARIABLE) == "1":
+        logging.getLogger("kiosk.trace").info(message, *args)
 
 
 def setup(for_ui: bool, level: int = logging.INFO, capture: bool = True) -> None:

@@ -147,3 +147,36 @@ def test_no_output_device_then_plugged_in(tmp_path: Path) -> None:
     assert result["fault"] == "no audio output device found (is a speaker connected?)"
     assert result["recovered"] is True
     assert len(played(home)) > 22050 * 0.5
+
+
+def test_speech_left_in_memory_by_a_killed_kiosk_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    import os
+    import signal
+    import stat
+    import subprocess
+
+    from kiosk.voice import scratch
+
+    leave = (
+        "import tempfile, time; from kiosk.voice import scratch; d = scratch.make(); "
+        "tempfile.mkstemp(dir=d, suffix='.wav'); print(d, flush=True); time.sleep(60)"
+    )
+    killed = subprocess.Popen([sys.executable, "-c", leave], stdout=subprocess.PIPE, text=True)
+    alive = subprocess.Popen([sys.executable, "-c", leave], stdout=subprocess.PIPE, text=True)
+    try:
+        assert killed.stdout is not None and alive.stdout is not None
+        left, running = Path(killed.stdout.readline().strip()), Path(alive.stdout.readline().strip())
+        assert left.parent == scratch.parent() and list(left.glob("tmp*.wav"))
+        assert stat.S_IMODE(left.stat().st_mode) == 0o700  # no other user can list or read it
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+        assert left.exists()  # a killed process cannot clean up after itself
+        speaker = VoiceSpeaker({"en": "en-us"}, PromptCache(tmp_path / "cache"))
+        speaker.close()
+        assert not left.exists() and running.exists()  # only the dead kiosk's folder goes
+    finally:
+        for process in (killed, alive):
+            process.kill()
+            process.wait()
+    scratch.remove_stale(scratch.parent())
+    assert not running.exists()

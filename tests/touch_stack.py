@@ -176,6 +176,7 @@ class TouchKiosk:
             "LD_PRELOAD": "/usr/local/lib/touch_shim.so",
             "TOUCH_FIFO": "/tmp/touch.fifo",
             "PYTHONUNBUFFERED": "1",
+            "ALT_KIOSK_TRACE": "1",  # screens and taps in the journal: how this harness follows the kiosk
         }
         self.env = env
         pre = self.as_user(unit_command("ExecStartPre"))

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.widgets import Button
 
+from kiosk import logs
 from kiosk.content_store import ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
 from kiosk.core.model import CONTROL_INTENTS, Content
@@ -231,19 +232,21 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         before = self.session
         self.session, effect = self.conversation.handle(self.session, intent)
-        self._log_session(before, "finished" if before.place.kind is Kind.GOODBYE else "start over")
-        log.info(
+        self._log_session(before)
+        logs.trace(
             "intent accepted (%s): %s",
             "voice" if by_voice else "touch",
             intent if intent in CONTROL_INTENTS else "answer",
         )
         self._after(effect)
 
-    def _log_session(self, before: Session, how: str) -> None:
+    def _log_session(self, before: Session) -> None:
+        """The same two lines for every patient: how a session ended (finished, start over, front desk)
+        would tell who reported warning signs."""
         if not before.history and self.session.history:
             log.info("session started")
         elif before.history and not self.session.history:
-            log.info("session ended (%s)", how)
+            log.info("session ended")
 
     def _after(self, effect: Effect) -> None:
         if effect is Effect.SHOW:
@@ -355,5 +358,5 @@ class KioskApp(App[None], inherit_bindings=False):
         self.speaker.stop()
         before = self.session
         self.session, effect = self.conversation.handle(self.session, IDLE_TIMEOUT)
-        self._log_session(before, "time-out")
+        self._log_session(before)
         self._after(effect)

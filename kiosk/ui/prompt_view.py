@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Button, Static
 
+from kiosk import logs
 from kiosk.core.flow import Kind
 from kiosk.core.intents import decoys
 from kiosk.core.model import Text
@@ -47,7 +48,7 @@ class PromptView:
         valid = {i: content.intents[i] for i in (*prompt.intents, *self.languages()) if i in content.intents}
         app.hearable = frozenset(valid)
         app.listener.listen(valid, app.language, decoys(content.intents, valid))
-        log.info("screen %s", prompt.kind.value)  # the kind only: never which tips, answers or words
+        logs.trace("screen %s", prompt.kind.value)  # the kind only, and only when tracing: it shows a patient's path
         if not self._ready_sent:
             self._ready_sent = True
             app.call_after_refresh(app.notifier.ready, app.status_line())

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.widgets import Button
 
+from kiosk import logs
 from kiosk.ui.widgets import StatusBar
 from kiosk.voice import Decision, Heard, settle
 
@@ -112,7 +113,7 @@ class VoiceHooks:
             return
         self.drop_guess()
         self.misses += 1
-        log.info("intent rejected (voice), miss %d on this screen", self.misses)
+        logs.trace("intent rejected (voice), miss %d on this screen", self.misses)
         texts = app.packs[app.language].texts
         sorry = texts["not_understood"].say
         if self.misses >= 2:
@@ -130,7 +131,7 @@ class VoiceHooks:
         label = app.view.label(intent)
         template = content.texts["did_you_mean"]
         app.show_hint(template.show.format(answer=label.show))
-        log.info("answer to confirm (voice)")
+        logs.trace("answer to confirm (voice)")
         app.speaker.speak(template.say.format(answer=label.say), app.language)
 
     def _forget_heard(self) -> None:

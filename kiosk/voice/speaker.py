@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -12,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from kiosk.voice import scratch
 from kiosk.voice.base import RATES, VOLUME_STEPS_DB, clamp_volume_step
 from kiosk.voice.cache import PromptCache
 from kiosk.voice.player import Clip, PlaybackError, Player
@@ -59,6 +59,7 @@ class VoiceSpeaker:
         self._wake = threading.Condition()
         self._closed = False
         self._scratch: Path | None = None
+        scratch.remove_stale(scratch.parent())  # left by a kiosk that was killed
         self._thread = threading.Thread(target=self._run, name="kiosk-speaker", daemon=True)
         self._thread.start()
 
@@ -176,22 +177,20 @@ class VoiceSpeaker:
             data = self.cache.read(self.renderer.key(text, voice, rate))
             if data is not None:
                 return Clip.from_wav(data)
-            scratch = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
+            wav = Path(tempfile.mkstemp(dir=self._scratch_dir(), suffix=".wav")[1])
             try:
-                self.renderer.render(text, voice, rate, scratch)
-                return Clip.from_wav(scratch.read_bytes())
+                self.renderer.render(text, voice, rate, wav)
+                return Clip.from_wav(wav.read_bytes())
             except SynthesisError as err:
                 problem = err
             finally:
-                scratch.unlink(missing_ok=True)
+                wav.unlink(missing_ok=True)
         raise problem or SynthesisError(f"no voice for {language!r}")
 
     def _scratch_dir(self) -> Path:
-        """Where a clip that is not in the cache is rendered: memory (/dev/shm) where there is one."""
+        """Where a clip that is not in the cache is rendered: a private folder in memory (kiosk.voice.scratch)."""
         if self._scratch is None:
-            shm = Path("/dev/shm")
-            memory = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-            self._scratch = Path(tempfile.mkdtemp(prefix="alt-kiosk-tts-", dir=memory))
+            self._scratch = scratch.make()
         return self._scratch
 
     _cache_warned = False
