@@ -151,3 +151,26 @@ def test_a_full_disk_leaves_no_staging_no_process_and_says_the_copy_is_missing(
         term.close()
     leftovers = [p for p in full_disk.rglob(".*") if p.name.startswith((".render-", ".content-"))]
     assert leftovers == []
+
+
+def phone_worker(term: PtyTerminal, timeout: float = 30) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for pid in descendants(term.proc.pid):
+            if "kiosk.voice.phone_worker" in command_line(pid):
+                return pid
+        time.sleep(0.05)
+    raise AssertionError("the phone-loop worker never started")
+
+
+def test_a_stopped_phone_loop_worker_is_killed_on_the_way_out_not_orphaned(tmp_path: Path) -> None:
+    term = start(tmp_path)
+    try:
+        worker = phone_worker(term)
+        os.kill(worker, signal.SIGSTOP)  # frozen: it cannot notice its parent end
+        time.sleep(0.3)
+        stop_leaving_nothing(term, {worker})
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+        term.close()

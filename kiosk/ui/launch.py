@@ -141,3 +141,6 @@ def close_voice(speaker: Speaker, listener: Listener) -> None:
     if callable(close):
         close(timeout=CLOSE_SECONDS / 2)
     listener.close(timeout=max(0.0, deadline - time.monotonic()))
+    from kiosk.voice.worker import Worker
+
+    Worker.kill_all()  # PocketSphinx's phone loop, and any worker a close above could not reach

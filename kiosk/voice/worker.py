@@ -13,6 +13,8 @@ import json
 import os
 import select
 import subprocess
+import weakref
+from typing import ClassVar
 
 START_TIMEOUT = 15.0
 
@@ -24,6 +26,17 @@ class WorkerError(Exception):
 class Worker:
     """Owns one worker process: started on first use, killed and started again after any failure."""
 
+    _all: ClassVar[weakref.WeakSet[Worker]] = weakref.WeakSet()
+
+    @classmethod
+    def kill_all(cls) -> None:
+        """On the way out: SIGKILL every worker, whatever its state (a stopped one cannot notice its parent
+        end) and whichever thread is using it; the kernel reaps them once the kiosk has exited."""
+        for worker in list(cls._all):
+            proc = worker._proc
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+
     def __init__(self, command: list[str], what: str, error: type[WorkerError] = WorkerError) -> None:
         self._command = command
         self._what = what  # "text-to-speech": the worker's name in messages
@@ -32,6 +45,7 @@ class Worker:
         self._replies: int | None = None
         self._buffer = b""
         self._greeted = False
+        Worker._all.add(self)
 
     def send(self, request: dict[str, object]) -> None:
         """Start the worker if it is not running and hand it `request`; `reply` reads the answer."""
