@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import wave
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -193,6 +195,32 @@ def test_vosk_recognises_korean_with_a_grammar(korean: object) -> None:
 # The recognize command -----------------------------------------------------------------
 
 
+def broken_wavs(folder: Path, good: Path) -> dict[Path, str]:
+    """WAV files broken the ways a recorder or a copy breaks them, each with what `recognize` must say."""
+    import struct
+
+    data = good.read_bytes()
+    cut16 = folder / "cut-16bit.wav"
+    cut16.write_bytes(data[:-1])  # ends in the middle of a sample
+    cut24 = folder / "cut-24bit.wav"
+    with wave.open(str(cut24), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(3)
+        w.setframerate(16000)
+        w.writeframes(b"\1\2\3" * 1000)
+    cut24.write_bytes(cut24.read_bytes()[:-2])
+    rate0 = folder / "rate-0.wav"
+    rate0.write_bytes(data[:24] + struct.pack("<I", 0) + data[28:])
+    pipe = folder / "pipe.wav"
+    os.mkfifo(pipe)
+    return {
+        cut16: "the audio ends in the middle of a sample",
+        cut24: "the audio ends in the middle of a sample",
+        rate0: "a sample rate of 0 Hz is not supported",
+        pipe: "is a named pipe, not a regular file",
+    }
+
+
 def test_recognize_prints_one_json_line_per_file_and_fails_at_the_end(tmp_path: Path) -> None:
     # A recording starts with the room (here, quiet), as the kiosk hears it before a patient answers.
     said = in_room(say("yes", Voice("festival", "kal")), np.zeros(1), 100, 1.0)
@@ -203,19 +231,34 @@ def test_recognize_prints_one_json_line_per_file_and_fails_at_the_end(tmp_path: 
         tmp_path / "help.wav", in_room(say("i need help", Voice("festival", "slt")), np.zeros(1), 100, 1.0)
     )
     room = write_wav(tmp_path / "room.wav", in_room(np.zeros(RATE, dtype=np.int16), np.zeros(1), 100, 1.0))
+    bad = broken_wavs(tmp_path, help_)
     result = subprocess.run(
-        [ALT_KIOSK, "recognize", "--engine", "pocketsphinx", str(yes), str(broken), str(help_), str(room)],
+        [
+            ALT_KIOSK,
+            "recognize",
+            "--engine",
+            "pocketsphinx",
+            str(yes),
+            str(broken),
+            *map(str, bad),
+            str(help_),
+            str(room),
+        ],
         capture_output=True,
         text=True,
+        timeout=120,
         check=False,
     )
+    assert "Traceback" not in result.stderr, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert result.returncode == 1 and len(lines) == 4
+    assert result.returncode == 1 and len(lines) == 4 + len(bad)
     assert lines[0]["intent"] == "yes" and lines[0]["decision"] == "act"
     assert lines[0]["engine"] == "pocketsphinx" and lines[0]["ms"] > 0 and lines[0]["confidence"] >= 0.6
     assert "not a readable WAV" in lines[1]["error"]
-    assert lines[2]["intent"] == "help" and lines[2]["decision"] == "act"
-    assert lines[3]["intent"] is None and lines[3]["decision"] == "reject" and lines[3]["text"] == ""
+    for line, (path, why) in zip(lines[2:], bad.items(), strict=False):  # one line per bad file, then on
+        assert line["file"] == str(path) and why in line["error"], line
+    assert lines[-2]["intent"] == "help" and lines[-2]["decision"] == "act"
+    assert lines[-1]["intent"] is None and lines[-1]["decision"] == "reject" and lines[-1]["text"] == ""
     expect = subprocess.run(
         [ALT_KIOSK, "recognize", "--expect", "next,repeat", str(yes)], capture_output=True, text=True, check=True
     )

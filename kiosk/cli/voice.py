@@ -53,9 +53,14 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             print(json.dumps({"file": name, "error": str(err)}))
             failed += 1
             continue
-        heard = hear_recording(
-            recognizer, samples, rate, intents, pack.filler, Bar.of(pack), decoys(pack.intents, intents)
-        )
+        try:
+            heard = hear_recording(
+                recognizer, samples, rate, intents, pack.filler, Bar.of(pack), decoys(pack.intents, intents)
+            )
+        except Exception as err:  # one bad recording never stops the batch
+            print(json.dumps({"file": name, "error": f"{name}: could not be recognised ({type(err).__name__}: {err})"}))
+            failed += 1
+            continue
         ms = round(1000 * (time.perf_counter() - started), 1)
         print(
             json.dumps(

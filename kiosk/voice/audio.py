@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import wave
 from pathlib import Path
 
 import numpy as np
+
+from kiosk.core.snapshot import read_file
 
 ENGINE_RATE = 16000
 
@@ -14,21 +17,36 @@ class AudioFileError(Exception):
     """A file that is not a readable PCM WAV."""
 
 
+MAX_WAV_BYTES = 256 * 1024 * 1024
+MIN_RATE, MAX_RATE = 8000, 192000
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """Mono int16 samples and the sample rate of a PCM WAV file (8, 16, 24 or 32 bit; any channels)."""
+    """Mono int16 samples and the sample rate of a PCM WAV file (8, 16, 24 or 32 bit; any channels).
+
+    Raises AudioFileError, saying why, for anything else: not a regular file, too big, not a WAV, an
+    unusable sample rate, or data that ends in the middle of a sample.
+    """
+    raw = read_file(path, limit=MAX_WAV_BYTES, follow=True)
+    if isinstance(raw, str):
+        raise AudioFileError(f"{path}: {raw}")
     try:
-        with wave.open(str(path), "rb") as w:
+        with wave.open(io.BytesIO(raw), "rb") as w:
             channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
             frames = w.readframes(w.getnframes())
-    except (OSError, EOFError, wave.Error) as err:
+    except (EOFError, wave.Error, ValueError) as err:
         raise AudioFileError(f"{path}: not a readable WAV file ({err})") from err
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise AudioFileError(f"{path}: a sample rate of {rate} Hz is not supported ({MIN_RATE} to {MAX_RATE})")
+    if len(frames) % (width * channels):
+        raise AudioFileError(f"{path}: the audio ends in the middle of a sample (the file was cut short?)")
     if width == 1:
         data = (np.frombuffer(frames, dtype=np.uint8).astype(np.int16) - 128) * 256
     elif width == 2:
         data = np.frombuffer(frames, dtype="<i2")
     elif width == 3:
-        raw = np.frombuffer(frames, dtype=np.uint8).reshape(-1, 3)
-        data = (raw[:, 1].astype(np.int16) | (raw[:, 2].astype(np.int16) << 8)).astype(np.int16)
+        triples = np.frombuffer(frames, dtype=np.uint8).reshape(-1, 3)
+        data = (triples[:, 1].astype(np.int16) | (triples[:, 2].astype(np.int16) << 8)).astype(np.int16)
     elif width == 4:
         data = (np.frombuffer(frames, dtype="<i4") >> 16).astype(np.int16)
     else:
