@@ -338,6 +338,30 @@ def test_bad_model_archives_are_refused_and_leave_nothing(tmp_path: Path, fault:
     assert [p.name for p in models.iterdir() if p.name != "manifest.yaml"] == []
 
 
+def test_a_zip_bomb_an_odd_language_and_an_unreachable_server_are_refused_cleanly(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    bomb = tmp_path / "vosk-model-bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("vosk-model-bomb/am/final.mdl", b"\0" * (200 << 20))  # 200 MB of zeros, 0.2 MB zipped
+    assert bomb.stat().st_size < 1 << 20
+    with pytest.raises(ModelError, match=r"unpacks to 210 MB from 0\.2 MB; refused"):
+        install(str(bomb), models, language="en", report=lambda *_: None)
+    fake = fake_model(tmp_path / "src")
+    with pytest.raises(ModelError, match=r"'\.\./\.\./etc' is not a language code"):
+        install(str(fake), models, language="../../etc", report=lambda *_: None)
+    with pytest.raises(ModelError, match=r"http://127\.0\.0\.1:9/model\.zip: cannot download it"):
+        install("http://127.0.0.1:9/model.zip", models, language="en", report=lambda *_: None)
+    assert [p.name for p in models.iterdir()] == []
+    result = subprocess.run(  # and on the command line: one line, no traceback
+        [ALT_KIOSK, "model", "install", "http://127.0.0.1:9/model.zip", "--lang", "en", "--models-dir", str(models)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr and "cannot download it" in result.stderr
+
+
 def test_install_by_url_with_progress_from_a_local_server(tmp_path: Path) -> None:
     import functools
     import http.server

@@ -112,6 +112,28 @@ def test_a_voice_folder_without_its_config_is_refused_and_nothing_is_installed(t
     assert [p.name for p in models.iterdir()] == []  # no half-installed voice, no leftovers
 
 
+def test_a_file_that_is_not_a_voice_or_a_language_that_is_not_a_code_is_refused(tmp_path: Path) -> None:
+    import json
+
+    models = tmp_path / "models"
+    fake = installed_folder_voice(models, "en_US-fake-medium")
+    (fake / "en_US-fake-medium.onnx").write_bytes(b"not an onnx model" * 1000)
+    with pytest.raises(ModelError, match=r"en_US-fake-medium.onnx is not a voice onnxruntime can load"):
+        install(str(fake), models)
+    odd = installed_folder_voice(models, "en_US-odd-medium")
+    config = odd / "en_US-odd-medium.onnx.json"
+    data = json.loads(config.read_text())
+    data["language"]["family"] = "../../etc"
+    config.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match=r"'\.\./\.\./etc' is not a language code"):
+        install(str(odd), models)
+    assert [p.name for p in models.iterdir()] == []
+    good = install(str(installed_folder_voice(models)), models)  # a real voice installs; damaged later,
+    (good.path / "en_US-clinic-medium.onnx").write_bytes(b"\0" * 4096)  # verify says so
+    problems = verify(models)
+    assert len(problems) == 1 and "is not a voice onnxruntime can load" in problems[0]
+
+
 def test_the_cache_key_names_engine_voice_and_version() -> None:
     voice = joe()
     renderer = Renderer({"en": voice})
@@ -275,9 +297,8 @@ def test_a_killed_piper_worker_is_restarted_for_the_next_prompt(tmp_path: Path) 
 
 def test_a_piper_voice_that_keeps_failing_falls_back_to_espeak_ng(tmp_path: Path) -> None:
     models = tmp_path / "models"
-    source = installed_folder_voice(models, "en_US-broken-medium")
-    (source / "en_US-broken-medium.onnx").write_bytes(b"not an onnx model" * 1000)  # loads never
-    install(str(source), models)
+    voice = install(str(installed_folder_voice(models, "en_US-broken-medium")), models)
+    (voice.path / "en_US-broken-medium.onnx").write_bytes(b"not an onnx model" * 1000)  # damaged after install
     home = alsa_home(tmp_path / "home")
     result = speak(home, ["Do you drink alcohol most days?"], wanted="piper:en_US-broken-medium", models=models)
     assert result["voice"] == "piper:en_US-broken-medium", result["_stderr"]

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable
@@ -26,6 +28,10 @@ from pathlib import Path
 import yaml
 
 MARKER = ".alt-kiosk-model.json"
+MAX_UNPACKED = 4 * 1024**3
+MAX_RATIO = 50
+"""No real model or voice compresses 50 to 1; a zip that claims to is a zip bomb."""
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
 class ModelError(Exception):
@@ -96,12 +102,19 @@ def progress_bar(done: int, total: int) -> None:
 
 
 def download(url: str, target: Path, size: int, report: Callable[[int, int], None]) -> None:
-    with urllib.request.urlopen(url, timeout=30) as response, open(target, "wb") as out:
-        done = 0
-        while chunk := response.read(1 << 16):
-            out.write(chunk)
-            done += len(chunk)
-            report(done, size)
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response, open(target, "wb") as out:
+            done = 0
+            while chunk := response.read(1 << 16):
+                out.write(chunk)
+                done += len(chunk)
+                report(done, size)
+                if done > MAX_UNPACKED:
+                    raise ModelError(f"{url}: more than {MAX_UNPACKED >> 30} GiB; refused")
+    except (urllib.error.URLError, TimeoutError, ValueError) as err:
+        raise ModelError(f"{url}: cannot download it ({getattr(err, 'reason', err)})") from None
+    except OSError as err:
+        raise ModelError(f"{url}: cannot download it ({err.strerror or err})") from None
 
 
 def install(
@@ -156,6 +169,10 @@ def install(
         )
         if lang is None:
             raise ModelError(f"{source}: say which language it is for (--lang)")
+        if not _LANGUAGE.fullmatch(lang):
+            raise ModelError(f"{source}: {lang!r} is not a language code (such as en, zh or pt-BR)")
+        if kind == "piper":
+            _voice_loads(unpacked, source)
         (unpacked / MARKER).write_text(json.dumps({"name": name, "language": lang, "sha256": checksum, "kind": kind}))
         final = models_dir / name
         if final.exists():
@@ -185,6 +202,22 @@ def _kind(folder: Path, source: str) -> str:
     )
 
 
+def _voice_loads(folder: Path, source: str) -> None:
+    """A Piper voice must be a model onnxruntime can load (a file named .onnx may be anything)."""
+    try:
+        import onnxruntime
+    except ImportError:
+        raise ModelError(
+            f"{source}: a Piper voice needs the Piper engine to check it (pip install '.[piper]')"
+        ) from None
+    voice = next(folder.glob("*.onnx"))
+    try:
+        onnxruntime.InferenceSession(str(voice), providers=["CPUExecutionProvider"])
+    except Exception as err:  # onnxruntime raises its own exception types for a file that is not a model
+        first = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        raise ModelError(f"{source}: {voice.name} is not a voice onnxruntime can load ({first})") from None
+
+
 def _voice_language(folder: Path) -> str | None:
     from kiosk.voice.voices import voice_language
 
@@ -194,6 +227,7 @@ def _voice_language(folder: Path) -> str | None:
 def _unzip(archive: Path, target: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as z:
+            _fits(archive, z, target.parent)
             for info in z.infolist():
                 if not (target / info.filename).resolve().is_relative_to(target.resolve()):
                     raise ModelError(f"{archive}: entry {info.filename!r} escapes the model folder; refused")
@@ -203,8 +237,25 @@ def _unzip(archive: Path, target: Path) -> Path:
             z.extractall(target)
     except (zipfile.BadZipFile, EOFError) as err:
         raise ModelError(f"{archive}: not a complete zip file ({err})") from err
+    except OSError as err:
+        raise ModelError(f"{archive}: cannot unpack it ({err.strerror or err}); nothing installed") from None
     entries = list(target.iterdir())
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
+
+
+def _fits(archive: Path, z: zipfile.ZipFile, where: Path) -> None:
+    """Refuse a zip whose contents would not fit, or that unpacks far bigger than any real model."""
+    total = sum(info.file_size for info in z.infolist())
+    packed = archive.stat().st_size
+    if total > MAX_UNPACKED or total > MAX_RATIO * max(packed, 1 << 20):
+        raise ModelError(
+            f"{archive}: unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB; refused (a zip bomb?)"
+        )
+    free = shutil.disk_usage(where).free
+    if total > free - (64 << 20):
+        raise ModelError(
+            f"{archive}: needs {total / 1e6:.0f} MB, {free / 1e6:.0f} MB free in {where}; nothing installed"
+        )
 
 
 def verify(models_dir: Path, name: str | None = None) -> list[str]:
@@ -216,6 +267,7 @@ def verify(models_dir: Path, name: str | None = None) -> list[str]:
         if model.kind == "piper":
             try:
                 _kind(model.path, model.name)
+                _voice_loads(model.path, model.name)
             except ModelError as err:
                 problems.append(str(err))
             continue
