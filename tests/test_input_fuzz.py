@@ -98,3 +98,47 @@ def test_input_faults_are_logged_at_most_once_a_minute_without_the_bytes(caplog:
     assert [r.getMessage() for r in caplog.records] == [
         "terminal input not understood (ValueError), 1 time(s) since the last report; input parser restarted"
     ]
+
+
+CONTROL_STRINGS = (
+    b"\x1b]52;c;AAAA\x07",  # a clipboard write (OSC 52), ended by BEL: its "2" once switched to Chinese
+    b"\x1b]52;c;MjIy\x1b\\",  # the same ended by ST
+    b"\x1bP1$r2;1m\x1b\\",  # a DCS reply
+    b"\x1b_G2;1;2\x1b\\",  # an APC (a graphics protocol)
+    b"\x1b^2\x1b\\\x1bX2\x1b\\",  # PM and SOS
+)
+
+
+def test_no_part_of_a_control_string_becomes_a_key(tmp_path: Path, private_dirs: dict[str, str]) -> None:  # noqa: F811
+    term = start_kiosk(tmp_path, private_dirs)
+    try:
+        term.wait_for("Liver test helper")
+        time.sleep(1.0)
+        for sequence in CONTROL_STRINGS:
+            term.write(sequence)
+        term.write(b"\x1b]52;c;")  # split across two reads
+        time.sleep(0.05)
+        term.write(b"MjIy\x07")
+        time.sleep(1.5)
+        screen = term.text()
+        assert "Liver test helper" in screen and "肝功能小助手" not in screen
+        term.write(b"1")  # and the next key is a patient's: Start
+        term.wait_for("Question 1 of 6")
+    finally:
+        assert term.close() == 0
+
+
+def test_the_control_string_filter_keeps_keys_and_drops_strings() -> None:
+    from kiosk.ui.terminal import STRING_SECONDS, ControlStrings
+
+    now = [0.0]
+    strings = ControlStrings(clock=lambda: now[0])
+    assert strings.feed("1\x1b]52;c;AAAA\x072") == "12"
+    assert strings.feed("a\x1b]52;c;") == "a" and strings.feed("MjIy\x1b") == "" and strings.feed("\\b") == "b"
+    assert strings.feed("\x1b[A\x1bOP") == "\x1b[A\x1bOP"  # keys (an arrow, F1) pass
+    assert strings.feed("\x1b") == "\x1b" and strings.feed("]") == "]"  # Escape, then "]": two keys
+    assert strings.feed("\x9d52;c;x\x9c3") == "3"  # 8-bit introducer and terminator
+    assert strings.feed("\x1bPq#0") == ""  # a string whose end is lost...
+    now[0] += STRING_SECONDS + 0.1
+    strings.tick()
+    assert strings.feed("4") == "4"  # ...gives way to keys

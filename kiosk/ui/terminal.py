@@ -52,6 +52,59 @@ class InputFaults:
             self._reported_at, self._unreported = now, 0
 
 
+ESC = "\x1b"
+_INTRODUCERS = {"]", "P", "_", "^", "X"}  # after ESC: OSC, DCS, APC, PM, SOS
+_C1_INTRODUCERS = {"\x9d", "\x90", "\x9f", "\x9e", "\x98"}  # the same as single 8-bit characters
+_ENDS = {"\x07", "\x9c", "\x18", "\x1a"}  # BEL (ends an OSC), ST, and CAN / SUB (abort)
+STRING_SECONDS = 0.5
+"""A control string not ended this long after it began is dropped: input goes back to keys."""
+
+
+class ControlStrings:
+    """Removes control strings (OSC, DCS, APC, PM, SOS: a clipboard write, a terminal's reply) from the input.
+
+    Textual's parser reads some of their characters as keys: `ESC ] 52 ; c ; AAAA BEL` pressed "2".
+    No character inside one may ever become a key, so they are cut out before the parser sees them,
+    even when split across reads. Only an introducer in the same read as its ESC counts (a terminal
+    writes a sequence at once), so Escape and then "]" typed by a person stay two keys.
+    """
+
+    def __init__(self, clock: object = time.monotonic) -> None:
+        self._clock = clock
+        self._since: float | None = None
+        """When the control string being dropped began (None: not inside one)."""
+        self._escape = False
+        """Inside a control string, the last character was ESC (ST is ESC \\)."""
+
+    def _now(self) -> float:
+        return float(self._clock())  # type: ignore[operator]
+
+    def feed(self, data: str) -> str:
+        """`data` without any control string (or part of one)."""
+        out: list[str] = []
+        i = 0
+        while i < len(data):
+            ch = data[i]
+            if self._since is not None:
+                if ch in _ENDS or (self._escape and ch == "\\"):
+                    self._since, self._escape = None, False
+                else:
+                    self._escape = ch == ESC
+                i += 1
+            elif ch in _C1_INTRODUCERS or (ch == ESC and i + 1 < len(data) and data[i + 1] in _INTRODUCERS):
+                self._since, self._escape = self._now(), False
+                i += 1 if ch in _C1_INTRODUCERS else 2
+            else:
+                out.append(ch)
+                i += 1
+        return "".join(out)
+
+    def tick(self) -> None:
+        """Give up on a control string that never ended (a lost terminator must not eat every key)."""
+        if self._since is not None and self._now() - self._since > STRING_SECONDS:
+            self._since, self._escape = None, False
+
+
 class KioskDriver(LinuxDriver):
     """Textual's Linux driver with an input loop that survives any input."""
 
@@ -69,6 +122,7 @@ class KioskDriver(LinuxDriver):
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)
         decode = getincrementaldecoder("utf-8")(errors="replace").decode
+        strings = ControlStrings()
         parser = XTermParser(self._debug)
 
         def parse(data: str) -> None:
@@ -87,8 +141,9 @@ class KioskDriver(LinuxDriver):
                         raw = os.read(self.fileno, READ_BYTES)
                         if not raw:  # end of input (a pipe): nothing more will come
                             time.sleep(0.1)
-                        elif data := decode(raw):
+                        elif data := strings.feed(decode(raw)):
                             parse(data)
+                strings.tick()
                 parse("")  # "" means: only let the parser's timeouts fire (a lone Escape)
         finally:
             selector.close()
