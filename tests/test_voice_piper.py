@@ -456,3 +456,21 @@ def test_a_zipped_voice_installs_only_with_the_checksum_the_admin_expects(tmp_pa
         choose("en", "piper:en_US-zipped-medium", "en-us", models)[0].source
         == f"folder {models / 'en_US-zipped-medium'}"
     )
+
+
+def test_nothing_to_say_is_silence_never_a_failing_voice(tmp_path: Path) -> None:
+    voice = joe()
+    renderer = Renderer({"en": voice})
+    try:
+        for text in ("...", "?!", " - ", "。。。"):
+            renderer.render(text, voice, "normal", tmp_path / "nothing.wav")
+            with wave.open(str(tmp_path / "nothing.wav")) as w:
+                assert w.getnframes() == 0
+        assert renderer.active("en") == voice  # Piper is not resting: nothing failed
+    finally:
+        renderer.close()
+    result = subprocess.run(
+        [ALT_KIOSK, "say", "--to", str(tmp_path / "dots.wav"), "..."], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and "failed" not in result.stderr, result.stderr
+    assert f"voice piper:{JOE}" in result.stdout

@@ -9,7 +9,10 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import numpy as np
+
 from kiosk.core.say_as import spoken_form
+from kiosk.voice.audio import write_wav
 from kiosk.voice.base import RATES
 from kiosk.voice.cache import cache_key
 from kiosk.voice.synth import SynthesisError, Synthesizer, package_version
@@ -43,6 +46,9 @@ class PiperSynthesizer(Synthesizer):
         if not self._version:
             self._version = f"piper-tts {package_version('piper-tts')}; {self.voice.name} {self.voice.version}"
         return self._version
+
+
+SILENCE_RATE = 22050
 
 
 class Renderer:
@@ -91,6 +97,9 @@ class Renderer:
             SynthesisError: it failed.
         """
         said = spoken_form(text, voice.language)
+        if not any(ch.isalnum() for ch in said):  # "..." or "?!": nothing to say is silence, not a failing voice
+            write_wav(path, np.zeros(0, dtype=np.int16), SILENCE_RATE)
+            return
         for attempt in range(1, FAILURES_BEFORE_REST + 1):
             try:
                 self.synth(voice).render(said, voice.name, RATES[rate], path)
