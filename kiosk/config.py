@@ -7,6 +7,7 @@ means all defaults (the README's run command needs none).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,10 +99,12 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
             if number is not None:
                 values[name] = int(number)
         elif name == "languages":
-            codes = [code for code, _ in f.strings(node, "languages")]
-            if codes:
-                values["languages"] = tuple(codes)
-                values["language"] = codes[0]
+            named = f.strings(node, "languages")
+            if named:
+                values["languages"] = tuple(code for code, _ in named)
+                values["language"] = named[0][0]
+                marks = [(code, n.start_mark.line + 1, n.start_mark.column + 1) for code, n in named]
+                values["language_marks"] = tuple(marks)
         elif name == "speech_engine":
             engines: dict[str, str] = {}
             for code, (_, value) in (f.mapping(node, "speech_engine", any_keys=True) or {}).items():
@@ -116,6 +119,17 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
     if problems:
         raise InvalidFiles(problems)
     return replace(base, **values)  # type: ignore[arg-type]
+
+
+def language_problems(settings: Settings, codes: Iterable[str]) -> list[Problem]:
+    """A configured language the content does not have (`codes`), at its place in the configuration."""
+    have = sorted(codes)
+    where = str(settings.config_path)
+    return [
+        Problem(where, line, column, f"languages: no language {code!r} in the content (it has: {', '.join(have)})")
+        for code, line, column in settings.language_marks
+        if code not in have
+    ]
 
 
 def _voices(f: YamlFile, node: yaml.Node) -> dict[str, str]:

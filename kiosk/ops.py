@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from kiosk.admin_pin import hash_pin, hash_problem, valid_pin
+from kiosk.config import language_problems
 from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
@@ -29,6 +30,9 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     store = ContentStore(settings.content_dir, settings.state_dir)
     packs, content_ok = _content_status(store, lines)
     ok = ok and content_ok
+    for problem in language_problems(settings, packs) if packs else []:
+        lines.append(f"configuration: REFUSED, {problem}")
+        ok = False
     from kiosk.voice.recognizer import describe_engine
 
     for code in packs:

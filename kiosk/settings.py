@@ -60,6 +60,8 @@ class Settings:
     """Where the last good content and the admin lock-out are kept (never anything about a patient)."""
     languages: tuple[str, ...] = ()
     """Languages offered, in order; empty offers every language in the content."""
+    language_marks: tuple[tuple[str, int, int], ...] = ()
+    """Where the configuration names each of `languages` (code, line, column), for messages."""
     input_device: str | None = None
     """PortAudio input device name or number; None for the system default."""
     speech_engine: dict[str, str] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from kiosk.cli.content import (
 )
 from kiosk.cli.service import add_service_commands
 from kiosk.cli.voice import add_voice_commands
+from kiosk.config import language_problems
 from kiosk.core.problems import InvalidFiles
 from kiosk.settings import Settings
 
@@ -76,6 +77,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     for problem in state.problems:  # serving the last good copy meanwhile
         log.error("content refused: %s", problem)
+    unknown = language_problems(settings, state.packs)
+    if unknown:
+        log.error("configuration refused: %s", unknown[0])
+        print(InvalidFiles(unknown), file=sys.stderr)
+        print("alt-kiosk: configuration refused", file=sys.stderr)
+        return 1
     code = run(settings, store, state, lambda: settings_from(args))
     _exit_now(code)
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kiosk.config import language_problems
 from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import spoken_texts
 from kiosk.core.model import Content
@@ -104,7 +105,13 @@ class ContentUpdates:
         try:
             if self._reload_settings is not None:
                 try:
-                    app.settings = self._reload_settings()
+                    settings = self._reload_settings()
+                    unknown = language_problems(
+                        settings, self.store.live if self.store and self.store.live else app.packs
+                    )
+                    if unknown:
+                        raise InvalidFiles(unknown)
+                    app.settings = settings
                     log.info("configuration reloaded")
                 except InvalidFiles as err:
                     log.error("configuration refused, keeping the old one: %s", err.problems[0])

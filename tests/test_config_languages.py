@@ -1,0 +1,44 @@
+"""A language the content does not have is refused in the configuration, at its file:line:column."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from kiosk.config import load_settings
+from kiosk.ops import status
+from kiosk.settings import Settings
+
+from .conftest import CONTENT
+from .kiosk_driver import screen_text
+from .service_user import ALT_KIOSK
+from .test_service_runtime import kiosk
+
+
+def test_an_unknown_language_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"content_dir: {CONTENT}\nstate_dir: {tmp_path / 'state'}\nlanguages: [en, xx]\n")
+    where = f"{config}:3:17: languages: no language 'xx' in the content (it has: en, zh)"
+    run = subprocess.run(
+        [ALT_KIOSK, "run", "--mute", "--config", str(config)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 1 and where in run.stderr and "configuration refused" in run.stderr, run.stderr
+    lines, ok = status(load_settings(config, Settings(CONTENT)))
+    assert not ok and f"configuration: REFUSED, {where}" in lines, lines
+
+
+async def test_a_reload_with_an_unknown_language_keeps_the_configuration_in_use(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("languages: [zh]\nidle_seconds: 45\n")
+    app, _, notify = kiosk(tmp_path)
+    app.updates._reload_settings = lambda: load_settings(config, app.settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.reload()
+        await pilot.pause()
+        assert app.settings.languages == ("zh",) and app.settings.idle_seconds == 45
+        config.write_text("languages: [xx]\nidle_seconds: 30\n")
+        app.reload()
+        await pilot.pause()
+        assert app.settings.languages == ("zh",) and app.settings.idle_seconds == 45  # the old one stays
+        assert "肝功能小助手" in screen_text(app)  # still offering Chinese only
