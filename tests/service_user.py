@@ -41,6 +41,12 @@ def _user() -> int:
 UID = _user()
 
 
+def as_service_user(argv: list[str], env: dict[str, str] | None = None) -> list[str]:
+    """`argv` run as the service user (or root without the permission-bypassing capabilities)."""
+    prefix = ["setpriv", f"--reuid={UID}", f"--regid={UID}", "--clear-groups", *_NO_BYPASS]
+    return [*prefix, "env", *(f"{k}={v}" for k, v in (env or {}).items()), *argv]
+
+
 class ServiceBox:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="alt-kiosk-svc-"))
@@ -68,8 +74,7 @@ class ServiceBox:
 
     def command(self, *args: str, journal: bool = False, config: bool = True) -> list[str]:
         """`alt-kiosk ARGS --config CONFIG` as the service user (in a namespace with our journal)."""
-        inner = ["setpriv", f"--reuid={UID}", f"--regid={UID}", "--clear-groups", *_NO_BYPASS]
-        inner += ["env", *(f"{k}={v}" for k, v in self.env().items()), ALT_KIOSK, *args]
+        inner = as_service_user([ALT_KIOSK, *args], self.env())
         inner += ["--config", str(self.config)] if config else []
         if not journal:
             return inner

@@ -238,3 +238,29 @@ def test_the_worked_example_in_content_readme_works(
     assert main(["preview", "--content", str(folder.parent), "--answers", "no,no,no,no,no,no,no"]) == 0
     out = capsys.readouterr().out
     assert "show: Coffee\n" in out and "(Question 7 of 7)" in out
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [(64, None), (65, "nested more than 64 levels deep"), (3000, "YAML syntax error: exceeded maximum nesting depth")],
+)
+def test_nesting_is_limited_before_anything_is_composed(
+    content_copy: Callable[..., Path], capsys: pytest.CaptureFixture[str], levels: int, message: str | None
+) -> None:
+    folder = content_copy(
+        "advice.yaml", "advice:\n", "deep: " + "[" * (levels - 1) + "]" * (levels - 1) + "\nadvice:\n"
+    )
+    code, lines = check(folder, capsys)
+    if message is None:  # the root mapping and 63 lists: allowed, then refused only as an unknown key
+        assert not any("nest" in line for line in lines), lines
+    else:
+        assert code == 1 and any(line.startswith("advice.yaml:") and line.endswith(message) for line in lines), lines
+
+
+def test_too_many_values_are_refused_before_they_are_composed(
+    content_copy: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    many = "".join(f"  - id: a{i}\n    title: t\n    text: x\n" for i in range(20_000))
+    folder = content_copy("advice.yaml", "advice:\n", "advice:\n" + many)
+    code, lines = check(folder, capsys)
+    assert code == 1 and any(line.endswith("file holds more than 20000 values") for line in lines), lines
