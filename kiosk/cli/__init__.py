@@ -128,6 +128,15 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
         return 2
 
 
+CONTENT_RULES = (
+    "Content is refused, with one file:line:column line per problem, when a content file is not a regular "
+    "file (a link, pipe, device, socket or folder), cannot be read by this user, is over 1 MiB, is not UTF-8 "
+    "YAML, nests over 64 levels or holds over 20,000 values, or breaks a check or a safety rule (the "
+    "warning-signs question first and to the front desk, a disclaimer that says the kiosk does not diagnose, "
+    "no diagnosis, no stopping medicines). See content/README.md."
+)
+
+
 def _kiosk_content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", metavar="DIR", help="the kiosk's content folder (default: from the configuration)")
     parser.add_argument("--config", metavar="FILE", help="configuration file")
@@ -146,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the kiosk full-screen in this terminal",
         description="Run the kiosk full-screen in this terminal. Outside --kiosk mode ctrl+q quits. In --kiosk "
         "mode no key leaves the app: staff stop it with `systemctl stop alt-kiosk` or SIGTERM "
-        "(`pkill -TERM -f 'alt-kiosk run'`).",
+        "(`pkill -TERM -f 'alt-kiosk run'`). Content that is refused (see `content check --help`) is never "
+        "served: the kiosk starts on its last good copy and says so in the journal and `alt-kiosk status`; it "
+        "exits 1 only when there is no good copy at all, or the configuration is refused.",
     )
     run.add_argument(
         "--kiosk", action="store_true", help="lock the kiosk: no key a patient can press leaves it (for the service)"
@@ -179,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser(
         "check",
         help="check a content folder; print file:line:column: message per problem",
-        description="Exit 0 and a one-line summary when the content is good, else exit 1 and one line per problem.",
+        description="Exit 0 and a one-line summary when the content is good, else exit 1 and one line per problem. "
+        + CONTENT_RULES,
     )
     check.add_argument(
         "dir",
@@ -193,7 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_content_check)
 
     install_ = content_sub.add_parser(
-        "install", help="check a content folder or zip, then swap it in (the old one is kept for rollback)"
+        "install",
+        help="check a content folder or zip, then swap it in (the old one is kept for rollback)",
+        description="Check DIR or ZIP as `content check` does, then put exactly the checked files in place, whole or "
+        "not at all; the old content is kept for `content rollback`. A zip that is damaged, not a zip, over 64 MiB "
+        "unpacked or with entries outside its folder is refused and nothing changes. " + CONTENT_RULES,
     )
     install_.add_argument("source", metavar="DIR|ZIP")
     _kiosk_content_options(install_)
@@ -215,7 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--config", metavar="FILE", help="configuration file")
     status.set_defaults(func=cmd_status)
 
-    pin = sub.add_parser("set-pin", help="set the staff PIN for the admin screen (stored as a salted slow hash)")
+    pin = sub.add_parser(
+        "set-pin",
+        help="set the staff PIN for the admin screen (stored as a salted slow hash)",
+        description="Write a salted slow hash of a new PIN (4 to 12 digits) into the configuration, keeping the "
+        "file's owner, group and mode (so the service can still read it). The running kiosk takes the new PIN "
+        "at `systemctl reload alt-kiosk`; the old one stops working then.",
+    )
     pin.add_argument("--config", metavar="FILE", help="configuration file to write it to")
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input (for scripts)")
     pin.set_defaults(func=cmd_set_pin)

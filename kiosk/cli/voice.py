@@ -248,7 +248,9 @@ def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "kiosk cleans the noise out (RNNoise) and learns the cleaned room for half a second. "
         'Each line has "decision": "act" (sure: the kiosk acts), "confirm" (probably right: it asks "Did you '
         'mean ...?") or "reject" (it did not catch it), and "intent": the best guess (null for reject). '
-        "Unreadable files get an error line; the exit code is then 1.",
+        "A file that is not a regular WAV file (a pipe, over 256 MiB, a sample rate outside 8-192 kHz, audio cut "
+        "in the middle of a sample) gets one error line saying why, the rest are still heard, and the exit code "
+        "is then 1.",
     )
     recognize.add_argument("files", nargs="+", metavar="FILE")
     recognize.add_argument("--lang", default="en")
@@ -261,7 +263,11 @@ def add_voice_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "model",
         help="speech models and Piper voices: list, install, verify, remove",
         description="Vosk models (speech in) and Piper voices (speech out, a folder or zip with NAME.onnx and "
-        "NAME.onnx.json) are installed into the models folder verified and atomically. See models/README.md.",
+        "NAME.onnx.json) are installed into the models folder verified and atomically. Refused, with nothing "
+        "installed: a checksum or size that does not match, a damaged zip, one that unpacks more than 50 times "
+        "its size or beyond 4 GiB or the free space (a zip bomb), entries outside its folder, a Piper voice "
+        "onnxruntime cannot load, a language that is not a language code, a download that fails. "
+        "See models/README.md.",
     )
     model.add_argument("action", choices=["list", "install", "verify", "remove"])
     model.add_argument("source", nargs="?", metavar="NAME|URL|ZIP|DIR")
