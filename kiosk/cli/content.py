@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir
-from kiosk.core import plain_chinese
+from kiosk.core import plain_chinese, snapshot
 from kiosk.core.flow import Conversation, Prompt
-from kiosk.core.loader import load_all
+from kiosk.core.loader import load_all, load_snapshot
 from kiosk.core.model import Content
 from kiosk.core.preview import PreviewError, walk
 from kiosk.core.problems import InvalidFiles, Problem
@@ -21,15 +21,16 @@ from kiosk.settings import Settings
 
 def cmd_content_check(args: argparse.Namespace) -> int:
     folder = content_dir(args.dir)
+    snap = snapshot.read(folder, args.dir or str(folder))  # read once: every check below uses these bytes
     try:
-        packs = load_all(folder, args.dir or str(folder))
+        packs = load_snapshot(snap)
     except InvalidFiles as err:
         for problem in err.problems:
             print(problem)
         print(f"{len(err.problems)} problem(s); content refused", file=sys.stderr)
         return 1
     if args.speech:
-        problems = _speech_problems(folder, args.dir or str(folder), packs)
+        problems = _speech_problems(snap, packs)
         if problems:
             for problem in problems:
                 print(problem)
@@ -37,9 +38,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
             return 1
     chinese = [code for code, pack in packs.items() if pack.wide_script]
     ranks = _hanzi_ranks() if chinese else {}
-    problems = [
-        p for code in chinese for p in _plain_chinese(folder, args.dir or str(folder), code, packs[code], ranks)
-    ]
+    problems = [p for code in chinese for p in _plain_chinese(snap, code, packs[code], ranks)]
     if problems:
         for problem in problems:
             print(problem)
@@ -60,11 +59,10 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pack_folder(folder: Path, display: str, code: str) -> tuple[Path, str]:
-    """A language pack's folder, and how to name it in messages (`folder` may be the pack itself)."""
-    if (folder / "language.yaml").exists():
-        return folder, display
-    return folder / code, f"{display.rstrip('/')}/{code}"
+def _pack_files(snap: snapshot.Snapshot, code: str) -> tuple[dict[str, bytes], str]:
+    """A language pack's files as read, and how to name its folder in messages."""
+    folder = "" if "" in snap.packs else code
+    return snap.packs[folder], snap.shown(folder)
 
 
 def _hanzi_ranks() -> dict[str, int]:
@@ -80,16 +78,16 @@ def _hanzi_ranks() -> dict[str, int]:
     return ranks
 
 
-def _plain_chinese(folder: Path, display: str, code: str, pack: Content, ranks: dict[str, int]) -> list[Problem]:
+def _plain_chinese(snap: snapshot.Snapshot, code: str, pack: Content, ranks: dict[str, int]) -> list[Problem]:
     """Sentences too long and characters too rare, at the line and column where each is written."""
-    lang_dir, shown = _pack_folder(folder, display, code)
+    files, shown = _pack_files(snap, code)
     texts = [("questions.yaml", q.text.show) for q in pack.questions]
     texts += [("advice.yaml", t.show) for a in pack.advice for t in (a.title, a.text)]
     texts += [("screens.yaml", t.show) for s in pack.screens.values() for t in (s.title, s.body, s.hint) if t]
     texts += [("screens.yaml", t.show) for t in (*pack.texts.values(), *pack.buttons.values())]
     problems: dict[tuple[str, str], Problem] = {}
     for name, text in texts:
-        lines = (lang_dir / name).read_text(encoding="utf-8").splitlines()
+        lines = files[name].decode("utf-8").splitlines()
         for finding in plain_chinese.findings(text, ranks):
             line, column = next(
                 ((n, row.index(finding.text) + 1) for n, row in enumerate(lines, 1) if finding.text in row), (1, 1)
@@ -98,21 +96,22 @@ def _plain_chinese(folder: Path, display: str, code: str, pack: Content, ranks: 
     return list(problems.values())
 
 
-def _speech_problems(folder: Path, display: str, packs: dict[str, Content]) -> list[Problem]:
+def _speech_problems(snap: snapshot.Snapshot, packs: dict[str, Content]) -> list[Problem]:
     from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
     from kiosk.voice.vocabulary import vocabulary_problems
 
     problems: list[Problem] = []
     models_dir = Settings(BUNDLED_CONTENT).models_dir
     for code, pack in packs.items():
-        lang_dir, shown = _pack_folder(folder, display, code)
+        files, shown = _pack_files(snap, code)
         try:
             recognizer = make_recognizer(code, "auto", models_dir)
         except (RecognizerUnavailable, OSError) as err:
             problems.append(Problem(f"{shown}/language.yaml", 1, 1, f"no speech engine: {err}"))
             continue
         if recognizer is not None:
-            problems += vocabulary_problems(lang_dir / "intents.yaml", f"{shown}/intents.yaml", pack, recognizer)
+            intents = files["intents.yaml"].decode("utf-8")
+            problems += vocabulary_problems(intents, f"{shown}/intents.yaml", pack, recognizer)
     return problems
 
 

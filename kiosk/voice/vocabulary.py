@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from kiosk.core.intents import words
 from kiosk.core.model import Content
 from kiosk.core.problems import Problem
 from kiosk.voice.recognizer import Recognizer
 
 
-def vocabulary_problems(intents_file: Path, display: str, pack: Content, recognizer: Recognizer) -> list[Problem]:
-    """One problem per (phrase, unknown word), at the phrase's line and column in intents.yaml."""
-    lines = intents_file.read_text(encoding="utf-8").splitlines()
+def vocabulary_problems(intents_text: str, display: str, pack: Content, recognizer: Recognizer) -> list[Problem]:
+    """One problem per (phrase, unknown word), at the phrase's line and column in intents.yaml (`intents_text`)."""
+    lines = intents_text.splitlines()
     problems = []
     for intent, phrases in pack.intents.items():
         for phrase in phrases:
