@@ -12,7 +12,7 @@ from kiosk.settings import Settings
 from .conftest import CONTENT
 from .kiosk_driver import screen_text
 from .service_user import ALT_KIOSK
-from .test_service_runtime import kiosk
+from .test_service_runtime import reloadable
 
 
 def test_an_unknown_language_is_refused_where_it_is_written(tmp_path: Path) -> None:
@@ -28,10 +28,7 @@ def test_an_unknown_language_is_refused_where_it_is_written(tmp_path: Path) -> N
 
 
 async def test_a_reload_with_an_unknown_language_keeps_the_configuration_in_use(tmp_path: Path) -> None:
-    config = tmp_path / "config.yaml"
-    config.write_text("languages: [zh]\nidle_seconds: 45\n")
-    app, _, _ = kiosk(tmp_path)
-    app.updates._reload_settings = lambda: load_settings(config, app.settings)
+    app, config, _, _ = reloadable(tmp_path, "languages: [zh]\nidle_seconds: 45\n")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.reload()

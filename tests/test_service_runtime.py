@@ -321,11 +321,17 @@ async def test_admin_screen_by_gesture_and_pin_then_leave_kiosk_mode(tmp_path: P
     assert app.return_code == LEAVE_EXIT_CODE
 
 
-async def test_sighup_reloads_configuration_and_content(tmp_path: Path) -> None:
+def reloadable(tmp_path: Path, config_text: str, **overrides: object) -> tuple[KioskApp, Path, Path, NotifySocket]:
+    """A kiosk whose reload (SIGHUP) reads `config.yaml` in tmp_path, written with `config_text`."""
     config = tmp_path / "config.yaml"
-    config.write_text("idle_seconds: 45\n")
-    app, content, notify = kiosk(tmp_path)
+    config.write_text(config_text)
+    app, content, notify = kiosk(tmp_path, **overrides)
     app.updates._reload_settings = lambda: load_settings(config, app.settings)
+    return app, config, content, notify
+
+
+async def test_sighup_reloads_configuration_and_content(tmp_path: Path) -> None:
+    app, _, content, notify = reloadable(tmp_path, "idle_seconds: 45\n")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screens = content / "en" / "screens.yaml"

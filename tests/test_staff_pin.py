@@ -20,7 +20,7 @@ from kiosk.settings import Settings
 
 from .kiosk_driver import keys, screen_text
 from .service_user import ServiceBox
-from .test_service_runtime import kiosk
+from .test_service_runtime import reloadable
 
 
 @pytest.mark.parametrize(("mode", "group"), [(0o644, 0), (0o640, 65534), (0o600, 0)])
@@ -50,10 +50,8 @@ def test_set_pin_keeps_the_owner_group_and_mode_and_the_service_can_read_it(
 async def test_a_new_pin_works_after_a_reload_and_the_old_one_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = tmp_path / "config.yaml"
-    config.write_text(f'admin_pin_hash: "{hash_pin("4321")}"\n')
-    app, _, _ = kiosk(tmp_path, admin_pin_hash=hash_pin("4321"), kiosk_mode=True)
-    app.updates._reload_settings = lambda: load_settings(config, app.settings)
+    old = hash_pin("4321")
+    app, config, _, _ = reloadable(tmp_path, f'admin_pin_hash: "{old}"\n', admin_pin_hash=old, kiosk_mode=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         monkeypatch.setattr("sys.stdin", io.StringIO("9876\n"))

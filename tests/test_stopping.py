@@ -47,15 +47,19 @@ SPEECH_WORKERS = ("kiosk.voice.synth_worker", "kiosk.voice.piper_worker")
 """espeak-ng through pyttsx3, or Piper when a Piper voice is installed (the test extra installs one)."""
 
 
-def speech_worker(term: PtyTerminal, timeout: float = 20) -> int:
-    """The first speech worker the kiosk starts, whichever engine speaks its first language."""
+PHONE_LOOP = ("kiosk.voice.phone_worker",)
+"""PocketSphinx's phone loop, beside the grammar search."""
+
+
+def speech_worker(term: PtyTerminal, timeout: float = 20, workers: tuple[str, ...] = SPEECH_WORKERS) -> int:
+    """The first speech worker the kiosk starts, whichever engine speaks its first language (or another kind)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for pid in descendants(term.proc.pid):
-            if any(worker in command_line(pid) for worker in SPEECH_WORKERS):
+            if any(worker in command_line(pid) for worker in workers):
                 return pid
         time.sleep(0.05)
-    raise AssertionError("the speech worker never started")
+    raise AssertionError(f"no {' or '.join(workers)} process ever started")
 
 
 def stop_leaving_nothing(term: PtyTerminal, children: set[int]) -> None:
@@ -84,12 +88,13 @@ def test_sigterm_mid_speech_and_listening_ends_everything_within_a_second(tmp_pa
         term.close()
 
 
-def test_a_hung_speech_worker_neither_slows_the_exit_nor_survives_it(tmp_path: Path) -> None:
-    term = start(tmp_path)  # an empty cache: the worker is busy rendering ahead
+@pytest.mark.parametrize("workers", [SPEECH_WORKERS, PHONE_LOOP], ids=["speech", "phone loop"])
+def test_a_hung_worker_neither_slows_the_exit_nor_survives_it(tmp_path: Path, workers: tuple[str, ...]) -> None:
+    term = start(tmp_path)  # an empty cache: the speech worker is busy rendering ahead
     try:
-        worker = speech_worker(term)
+        worker = speech_worker(term, 30, workers)
         time.sleep(0.5)
-        os.kill(worker, signal.SIGSTOP)  # hung inside espeak, as far as the kiosk can tell
+        os.kill(worker, signal.SIGSTOP)  # hung (it cannot notice its parent end either)
         time.sleep(0.5)
         stop_leaving_nothing(term, {worker})
     finally:
@@ -151,26 +156,3 @@ def test_a_full_disk_leaves_no_staging_no_process_and_says_the_copy_is_missing(
         term.close()
     leftovers = [p for p in full_disk.rglob(".*") if p.name.startswith((".render-", ".content-"))]
     assert leftovers == []
-
-
-def phone_worker(term: PtyTerminal, timeout: float = 30) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for pid in descendants(term.proc.pid):
-            if "kiosk.voice.phone_worker" in command_line(pid):
-                return pid
-        time.sleep(0.05)
-    raise AssertionError("the phone-loop worker never started")
-
-
-def test_a_stopped_phone_loop_worker_is_killed_on_the_way_out_not_orphaned(tmp_path: Path) -> None:
-    term = start(tmp_path)
-    try:
-        worker = phone_worker(term)
-        os.kill(worker, signal.SIGSTOP)  # frozen: it cannot notice its parent end
-        time.sleep(0.3)
-        stop_leaving_nothing(term, {worker})
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker, signal.SIGKILL)
-        term.close()

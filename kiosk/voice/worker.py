@@ -9,10 +9,12 @@ every failure into one exception that says what went wrong.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
 import subprocess
+import time
 import weakref
 from typing import ClassVar
 
@@ -29,13 +31,16 @@ class Worker:
     _all: ClassVar[weakref.WeakSet[Worker]] = weakref.WeakSet()
 
     @classmethod
-    def kill_all(cls) -> None:
+    def kill_all(cls, timeout: float = 0.2) -> None:
         """On the way out: SIGKILL every worker, whatever its state (a stopped one cannot notice its parent
-        end) and whichever thread is using it; the kernel reaps them once the kiosk has exited."""
-        for worker in list(cls._all):
-            proc = worker._proc
-            if proc is not None and proc.poll() is None:
-                proc.kill()
+        end) and whichever thread is using it, then reap them (for at most `timeout` seconds in all)."""
+        procs = [w._proc for w in list(cls._all) if w._proc is not None and w._proc.poll() is None]
+        for proc in procs:
+            proc.kill()
+        deadline = time.monotonic() + timeout
+        for proc in procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
 
     def __init__(self, command: list[str], what: str, error: type[WorkerError] = WorkerError) -> None:
         self._command = command
