@@ -7,11 +7,12 @@ means all defaults (the README's run command needs none).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import yaml
+from yaml.nodes import Node
 
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.yamlfile import YamlFile
@@ -56,69 +57,100 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
     fields = f.mapping(f.root, "config", optional=KEYS) or {}
     values: dict[str, object] = {"config_path": path}
     for name, (_, node) in fields.items():
-        if name in ("content_dir", "cache_dir", "state_dir", "models_dir"):
-            text = f.string(node, name)
-            if text is not None:
-                values[name] = (path.parent / text) if not text.startswith("/") else Path(text)
-        elif name in ("idle_seconds", "idle_warning_seconds"):
-            number = f.number(node, name, 5.0 if name == "idle_seconds" else 3.0, 3600.0)
-            if number is not None:
-                values[name] = number
-        elif name == "volume":
-            number = f.number(node, name, 0, 4)
-            if number is not None and number == int(number):
-                values["volume_step"] = int(number)
-            elif number is not None:
-                f.problem(node, "volume should be a whole number from 0 to 4")
-        elif name == "rate":
-            text = f.string(node, name)
-            if text is not None and text not in RATES:
-                f.problem(node, f"rate should be one of: {', '.join(RATES)}")
-            elif text is not None:
-                values["rate"] = text
-        elif name == "sound":
-            flag = f.boolean(node, name)
-            if flag is not None:
-                values["sound"] = flag
-        elif name in ("output_device", "input_device", "admin_pin_hash"):
-            if node.tag.endswith(":null"):
-                values[name] = None
-            else:
-                text = f.string(node, name)
-                if text is not None:
-                    values[name] = text
-        elif name == "touch_panel":
-            text = f.string(node, name)
-            if text is not None:
-                try:
-                    values[name] = Panel.parse(text)
-                except ValueError as err:
-                    f.problem(node, f"touch_panel: {err}")
-        elif name == "touch_font_size":
-            number = f.number(node, name, 8, 96)
-            if number is not None:
-                values[name] = int(number)
-        elif name == "languages":
-            named = f.strings(node, "languages")
-            if named:
-                values["languages"] = tuple(code for code, _ in named)
-                values["language"] = named[0][0]
-                marks = [(code, n.start_mark.line + 1, n.start_mark.column + 1) for code, n in named]
-                values["language_marks"] = tuple(marks)
-        elif name == "speech_engine":
-            engines: dict[str, str] = {}
-            for code, (_, value) in (f.mapping(node, "speech_engine", any_keys=True) or {}).items():
-                engine = f.string(value, f"speech_engine: {code}")
-                if engine is not None and engine not in ENGINES:
-                    f.problem(value, f"speech_engine: {code} should be one of: {', '.join(ENGINES)}")
-                elif engine is not None:
-                    engines[code] = engine
-            values["speech_engine"] = engines
-        elif name == "voice":
-            values["voice"] = _voices(f, node)
+        values.update(READERS[name](f, name, node, path.parent))
     if problems:
         raise InvalidFiles(problems)
     return replace(base, **values)  # type: ignore[arg-type]
+
+
+# One reader per key: the settings it sets (nothing, and a problem in `f`, when the value is bad).
+Reader = Callable[[YamlFile, str, Node, Path], dict[str, object]]
+
+
+def _folder(f: YamlFile, name: str, node: Node, here: Path) -> dict[str, object]:
+    text = f.string(node, name)
+    return {} if text is None else {name: Path(text) if text.startswith("/") else here / text}
+
+
+def _seconds(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    number = f.number(node, name, 5.0 if name == "idle_seconds" else 3.0, 3600.0)
+    return {} if number is None else {name: number}
+
+
+def _volume(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    number = f.number(node, name, 0, 4)
+    if number is not None and number != int(number):
+        f.problem(node, "volume should be a whole number from 0 to 4")
+        return {}
+    return {} if number is None else {"volume_step": int(number)}
+
+
+def _rate(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    text = f.string(node, name)
+    if text is not None and text not in RATES:
+        f.problem(node, f"rate should be one of: {', '.join(RATES)}")
+        return {}
+    return {} if text is None else {name: text}
+
+
+def _flag(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    flag = f.boolean(node, name)
+    return {} if flag is None else {name: flag}
+
+
+def _text_or_null(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    if node.tag.endswith(":null"):
+        return {name: None}
+    text = f.string(node, name)
+    return {} if text is None else {name: text}
+
+
+def _panel(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    text = f.string(node, name)
+    try:
+        return {} if text is None else {name: Panel.parse(text)}
+    except ValueError as err:
+        f.problem(node, f"touch_panel: {err}")
+        return {}
+
+
+def _font_size(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    number = f.number(node, name, 8, 96)
+    return {} if number is None else {name: int(number)}
+
+
+def _languages(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    named = f.strings(node, name)
+    if not named:
+        return {}
+    marks = tuple((code, n.start_mark.line + 1, n.start_mark.column + 1) for code, n in named)
+    return {"languages": tuple(code for code, _ in named), "language": named[0][0], "language_marks": marks}
+
+
+def _engines(f: YamlFile, name: str, node: Node, here: Path) -> dict[str, object]:
+    engines: dict[str, str] = {}
+    for code, (_, value) in (f.mapping(node, name, any_keys=True) or {}).items():
+        engine = f.string(value, f"speech_engine: {code}")
+        if engine is not None and engine not in ENGINES:
+            f.problem(value, f"speech_engine: {code} should be one of: {', '.join(ENGINES)}")
+        elif engine is not None:
+            engines[code] = engine
+    return {name: engines}
+
+
+READERS: dict[str, Reader] = {
+    **dict.fromkeys(("content_dir", "cache_dir", "state_dir"), _folder),
+    **dict.fromkeys(("idle_seconds", "idle_warning_seconds"), _seconds),
+    **dict.fromkeys(("output_device", "input_device", "admin_pin_hash"), _text_or_null),
+    "volume": _volume,
+    "rate": _rate,
+    "sound": _flag,
+    "touch_panel": _panel,
+    "touch_font_size": _font_size,
+    "languages": _languages,
+    "speech_engine": _engines,
+    "voice": lambda f, name, node, _: {name: _voices(f, node)},
+}
 
 
 def language_problems(settings: Settings, codes: Iterable[str]) -> list[Problem]:

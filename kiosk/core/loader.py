@@ -6,13 +6,12 @@ is collected (not just the first) and reported with its file, line and column.
 
 from __future__ import annotations
 
-import string
 from dataclasses import replace
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from kiosk.core import snapshot
+from kiosk.core import safety, snapshot
 from kiosk.core.crosscheck import check_safety, cross_check
 from kiosk.core.model import (
     CONTROL_INTENTS,
@@ -126,35 +125,10 @@ class _PackReader:
     # One file at a time ------------------------------------------------------
 
     def _text(self, f: YamlFile, node: Node, what: str, placeholders: set[str] | None = None) -> Text | None:
-        if isinstance(node, MappingNode):
-            fields = f.mapping(node, what, required=("show", "say"))
-            if fields is None or "show" not in fields or "say" not in fields:
-                return None
-            show = f.string(fields["show"][1], f"{what}: show")
-            say = f.string(fields["say"][1], f"{what}: say")
-            text = Text(show, say) if show is not None and say is not None else None
-        else:
-            value = f.string(node, what)
-            text = Text.same(value) if value is not None else None
-        if text is not None and not self._placeholders_ok(f, node, what, text, placeholders or set()):
-            return None
+        text = f.text(node, what, placeholders or set())
         if text is not None:
             self.texts[what] = (f, node, text)
         return text
-
-    def _placeholders_ok(self, f: YamlFile, node: Node, what: str, text: Text, allowed: set[str]) -> bool:
-        for form in (text.show, text.say):
-            try:
-                names = {name for _, name, _, _ in string.Formatter().parse(form) if name is not None}
-            except ValueError:
-                f.problem(node, f"{what}: unmatched {{ or }} (write {{{{ or }}}} for a brace)")
-                return False
-            unknown = names - allowed
-            if unknown:
-                hint = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
-                f.problem(node, f"{what}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {hint})")
-                return False
-        return True
 
     def _language(self, f: YamlFile) -> tuple[str, str, str, str, float, float] | None:
         if f.root is None:
@@ -168,7 +142,7 @@ class _PackReader:
         if fields is None:
             return None
         if "safety" in fields:
-            self.safety = self._safety_words(f, fields["safety"][1])
+            self.safety = safety.read_words(f, fields["safety"][1])
         values = {k: f.string(fields[k][1], k) for k in ("code", "name", "version", "voice") if k in fields}
         bars = {"min_confidence": 0.6, "confirm_confidence": 1.0}
         for name in bars:
@@ -191,18 +165,6 @@ class _PackReader:
             bars["min_confidence"],
             bars["confirm_confidence"],
         )
-
-    def _safety_words(self, f: YamlFile, node: Node) -> SafetyWords | None:
-        fields = f.mapping(node, "safety", optional=("disclaimer_says", "forbidden"))
-        if fields is None:
-            return None
-        says = (
-            tuple(p for p, _ in f.strings(fields["disclaimer_says"][1], "disclaimer_says"))
-            if "disclaimer_says" in fields
-            else ()
-        )
-        forbidden = tuple(p for p, _ in f.strings(fields["forbidden"][1], "forbidden")) if "forbidden" in fields else ()
-        return SafetyWords(says, forbidden)
 
     def _intents(self, f: YamlFile) -> tuple[dict[str, list[tuple[str, Node]]], tuple[str, ...]]:
         intents: dict[str, list[tuple[str, Node]]] = {}

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kiosk.core.model import FRONT_DESK, Content, Text
+from yaml.nodes import Node
+
+from kiosk.core.model import FRONT_DESK, Content, SafetyWords, Text
+from kiosk.core.yamlfile import YamlFile
 
 _EN_CONDITIONS = r"cancer|cirrhosis|hepatitis|fatty liver|liver (?:disease|failure|damage)|nafld|tumou?r|disease"
 
@@ -69,6 +72,18 @@ BUILT_IN = {
         conditions=r"如果|要是|是否|说过|吗",
     ),
 }
+
+
+def read_words(f: YamlFile, node: Node) -> SafetyWords | None:
+    """language.yaml's `safety`: `disclaimer_says` and `forbidden`, each a list of phrases."""
+    fields = f.mapping(node, "safety", optional=("disclaimer_says", "forbidden"))
+    if fields is None:
+        return None
+    lists = {
+        k: tuple(p for p, _ in f.strings(fields[k][1], k)) if k in fields else ()
+        for k in ("disclaimer_says", "forbidden")
+    }
+    return SafetyWords(lists["disclaimer_says"], lists["forbidden"])
 
 
 def rules_for(content: Content) -> Rules | None:

@@ -7,6 +7,7 @@ followed only up to a fixed number of nodes.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kiosk.core.model import Text
 from kiosk.core.problems import Problem
 from kiosk.core.snapshot import read_file
 
@@ -159,6 +161,37 @@ class YamlFile:
             return str(node.value).lower() in ("true", "yes", "on")
         self.problem(node, f"{what} should be true or false")
         return None
+
+    def text(self, node: Node, what: str, placeholders: set[str]) -> Text | None:
+        """Patient-facing text: one string (shown and spoken), or a mapping of `show` and `say`; each may use
+        only the named {placeholders}."""
+        if isinstance(node, MappingNode):
+            fields = self.mapping(node, what, required=("show", "say"))
+            if fields is None or "show" not in fields or "say" not in fields:
+                return None
+            show = self.string(fields["show"][1], f"{what}: show")
+            say = self.string(fields["say"][1], f"{what}: say")
+            text = Text(show, say) if show is not None and say is not None else None
+        else:
+            value = self.string(node, what)
+            text = Text.same(value) if value is not None else None
+        if text is None or not self._placeholders_ok(node, what, text, placeholders):
+            return None
+        return text
+
+    def _placeholders_ok(self, node: Node, what: str, text: Text, allowed: set[str]) -> bool:
+        for form in (text.show, text.say):
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(form) if name is not None}
+            except ValueError:
+                self.problem(node, f"{what}: unmatched {{ or }} (write {{{{ or }}}} for a brace)")
+                return False
+            unknown = names - allowed
+            if unknown:
+                hint = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+                self.problem(node, f"{what}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {hint})")
+                return False
+        return True
 
     def strings(self, node: Node, what: str) -> list[tuple[str, Node]]:
         """A list of non-empty strings, each with its node."""
