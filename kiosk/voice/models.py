@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import urllib.error
@@ -171,8 +172,7 @@ def install(
             raise ModelError(f"{source}: say which language it is for (--lang)")
         if not _LANGUAGE.fullmatch(lang):
             raise ModelError(f"{source}: {lang!r} is not a language code (such as en, zh or pt-BR)")
-        if kind == "piper":
-            _voice_loads(unpacked, source)
+        _loads(unpacked, kind, source)
         (unpacked / MARKER).write_text(json.dumps({"name": name, "language": lang, "sha256": checksum, "kind": kind}))
         final = models_dir / name
         if final.exists():
@@ -200,6 +200,26 @@ def _kind(folder: Path, source: str) -> str:
     raise ModelError(
         f"{source}: neither a Vosk model (am/ and conf/ folders) nor a Piper voice (one NAME.onnx with NAME.onnx.json)"
     )
+
+
+VOSK_PROBE = "import sys, vosk; vosk.SetLogLevel(-1); vosk.Model(sys.argv[1])"
+LOAD_SECONDS = 300.0
+
+
+def _loads(folder: Path, kind: str, source: str) -> None:
+    """What is installed must load in its engine: a folder of the right shape can still hold anything."""
+    if kind == "piper":
+        _voice_loads(folder, source)
+        return
+    try:  # in a child process: Kaldi may abort the process on a damaged model
+        probe = subprocess.run(
+            [sys.executable, "-c", VOSK_PROBE, str(folder)], capture_output=True, text=True, timeout=LOAD_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        raise ModelError(f"{source}: the model did not load within {LOAD_SECONDS:.0f} s") from None
+    if probe.returncode != 0:
+        why = (probe.stderr.strip().splitlines() or [f"exit status {probe.returncode}"])[-1][:200]
+        raise ModelError(f"{source}: not a Vosk model that loads ({why})")
 
 
 def _voice_loads(folder: Path, source: str) -> None:
@@ -264,16 +284,10 @@ def verify(models_dir: Path, name: str | None = None) -> list[str]:
     for model in installed_models(models_dir):
         if name and model.name != name:
             continue
-        if model.kind == "piper":
-            try:
-                _kind(model.path, model.name)
-                _voice_loads(model.path, model.name)
-            except ModelError as err:
-                problems.append(str(err))
-            continue
-        for needed in ("am", "conf"):
-            if not (model.path / needed).is_dir():
-                problems.append(f"{model.name}: missing {needed}/")
+        try:
+            _loads(model.path, _kind(model.path, model.name), model.name)
+        except ModelError as err:
+            problems.append(str(err))
     if name and not any(m.name == name for m in installed_models(models_dir)):
         problems.append(f"{name}: not installed")
     return problems
