@@ -98,7 +98,8 @@ async def test_language_choice_and_wipe_back_to_the_default(tmp_path: Path) -> N
     spanish = tmp_path / "content" / "es"
     shutil.copytree(tmp_path / "content" / "en", spanish)
     lang = (spanish / "language.yaml").read_text().replace("code: en", "code: es").replace("English", "Español")
-    (spanish / "language.yaml").write_text(lang)
+    safety = "safety:\n  disclaimer_says: [does not diagnose]\n  forbidden: [tienes cáncer]\n"  # a new language brings its own
+    (spanish / "language.yaml").write_text(lang + safety)
     screens = (spanish / "screens.yaml").read_text().replace("title: Liver test helper", "title: Ayuda hepática")
     (spanish / "screens.yaml").write_text(screens)
     app = KioskApp(Settings(tmp_path / "content", tap_guard_seconds=0.0), load_all(tmp_path / "content"))
