@@ -33,7 +33,10 @@ class Notifier:
             return False
 
     def ready(self, status: str) -> None:
-        self.send(READY="1", STATUS=status)
+        if below_main_process():  # the touch unit: systemd's main process is cage; reload must reach the kiosk
+            self.send(READY="1", STATUS=status, MAINPID=str(os.getpid()))
+        else:
+            self.send(READY="1", STATUS=status)
 
     def watchdog(self) -> None:
         self.send(WATCHDOG="1")
@@ -48,13 +51,17 @@ class Notifier:
         self.send(RELOADING="1")
 
 
+def below_main_process() -> bool:
+    """The unit started another program that started the kiosk (the touch unit: cage, then foot)."""
+    return os.environ.get("ALT_KIOSK_NOTIFY_ANY_PID") == "1"
+
+
 def watchdog_interval() -> float | None:
     """Half the watchdog period systemd asked for (seconds), or None when there is no watchdog."""
     usec = os.environ.get("WATCHDOG_USEC")
     pid = os.environ.get("WATCHDOG_PID")
     # Under the touch unit the kiosk runs below cage and foot, so WATCHDOG_PID names cage.
-    any_pid = os.environ.get("ALT_KIOSK_NOTIFY_ANY_PID") == "1"
-    if not usec or (pid and pid != str(os.getpid()) and not any_pid):
+    if not usec or (pid and pid != str(os.getpid()) and not below_main_process()):
         return None
     try:
         return max(int(usec) / 1_000_000 / 2, 0.05)

@@ -20,7 +20,9 @@ from kiosk.core.snapshot import MAX_FILE_BYTES, read_file
 from kiosk.service import USER
 from kiosk.settings import Settings
 
-SERVICE = "alt-kiosk.service"
+UNITS = ("alt-kiosk.service", "alt-kiosk-touch.service")
+"""The console unit and the touch unit: a box has one of them installed."""
+SYSTEMD_RUNNING = Path("/run/systemd/system")
 
 
 def status(settings: Settings) -> tuple[list[str], bool]:
@@ -76,8 +78,8 @@ def status(settings: Settings) -> tuple[list[str], bool]:
         ok = False
     else:
         lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
-    state = service_state()
-    lines.append(f"service: {state}")
+    unit, state = service_state()
+    lines.append(f"service: {state}" + (f" ({unit.removesuffix('.service')})" if unit else ""))
     if state not in ("active", "not installed", "systemd not running"):
         ok = False  # failed, inactive after too many restarts, ...
     if packs and not store.backup_is_current():
@@ -113,16 +115,19 @@ def _content_status(store: ContentStore, lines: list[str]) -> tuple[dict[str, Co
     return state.packs, False
 
 
-def service_state() -> str:
-    if shutil.which("systemctl") is None or not Path("/run/systemd/system").is_dir():
-        return "systemd not running"
-    result = subprocess.run(["systemctl", "is-active", SERVICE], capture_output=True, text=True, check=False)
-    state = result.stdout.strip()
-    if state == "inactive":
-        enabled = subprocess.run(["systemctl", "is-enabled", SERVICE], capture_output=True, text=True, check=False)
-        if enabled.returncode != 0 and "not-found" in enabled.stdout + enabled.stderr:
-            return "not installed"
-    return state or "unknown"
+def service_state() -> tuple[str, str]:
+    """(the kiosk's unit on this box, its state): the unit that runs, else the one installed (console or touch)."""
+    if shutil.which("systemctl") is None or not SYSTEMD_RUNNING.is_dir():
+        return "", "systemd not running"
+    found: list[tuple[str, str]] = []
+    for unit in UNITS:
+        state = subprocess.run(["systemctl", "is-active", unit], capture_output=True, text=True, check=False)
+        enabled = subprocess.run(["systemctl", "is-enabled", unit], capture_output=True, text=True, check=False)
+        if "not-found" in enabled.stdout + enabled.stderr and state.stdout.strip() == "inactive":
+            continue  # not installed
+        found.append((unit, state.stdout.strip() or "unknown"))
+    running = [item for item in found if item[1] == "active"]
+    return (running or found or [("", "not installed")])[0]
 
 
 def set_pin(config: Path, pin: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -178,5 +179,34 @@ def test_status_needs_attention_when_the_service_is_down(
         f"content_dir: {folder}\nstate_dir: {tmp_path / 'state'}\nspeech_engine: {{en: off}}\nsound: false\n"
     )
     ContentStore(folder, tmp_path / "state").load()  # the kiosk has kept its copy
-    monkeypatch.setattr(ops, "service_state", lambda: service)
+    monkeypatch.setattr(ops, "service_state", lambda: ("alt-kiosk-touch.service", service))
     assert (main(["status", "--config", str(config)]) == 0) == ok
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"alt-kiosk-touch.service": ("active", "enabled")}, ("alt-kiosk-touch.service", "active")),
+        ({"alt-kiosk.service": ("failed", "enabled")}, ("alt-kiosk.service", "failed")),
+        ({}, ("", "not installed")),
+    ],
+)
+def test_status_follows_the_unit_this_box_has(
+    answers: dict[str, tuple[str, str]], expected: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemctl as a stand-in script answering for the units a box has (the real one needs a booted systemd)."""
+    from kiosk import ops
+
+    cases = "".join(
+        f'  *"is-active {unit}"*) echo {active}; exit 0;;\n  *"is-enabled {unit}"*) echo {enabled}; exit 0;;\n'
+        for unit, (active, enabled) in answers.items()
+    )
+    script = tmp_path / "bin" / "systemctl"
+    script.parent.mkdir()
+    script.write_text(
+        f'#!/bin/sh\ncase "$*" in\n{cases}  *is-active*) echo inactive; exit 3;;\n  *) echo not-found; exit 1;;\nesac\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{script.parent}:{os.environ['PATH']}")
+    monkeypatch.setattr(ops, "SYSTEMD_RUNNING", tmp_path)
+    assert ops.service_state() == expected

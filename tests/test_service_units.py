@@ -84,7 +84,7 @@ def test_console_unit_essentials() -> None:
         "TTYPath=/dev/tty1",
         "PrivateNetwork=yes",
         "RestartPreventExitStatus=75",
-        "ExecReload=/bin/kill -HUP $MAINPID",
+        "ExecReload=/bin/sh -c 'kill -HUP $$MAINPID'",
     ):
         assert line in text, line
 

@@ -8,6 +8,7 @@ same app, headless, at the grid the real one reports), so every tap aims where a
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,6 +217,33 @@ async def gestures(journey: Journey) -> None:
     await journey.twin.pause()
     journey.shot("after-double-tap")
     await journey.tap("Start over")
+
+
+def test_reload_through_the_units_own_command_reaches_the_kiosk_not_cage(stack_root: Path) -> None:
+    """`systemctl reload` on the touch unit: the kiosk (which names itself the main process) re-reads its
+    configuration and content; cage and foot stay, and so does the kiosk."""
+    content = stack_root / "home/kiosk/reload-content"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(stack_root / "opt/alt-kiosk/src/content", content)
+    run(["chroot", str(stack_root), "chown", "-R", "kiosk:kiosk", "/home/kiosk/reload-content"])
+    config = "content_dir: /home/kiosk/reload-content\nstate_dir: /home/kiosk/state\nsound: false\nspeech_engine: {en: off}\n"
+    kiosk = TouchKiosk(stack_root, (800, 480), config)
+    try:
+        kiosk.journal.wait_for("screen welcome")
+        main_pid = kiosk.notify.main_pid()
+        assert "alt-kiosk run" in Path(f"/proc/{main_pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        screens = content / "en" / "screens.yaml"
+        screens.write_text(screens.read_text().replace("title: Liver test helper", "title: Liver helper v2"))
+        before = len(kiosk.journal.messages())
+        kiosk.reload()
+        kiosk.journal.wait_for("configuration reloaded", after=before)
+        kiosk.journal.wait_for("content applied", after=before)
+        time.sleep(1.0)
+        assert kiosk.proc.poll() is None and Path(f"/proc/{main_pid}").exists()  # cage, foot and the kiosk stay
+        assert not any("terminal hung up" in m for m in kiosk.journal.messages()[before:])
+        kiosk.screenshot(ARTIFACTS / "800x480" / "reloaded.png")
+    finally:
+        kiosk.close()
 
 
 def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settings(stack_root: Path) -> None:

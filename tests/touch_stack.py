@@ -113,6 +113,41 @@ def unit_command(key: str) -> list[str]:
     raise AssertionError(f"{UNIT} has no {key}=")
 
 
+def unit_environment() -> dict[str, str]:
+    """The touch unit's Environment= settings."""
+    env: dict[str, str] = {}
+    for line in UNIT.read_text().splitlines():
+        if line.startswith("Environment="):
+            env.update(item.split("=", 1) for item in shlex.split(line.split("=", 1)[1]))  # type: ignore[misc]
+    return env
+
+
+class NotifySocket:
+    """systemd's notify socket, inside the root: READY=1, STATUS=, MAINPID= as the kiosk sends them."""
+
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(str(path))
+        path.chmod(0o666)
+        self.sock.setblocking(False)
+        self.seen: list[dict[str, str]] = []
+
+    def main_pid(self, timeout: float = 20.0) -> int:
+        """The MAINPID= the kiosk announced (as systemd would take it for $MAINPID)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    lines = self.sock.recv(65536).decode("utf-8", "replace").splitlines()
+                    self.seen.append(dict(line.split("=", 1) for line in lines if "=" in line))
+            for fields in self.seen:
+                if "MAINPID" in fields:
+                    return int(fields["MAINPID"])
+            time.sleep(0.05)
+        raise AssertionError(f"the kiosk never announced its MAINPID; it said: {self.seen}")
+
+
 class Journal:
     """A journald native socket inside the root: the kiosk logs there as it would on a box."""
 
@@ -166,7 +201,10 @@ class TouchKiosk:
         os.mkfifo(self.fifo, 0o666)
         self.fifo.chmod(0o666)
         self.journal = Journal(root)
+        self.notify = NotifySocket(self.runtime / "notify.sock")
         env = {
+            **unit_environment(),
+            "NOTIFY_SOCKET": "/run/alt-kiosk/notify.sock",
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME": f"/home/{USER}",
             "XDG_RUNTIME_DIR": "/run/alt-kiosk",
@@ -194,6 +232,11 @@ class TouchKiosk:
             self.as_user(["wlr-randr", "--output", "HEADLESS-1", "--custom-mode", f"{size[0]}x{size[1]}"]),
             env=self.display_env,
         )
+
+    def reload(self) -> None:
+        """`systemctl reload`: the unit's own ExecReload=, with $MAINPID as systemd would set it."""
+        command = [arg.replace("$$", "$") for arg in unit_command("ExecReload")]  # systemd's unescaping
+        run(self.as_user(command), env={**self.env, "MAINPID": str(self.notify.main_pid())})
 
     def as_user(self, command: list[str]) -> list[str]:
         return ["chroot", str(self.root), "setpriv", f"--reuid={USER}", f"--regid={USER}", "--init-groups", *command]
