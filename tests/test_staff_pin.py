@@ -103,3 +103,19 @@ def test_an_invalid_pin_hash_is_reported_not_called_set(tmp_path: Path) -> None:
     config.write_text("admin_pin_hash: garbage\n")
     lines, ok = status(load_settings(config, Settings(tmp_path / "content", state_dir=tmp_path / "state")))
     assert not ok and any(line.startswith("admin PIN: INVALID") for line in lines), lines
+
+
+async def test_a_tap_that_arrives_twice_counts_once(tmp_path: Path) -> None:
+    """foot reports one touch as two presses: ten presses in pairs 10 ms apart are five taps, not ten."""
+    app, _, _, _ = reloadable(tmp_path, "", admin_pin_hash=hash_pin("4321"), kiosk_mode=True)
+    now = [100.0]
+    app.clock = lambda: now[0]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for tap in range(5):
+            for _ in range(2):
+                app.staff.gesture(tap=True)
+                now[0] += 0.01
+            now[0] += 0.5
+            await pilot.pause()
+            assert ("Staff PIN" in screen_text(app)) == (tap == 4), tap  # only the fifth tap opens the pad

@@ -333,7 +333,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.MouseDown) and event.screen_y == 0 and not self.staff.busy:
-            self.action_staff_gesture()  # taps on the top line are the touch form of the staff gesture
+            self.staff.gesture(tap=True)  # taps on the top line are the touch form of the staff gesture
         if isinstance(event, events.Key | events.MouseDown):
             self.idle.touched()
             if self.idle.still_here():

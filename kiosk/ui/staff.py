@@ -23,6 +23,8 @@ log = logging.getLogger("kiosk")
 
 GESTURE_COUNT = 5
 GESTURE_SECONDS = 4.0
+SAME_TAP_SECONDS = 0.08
+"""Presses closer than this are one tap: no finger taps twice in 80 ms."""
 LEAVE_EXIT_CODE = 75
 """Exit code when staff leave kiosk mode; the service's RestartPreventExitStatus keeps it stopped."""
 
@@ -40,9 +42,12 @@ class StaffDesk:
         """Staff have the PIN pad or the admin screen open."""
         return self._screen is not None
 
-    def gesture(self) -> None:
-        """One tap of the gesture; the fifth within GESTURE_SECONDS opens the PIN pad."""
+    def gesture(self, tap: bool = False) -> None:
+        """One press of the gesture (`tap`: on the screen, else `*` on the keypad); the fifth within
+        GESTURE_SECONDS opens the PIN pad."""
         now = self.app.clock()
+        if tap and self._gesture and now - self._gesture[-1] < SAME_TAP_SECONDS:
+            return  # one tap that arrived twice: foot reports a touch as two presses
         self._gesture = [t for t in self._gesture if now - t < GESTURE_SECONDS] + [now]
         if len(self._gesture) < GESTURE_COUNT or self._screen is not None:
             return
