@@ -244,6 +244,17 @@ def test_chinese_wraps_by_cells_between_characters_and_never_before_a_closing_ma
     assert wrap_cells(english, width) == textwrap.wrap(english, width)  # English wraps as it always did
 
 
+def test_short_phrases_stay_together() -> None:
+    """A quoted button word and a number with its measure word never break (the sound panel's "共 5 / 级")."""
+    from kiosk.ui.widgets.message_view import wrap_cells
+
+    line = "音量 4，共 5 级。点“大声”或“小声”。声音太快，请点“慢一点”。"
+    for width in range(12, 60):
+        wrapped = wrap_cells(line, width)
+        assert not any(w.endswith(("共 5", "“慢一", "“慢", "“大")) for w in wrapped), (width, wrapped)
+        assert not any(w.startswith(("级", "点”", "一点”", "声”")) for w in wrapped), (width, wrapped)
+
+
 @pytest.mark.parametrize("size", [(44, 13), (60, 20), (100, 30)])
 async def test_every_chinese_tip_can_be_read_to_its_last_character(size: tuple[int, int]) -> None:
     """The 800x480 touch panel (44x13 cells) pages long tips; paging must show every character, none cut."""

@@ -90,6 +90,24 @@ async def test_every_control_is_a_big_visible_target(size: tuple[int, int], scre
             assert columns(app.prompt.title.show.splitlines()[0], 0, 20) in screen_text(app)  # 20 cells
 
 
+CLOSING = set("。，、．！？：；）》」』】〉”’…")
+
+
+@pytest.mark.parametrize("size", [(40, 12), (44, 13), (56, 17)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+async def test_chinese_never_starts_a_line_with_closing_punctuation(size: tuple[int, int], screen: str) -> None:
+    """Everywhere text wraps (message, hint, status line, sound panel, buttons): 。and ， stay with their words."""
+    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language="zh")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await walk(pilot, SCREENS[screen])
+        await pilot.pause()
+        for row in screen_text(app).splitlines():
+            for cell in row.translate({ord(c): " " for c in BOX}).split("  "):
+                words = cell.strip()
+                assert not words or words[0] not in CLOSING, (words, screen_text(app))
+
+
 @pytest.mark.parametrize("size", [(40, 12), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_long_text_pages_instead_of_scrolling(size: tuple[int, int]) -> None:
     app = make_app(content=long_advice_content())

@@ -7,6 +7,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kiosk.ui.widgets.wrapped import Wrapped
+
 
 class IdleScreen(ModalScreen[bool], inherit_bindings=False):
     """Dismissed with True by any touch, key or "I'm still here"; the app wipes the session otherwise."""
@@ -21,8 +23,8 @@ class IdleScreen(ModalScreen[bool], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="idle-box"):
-            yield Static(self._title, id="idle-title", markup=False)
-            yield Static(self._template.format(seconds=self._seconds), id="idle-body", markup=False)
+            yield Wrapped(self._title, id="idle-title")
+            yield Wrapped(self._template.format(seconds=self._seconds), id="idle-body")
 
     def count(self, seconds: int) -> None:
         self._seconds = seconds

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
-from kiosk.ui.widgets import MessageView, StatusBar
+from kiosk.ui.widgets import MessageView, StatusBar, Wrapped
 
 CONTROL_KEYS = {"repeat": "6", "back": "7", "restart": "8", "help": "9"}
 """Fixed digits of the controls, the same on every screen (number pads have them in one block)."""
@@ -35,7 +35,7 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield MessageView(id="message")
-        yield Static("", id="hint", markup=False)
+        yield Wrapped("", id="hint")
         with Horizontal(id="answers", classes="button-row"):
             for number in range(1, MAX_ANSWERS + 1):
                 yield Button(str(number), id=f"slot-{number}", classes="kiosk answer")

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kiosk.ui.widgets.wrapped import Wrapped
+
 ACTIONS = ("louder", "softer", "rate", "done")
 
 
@@ -31,8 +33,8 @@ class SoundScreen(ModalScreen[None], inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sound-box"):
-            yield Static(self._title, id="sound-title", markup=False)
-            yield Static("", id="sound-level", markup=False)
+            yield Wrapped(self._title, id="sound-title")
+            yield Wrapped("", id="sound-level")
             with Horizontal(classes="button-row"):
                 for number, action in enumerate(ACTIONS, 1):
                     yield Button(f"{number} {self._labels[action]}", id=f"sound-{action}", classes="kiosk answer")

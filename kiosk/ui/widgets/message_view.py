@@ -62,10 +62,10 @@ class MessageView(Widget):
     def _repage(self) -> None:
         width = max(self.content_size.width, 10)
         height = max(self.content_size.height, 1)
-        lines = [(line, True) for line in _wrap(self._title, width)]
+        lines = [(line, True) for line in wrap_lines(self._title, width)]
         if self._body:
             lines.append(("", False))
-            lines += [(line, False) for line in _wrap(self._body, width)]
+            lines += [(line, False) for line in wrap_lines(self._body, width)]
         self._pages = [lines[i : i + height] for i in range(0, len(lines), height)] or [[]]
         self._page = min(self._page, len(self._pages) - 1)
         self.refresh()
@@ -82,13 +82,15 @@ class MessageView(Widget):
         return text
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_lines(text: str, width: int) -> list[str]:
     """Wrap each line of `text` on its own, so an admin's line breaks (lists) are kept; `width` is in cells."""
     return [wrapped for line in text.splitlines() for wrapped in (wrap_cells(line, width) or [""])]
 
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_TOKEN = re.compile(f"\\s+|[{_WIDE}]|[^\\s{_WIDE}]+")
+# A short quoted phrase (a button's words: “慢一点”) and a number with its measure word ("5 级") are kept
+# whole; otherwise Chinese may break between any two characters.
+_TOKEN = re.compile(f"“[^”\\s]{{1,8}}”|\\d+ ?[{_WIDE}]|\\s+|[{_WIDE}]|[^\\s{_WIDE}]+")
 _NO_LINE_START = set("。，、．！？：；）》」』】〉”’…")
 """Chinese punctuation that must not begin a line (it goes with the character before it)."""
 _NO_LINE_END = set("（《「『【〈“‘")
@@ -96,7 +98,8 @@ _NO_LINE_END = set("（《「『【〈“‘")
 
 def wrap_cells(line: str, width: int) -> list[str]:
     """Lines of at most `width` terminal cells: Chinese (two cells a character) breaks between characters,
-    never before a closing mark (。，、？ ...) or after an opening one; other text breaks at spaces.
+    never before a closing mark (。，、？ ...) or after an opening one, nor inside a short quoted phrase or
+    between a number and its measure word; other text breaks at spaces.
 
     Text without wide characters wraps exactly as `textwrap.wrap` does.
     """
@@ -124,7 +127,8 @@ def wrap_cells(line: str, width: int) -> list[str]:
             current = lines[-1]
             used = sum(cell_len(t) for t in current)
         while size > width:  # one word longer than the line: split it
-            cut = next(i for i in range(len(token), 0, -1) if cell_len(token[:i]) <= width - used)
+            # At least one character a line, even where one is wider than the line (a 1-cell width).
+            cut = next((i for i in range(len(token), 0, -1) if cell_len(token[:i]) <= width - used), 1)
             current.append(token[:cut])
             token, size = token[cut:], cell_len(token[cut:])
             lines.append([])

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from kiosk.ui.widgets.wrapped import Wrapped
+
 
 class StatusBar(Horizontal):
     DEFAULT_CSS = """
@@ -16,8 +18,8 @@ class StatusBar(Horizontal):
     """Where progress and voice status do not fit on one line (a small panel), the voice status wraps."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="progress", markup=False)
-        yield Static("", id="voice", markup=False)
+        yield Wrapped("", id="progress")
+        yield Wrapped("", id="voice")
 
     def set_progress(self, text: str) -> None:
         self.query_one("#progress", Static).update(text)
