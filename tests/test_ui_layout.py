@@ -70,7 +70,8 @@ async def walk(pilot: Pilot[None], pressed: list[str]) -> None:
     assert isinstance(app, KioskApp)
     for key in pressed:
         while app.journey.query_one(MessageView).has_more:
-            await keys(pilot, "1")
+            actions = app.journey.answer_actions  # "More" (beside Start and the languages on the welcome)
+            await keys(pilot, str(actions.index("more") + 1) if "more" in actions else "1")
         await keys(pilot, key)
 
 
@@ -88,6 +89,21 @@ async def test_every_control_is_a_big_visible_target(size: tuple[int, int], scre
             assert len([b for b in app.screen.query(Button) if b.display]) >= 12  # 0-9, Del or Cancel, OK
         if screen not in MODALS:
             assert columns(app.prompt.title.show.splitlines()[0], 0, 20) in screen_text(app)  # 20 cells
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_first_welcome_page_has_start_and_every_language(size: tuple[int, int], language: str) -> None:
+    """A patient who reads Chinese must not have to find an English "More" first; the hint names Start."""
+    app = make_app(languages=("en", "zh"), language=language)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        labels = [" ".join(str(b.label).split()) for b in app.journey.answer_buttons()]
+        start = app.packs[language].buttons["start"].show
+        other = app.packs["zh" if language == "en" else "en"].name
+        assert labels[:2] == [f"1 {start}", f"2 {other}"], labels
+        check_targets(app, *size)
+        assert start in (app.prompt.hint.show if app.prompt.hint else "")
 
 
 CLOSING = set("。，、．！？：；）》」』】〉”’…")

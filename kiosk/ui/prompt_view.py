@@ -64,14 +64,16 @@ class PromptView:
         app.journey.query_one("#hint", Static).update(text)
 
     def answers(self, more: bool) -> None:
-        """The answer buttons: the prompt's (on the welcome, also the other languages), or "More"."""
+        """The answer buttons: the prompt's (on the welcome, also the other languages), or "More" while the
+        message has more pages (on the welcome beside them: a patient must find Start and their language)."""
         app = self.app
         content = app.packs[app.language]
-        if more and app.prompt.kind is not Kind.READBACK:
+        buttons = [(intent, label.show) for intent, label in app.prompt.answers]
+        buttons += [(action, app.packs[code].name) for action, code in self.languages().items()]
+        if more and app.prompt.kind is Kind.WELCOME:
+            buttons.append((MORE, content.buttons[MORE].show))  # Start and the languages stay on every page
+        elif more and app.prompt.kind is not Kind.READBACK:
             buttons = [(MORE, content.buttons[MORE].show)]
-        else:
-            buttons = [(intent, label.show) for intent, label in app.prompt.answers]
-            buttons += [(action, app.packs[code].name) for action, code in self.languages().items()]
         app.journey.set_answers(buttons)
         app.call_after_refresh(self._focus_first)
 
@@ -93,7 +95,7 @@ class PromptView:
 
     def paged(self, has_more: bool) -> None:
         """The message view found (or no longer finds) more pages: "More" replaces the answers, or goes."""
-        if has_more != (self.app.journey.answer_actions == [MORE]):
+        if has_more != (MORE in self.app.journey.answer_actions):
             self.answers(more=has_more)
 
     def speak(self) -> None:
