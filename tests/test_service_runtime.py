@@ -314,7 +314,7 @@ async def test_admin_screen_by_gesture_and_pin_then_leave_kiosk_mode(tmp_path: P
         assert "Staff PIN" in screen_text(app)
         await keys(pilot, "4", "3", "2", "1", "enter")
         text = screen_text(app)
-        assert "content en 2026.11.27-1" in text and "microphone [" in text and "Leave kiosk mode" in text
+        assert "content en 2026.11.27-1" in text and "microphone [" in text and "Leave kiosk" in text
         await pilot.click("#admin-volume-up")
         assert app.settings.volume_step == 4
         await pilot.click("#admin-leave")

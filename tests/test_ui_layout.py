@@ -28,8 +28,9 @@ SCREENS = {
     "help": ["1", "9"],
     "sound panel": ["1", "5"],
     "staff PIN pad": ["*"] * 5,
+    "staff admin screen": [*["*"] * 5, "2", "4", "6", "8", "enter"],
 }
-MODALS = ("sound panel", "staff PIN pad")
+MODALS = ("sound panel", "staff PIN pad", "staff admin screen")
 
 
 def check_targets(app: KioskApp, width: int, height: int) -> None:
@@ -86,7 +87,10 @@ async def test_every_control_is_a_big_visible_target(size: tuple[int, int], scre
         await walk(pilot, SCREENS[screen])
         check_targets(app, *size)
         if screen == "staff PIN pad":
-            assert len([b for b in app.screen.query(Button) if b.display]) >= 12  # 0-9, Del or Cancel, OK
+            shown = [" ".join(str(b.label).split()) for b in app.screen.query(Button) if b.display]
+            assert len(shown) >= 12 and shown.count("Cancel") == 1, shown  # 0-9, Del, OK and one Cancel
+        if screen == "staff admin screen":
+            assert len([b for b in app.screen.query(Button) if b.display]) == 6  # every staff control, whole
         if screen not in MODALS:
             assert columns(app.prompt.title.show.splitlines()[0], 0, 20) in screen_text(app)  # 20 cells
 

@@ -17,7 +17,7 @@ ADMIN_ACTIONS = {
     "volume-down": "Volume -",
     "volume-up": "Volume +",
     "reload": "Reload content",
-    "leave": "Leave kiosk mode",
+    "leave": "Leave kiosk",
     "close": "Close",
 }
 
@@ -59,6 +59,9 @@ class PinScreen(ModalScreen[str | None], inherit_bindings=False):
     def on_mount(self) -> None:
         self._show_pin()
 
+    def on_resize(self) -> None:
+        self._show_pin()  # the panel's size decides whether Del stands in for Cancel
+
     def action_digit(self, key: str) -> None:
         if key == "ok":
             self.dismiss(self.pin)
@@ -71,7 +74,10 @@ class PinScreen(ModalScreen[str | None], inherit_bindings=False):
 
     def _show_pin(self) -> None:
         self.query_one("#pin-dots", Static).update("*" * len(self.pin))
-        self.query_one("#pin-del", Button).label = "Del" if self.pin else "Cancel"
+        # A short panel has no Cancel button: there Del, while the PIN is empty, says Cancel (one Cancel key).
+        tall_from = {name: rows for rows, name in self.app.VERTICAL_BREAKPOINTS or []}.get("-tall", 0)
+        short = self.app.size.height < tall_from  # where the CSS gives the screen "-short" and hides Cancel
+        self.query_one("#pin-del", Button).label = "Cancel" if short and not self.pin else "Del"
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
