@@ -144,6 +144,7 @@ def run(cases: int, seed: int) -> tuple[Counter[str], Counter[str], list[str], f
 
 
 NO_BYPASS = ["--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+"""setpriv options: no capabilities that bypass file permissions (tests/service_user.py uses them too)."""
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.core.snapshot import read_file
@@ -62,7 +63,8 @@ def valid_pin(pin: str) -> bool:
 class PinGuard:
     """Counts wrong tries (kept in the state folder, so a restart does not reset them)."""
 
-    def __init__(self, stored_hash: str | None, state_file: Path, clock: object = time.time) -> None:
+    def __init__(self, stored_hash: Callable[[], str | None], state_file: Path, clock: object = time.time) -> None:
+        """`stored_hash` gives the PIN's hash as configured now (a reload may change it), or None."""
         self.stored_hash = stored_hash
         self.state_file = state_file
         self._clock = clock
@@ -117,10 +119,11 @@ class PinGuard:
         return max(0.0, data["locked_until"] - self._now())
 
     def attempt(self, pin: str) -> bool:
-        if self.stored_hash is None or self.locked_for() > 0:
+        stored = self.stored_hash()
+        if stored is None or self.locked_for() > 0:
             return False
         data = self._state()
-        if check_pin(pin, self.stored_hash):
+        if check_pin(pin, stored):
             self._save({"failures": 0.0, "locked_until": 0.0})
             return True
         failures = data["failures"] + 1

@@ -22,24 +22,6 @@ from kiosk.settings import Settings
 DEFAULT_PATH = Path("/etc/alt-kiosk/config.yaml")
 ENGINES = ("auto", "vosk", "pocketsphinx", "off")
 RATES = ("normal", "slow")
-KEYS = (
-    "content_dir",
-    "languages",
-    "idle_seconds",
-    "idle_warning_seconds",
-    "sound",
-    "volume",
-    "rate",
-    "output_device",
-    "input_device",
-    "speech_engine",
-    "voice",
-    "admin_pin_hash",
-    "cache_dir",
-    "state_dir",
-    "touch_panel",
-    "touch_font_size",
-)
 
 
 def config_path(flag: str | None) -> Path:
@@ -54,7 +36,7 @@ def load_settings(path: Path, base: Settings, required: bool = False) -> Setting
     f = YamlFile.at(path, str(path), problems, follow=True)
     if f.root is None:
         raise InvalidFiles(problems)
-    fields = f.mapping(f.root, "config", optional=KEYS) or {}
+    fields = f.mapping(f.root, "config", optional=tuple(READERS)) or {}
     values: dict[str, object] = {"config_path": path}
     for name, (_, node) in fields.items():
         values.update(READERS[name](f, name, node, path.parent))
@@ -138,18 +120,23 @@ def _engines(f: YamlFile, name: str, node: Node, here: Path) -> dict[str, object
     return {name: engines}
 
 
-READERS: dict[str, Reader] = {
-    **dict.fromkeys(("content_dir", "cache_dir", "state_dir"), _folder),
-    **dict.fromkeys(("idle_seconds", "idle_warning_seconds"), _seconds),
-    **dict.fromkeys(("output_device", "input_device", "admin_pin_hash"), _text_or_null),
+READERS: dict[str, Reader] = {  # in the order `config: unknown key` lists them
+    "content_dir": _folder,
+    "languages": _languages,
+    "idle_seconds": _seconds,
+    "idle_warning_seconds": _seconds,
+    "sound": _flag,
     "volume": _volume,
     "rate": _rate,
-    "sound": _flag,
-    "touch_panel": _panel,
-    "touch_font_size": _font_size,
-    "languages": _languages,
+    "output_device": _text_or_null,
+    "input_device": _text_or_null,
     "speech_engine": _engines,
     "voice": lambda f, name, node, _: {name: _voices(f, node)},
+    "admin_pin_hash": _text_or_null,
+    "cache_dir": _folder,
+    "state_dir": _folder,
+    "touch_panel": _panel,
+    "touch_font_size": _font_size,
 }
 
 

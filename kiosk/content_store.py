@@ -13,9 +13,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -48,24 +46,6 @@ class ContentState:
     @property
     def version(self) -> str:
         return ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
-
-
-def fingerprint(folder: Path) -> str:
-    """Changes whenever a language folder or content file under `folder` is added, removed, resized,
-    touched or replaced (by a link, a pipe...); looks at names and inodes only, never opens a file."""
-    digest = hashlib.sha256()
-    try:
-        packs = [folder] if snapshot.is_pack(folder) else [p for p in sorted(folder.iterdir()) if snapshot.is_pack(p)]
-    except OSError as err:
-        return f"unreadable: {err.errno}"
-    for pack in packs:
-        for name in snapshot.FILES:
-            try:
-                st = os.lstat(pack / name)
-                digest.update(f"{pack.name}/{name}:{st.st_mode}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-            except OSError as err:
-                digest.update(f"{pack.name}/{name}:{err.errno}\n".encode())
-    return digest.hexdigest() if packs else "missing"
 
 
 def content_digest(folder: Path) -> str:
@@ -174,7 +154,7 @@ class ContentStore:
             stamp = approval.stat().st_mtime_ns
         except OSError:
             stamp = 0
-        return f"{fingerprint(self.source)}:{stamp}"
+        return f"{snapshot.stamp(self.source)}:{stamp}"
 
     def _waiting(
         self, snap: snapshot.Snapshot, packs: dict[str, Content], serving: dict[str, Content] | None

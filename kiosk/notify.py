@@ -33,10 +33,9 @@ class Notifier:
             return False
 
     def ready(self, status: str) -> None:
-        if below_main_process():  # the touch unit: systemd's main process is cage; reload must reach the kiosk
-            self.send(READY="1", STATUS=status, MAINPID=str(os.getpid()))
-        else:
-            self.send(READY="1", STATUS=status)
+        # The touch unit: systemd's main process is cage, and reload must reach the kiosk.
+        main = {"MAINPID": str(os.getpid())} if below_main_process() else {}
+        self.send(READY="1", STATUS=status, **main)
 
     def watchdog(self) -> None:
         self.send(WATCHDOG="1")

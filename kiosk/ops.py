@@ -14,7 +14,6 @@ from pathlib import Path
 from kiosk.admin_pin import hash_pin, hash_problem, valid_pin
 from kiosk.config import language_problems
 from kiosk.content_store import ContentState, ContentStore
-from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.snapshot import MAX_FILE_BYTES, read_file
 from kiosk.service import USER
@@ -30,7 +29,8 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines: list[str] = []
     ok = True
     store = ContentStore(settings.content_dir, settings.state_dir)
-    packs, content_ok = _content_status(store, lines)
+    assessed, content_ok = _content_status(store, lines)
+    packs = assessed.packs
     ok = ok and content_ok
     for problem in language_problems(settings, packs) if packs else []:
         lines.append(f"configuration: REFUSED, {problem}")
@@ -82,7 +82,7 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     lines.append(f"service: {state}" + (f" ({unit.removesuffix('.service')})" if unit else ""))
     if state not in ("active", "not installed", "systemd not running"):
         ok = False  # failed, inactive after too many restarts, ...
-    if packs and not store.backup_is_current():
+    if packs and not store.backup_is_current(assessed.snap):  # the folder as assessed above, not read again
         lines.append(
             f"last good copy: none saved for the content in use, in {settings.state_dir}; the kiosk saves one when "
             "it starts or takes new content. If it is running, the state folder is full or read-only: a broken "
@@ -93,7 +93,7 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     return lines, ok
 
 
-def _content_status(store: ContentStore, lines: list[str]) -> tuple[dict[str, Content], bool]:
+def _content_status(store: ContentStore, lines: list[str]) -> tuple[ContentState, bool]:
     """Lines about the content the kiosk serves (or would serve on start), and whether all is well."""
     folder = store.source
     try:
@@ -104,15 +104,15 @@ def _content_status(store: ContentStore, lines: list[str]) -> tuple[dict[str, Co
         lines.append(f"content: REFUSED, {len(state.problems)} problem(s) in {folder}; first: {state.problems[0]}")
         if not state.packs:
             lines.append("         and there is no last good copy: the kiosk cannot start")
-            return {}, False
+            return state, False
     elif state.waiting:
         lines.append(f"content: WAITING in {folder}: " + "; ".join(state.waiting))
         lines.append("         check the folder, then `alt-kiosk content apply` to use it")
     else:
         lines.append(f"content: OK, {state.version.replace(',', ', ')} ({folder})")
-        return state.packs, True
+        return state, True
     lines.append(f"         the kiosk serves the last good copy, {state.version} ({store.backup})")
-    return state.packs, False
+    return state, False
 
 
 def service_state() -> tuple[str, str]:

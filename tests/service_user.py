@@ -23,13 +23,13 @@ import threading
 import time
 from pathlib import Path
 
+from bench.content_fuzz import NO_BYPASS
 from kiosk.logs import JOURNAL_SOCKET
 
 from .conftest import CONTENT
 
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 NOBODY = 65534  # nobody / nogroup
-_NO_BYPASS = ["--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
 
 
 def _user() -> int:
@@ -43,7 +43,7 @@ UID = _user()
 
 def as_service_user(argv: list[str], env: dict[str, str] | None = None) -> list[str]:
     """`argv` run as the service user (or root without the permission-bypassing capabilities)."""
-    prefix = ["setpriv", f"--reuid={UID}", f"--regid={UID}", "--clear-groups", *_NO_BYPASS]
+    prefix = ["setpriv", f"--reuid={UID}", f"--regid={UID}", "--clear-groups", *NO_BYPASS]
     return [*prefix, "env", *(f"{k}={v}" for k, v in (env or {}).items()), *argv]
 
 

@@ -274,12 +274,12 @@ def test_pin_is_a_salted_slow_hash_and_locks_after_five_wrong_tries(tmp_path: Pa
     assert stored.startswith("scrypt$") and "2468" not in stored and stored != hash_pin("2468")
     assert check_pin("2468", stored) and not check_pin("1357", stored)
     now = [1000.0]
-    guard = PinGuard(stored, tmp_path / "lock.json", clock=lambda: now[0])
+    guard = PinGuard(lambda: stored, tmp_path / "lock.json", clock=lambda: now[0])
     for _ in range(4):
         assert not guard.attempt("0000")
     assert guard.locked_for() == 0 and not guard.attempt("0000")
     assert guard.locked_for() == LOCK_SECONDS
-    again = PinGuard(stored, tmp_path / "lock.json", clock=lambda: now[0])  # a restart does not reset it
+    again = PinGuard(lambda: stored, tmp_path / "lock.json", clock=lambda: now[0])  # a restart does not reset it
     assert not again.attempt("2468")
     now[0] += LOCK_SECONDS + 1
     assert again.attempt("2468")

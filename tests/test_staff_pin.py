@@ -79,7 +79,8 @@ def test_a_damaged_or_tampered_lock_file_locks_for_the_normal_period(tmp_path: P
     lock = tmp_path / "admin-lock.json"
     lock.write_text(stored)
     now = [1000.0]
-    guard = PinGuard(hash_pin("2468"), lock, clock=lambda: now[0])
+    pin_hash = hash_pin("2468")
+    guard = PinGuard(lambda: pin_hash, lock, clock=lambda: now[0])
     assert guard.locked_for() == LOCK_SECONDS and not guard.attempt("2468")  # fail closed, never "unlocked"
     saved = json.loads(lock.read_text())  # sane values written back: the period runs from now, not forever
     assert saved == {"failures": 0.0, "locked_until": 1000.0 + LOCK_SECONDS}
@@ -91,7 +92,7 @@ def test_a_damaged_or_tampered_lock_file_locks_for_the_normal_period(tmp_path: P
     assert guard.locked_for() == 0 and guard.attempt("2468")
     lock.unlink()
     os.mkfifo(lock)  # a pipe in its place never blocks the kiosk
-    assert PinGuard(hash_pin("2468"), lock, clock=lambda: now[0]).locked_for() == LOCK_SECONDS
+    assert PinGuard(lambda: pin_hash, lock, clock=lambda: now[0]).locked_for() == LOCK_SECONDS
 
 
 def test_an_invalid_pin_hash_is_reported_not_called_set(tmp_path: Path) -> None:

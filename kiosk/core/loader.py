@@ -6,7 +6,6 @@ is collected (not just the first) and reported with its file, line and column.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
@@ -62,7 +61,7 @@ def load_snapshot(snap: snapshot.Snapshot) -> dict[str, Content]:
         try:
             pack = _PackReader(files, snap.shown(folder)).read()
         except InvalidFiles as err:
-            problems.extend(p for p in err.problems if p not in problems)
+            problems.extend(err.problems)
             continue
         if pack.code in packs:
             problems.append(
@@ -114,8 +113,8 @@ class _PackReader:
             texts=texts,
             buttons=buttons,
             still_here=still_here,
+            safety=self.safety,
         )
-        content = replace(content, safety=self.safety)
         cross_check(content, questions, advice, intents, self.files, self.answer_nodes)
         check_safety(content, questions, self.texts, self.files)
         if self.problems:

@@ -7,7 +7,8 @@ folder (a README, notes, links) is never opened. A content file must be a regula
 MAX_FILE_BYTES: a symbolic link, named pipe, device, socket or folder in its place is a problem, as
 is a file or folder the kiosk may not read. No read blocks (pipes are opened non-blocking and
 refused) and none reads past the limit (the size is checked before reading and the read is capped).
-The content folder itself may be a link (e.g. to the release an admin tool put in place).
+The content folder itself may be a link (e.g. to the release an admin tool put in place). `stamp`
+notices a change without opening anything, for the kiosk's poll.
 """
 
 from __future__ import annotations
@@ -81,6 +82,24 @@ def is_pack(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def stamp(folder: Path) -> str:
+    """Changes whenever a language folder or content file under `folder` is added, removed, resized,
+    touched or replaced (by a link, a pipe...); looks at names and inodes only, never opens a file."""
+    digest = hashlib.sha256()
+    try:
+        packs = [folder] if is_pack(folder) else [p for p in sorted(folder.iterdir()) if is_pack(p)]
+    except OSError as err:
+        return f"unreadable: {err.errno}"
+    for pack in packs:
+        for name in FILES:
+            try:
+                st = os.lstat(pack / name)
+                digest.update(f"{pack.name}/{name}:{st.st_mode}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+            except OSError as err:
+                digest.update(f"{pack.name}/{name}:{err.errno}\n".encode())
+    return digest.hexdigest() if packs else "missing"
 
 
 def read(root: Path, display: str | None = None) -> Snapshot:

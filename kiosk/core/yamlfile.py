@@ -72,7 +72,7 @@ class YamlFile:
             what = err.problem or err.context or "YAML syntax error"
             self.problems.append(Problem(self.display, line, column, f"YAML syntax error: {what}"))
             return
-        except (yaml.YAMLError, RecursionError) as err:
+        except yaml.YAMLError as err:
             self.problems.append(Problem(self.display, 1, 1, f"YAML error: {str(err).splitlines()[0]}"))
             return
         if root is None:

@@ -32,7 +32,7 @@ LEAVE_EXIT_CODE = 75
 class StaffDesk:
     def __init__(self, app: KioskApp) -> None:
         self.app = app
-        self.pin_guard = PinGuard(app.settings.admin_pin_hash, app.settings.state_dir / "admin-lock.json")
+        self.pin_guard = PinGuard(lambda: app.settings.admin_pin_hash, app.settings.state_dir / "admin-lock.json")
         self._gesture: list[float] = []
         self._screen: AdminScreen | PinScreen | None = None
         self._mic_level: MicLevel | None = None
@@ -71,7 +71,6 @@ class StaffDesk:
         self._screen = None
         if pin is None:
             return
-        self.pin_guard.stored_hash = self.app.settings.admin_pin_hash  # a reload may have set a new PIN
         if not self.pin_guard.attempt(pin):
             log.warning("admin PIN refused (locked for %.0f s)", self.pin_guard.locked_for())
             return
