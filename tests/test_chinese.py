@@ -230,7 +230,7 @@ def test_chinese_wraps_by_cells_between_characters_and_never_before_a_closing_ma
     from rich.cells import cell_len
 
     from kiosk.core.flow import every_spoken_text
-    from kiosk.ui.widgets.message_view import wrap_cells
+    from kiosk.ui.widgets.text_layout import wrap_cells
 
     for text in every_spoken_text(PACKS["zh"]):
         for line in text.splitlines():
@@ -246,7 +246,7 @@ def test_chinese_wraps_by_cells_between_characters_and_never_before_a_closing_ma
 
 def test_short_phrases_stay_together() -> None:
     """A quoted button word and a number with its measure word never break (the sound panel's "共 5 / 级")."""
-    from kiosk.ui.widgets.message_view import wrap_cells
+    from kiosk.ui.widgets.text_layout import wrap_cells
 
     line = "音量 4，共 5 级。点“大声”或“小声”。声音太快，请点“慢一点”。"
     for width in range(12, 60):

@@ -73,6 +73,8 @@ class Prompt:
     """Which of repeat, back, restart and help are available here."""
     intents: frozenset[str] = field(default_factory=frozenset)
     """Every intent valid here, by touch or by voice."""
+    step: tuple[int, int] | None = None
+    """The progress as (number, total), for its short form ("2/6") where a panel is narrow."""
 
     @property
     def spoken(self) -> str:
@@ -197,16 +199,19 @@ class Conversation:
         c = self.content
         place = session.place
         progress: Text | None = None
+        step: tuple[int, int] | None = None
         hint: Text | None = None
         if place.kind is Kind.QUESTION and place.question:
             question = c.question(place.question)
             title, body = question.text, Text.same("")
-            progress = c.texts["progress"].format(number=self._order.index(question.id) + 1, total=len(self._order))
+            step = (self._order.index(question.id) + 1, len(self._order))
+            progress = c.texts["progress"].format(number=step[0], total=step[1])
         elif place.kind is Kind.READBACK and place.page > 0:
             tips = self.readback(session)
             tip = tips[place.page - 1]
             title, body = tip.title, tip.text
-            progress = c.texts["advice_progress"].format(number=place.page, total=len(tips))
+            step = (place.page, len(tips))
+            progress = c.texts["advice_progress"].format(number=step[0], total=step[1])
         else:
             screen = c.screens["readback_intro" if place.kind is Kind.READBACK else place.kind.value]
             title, body, hint = screen.title, screen.body, screen.hint
@@ -214,7 +219,8 @@ class Conversation:
             (intent, c.buttons["start" if place.kind is Kind.WELCOME else intent])
             for intent in self.answer_intents(place)
         )
-        return Prompt(place.kind, title, body, hint, progress, labels, self.controls(place), self.valid_intents(place))
+        controls, valid = self.controls(place), self.valid_intents(place)
+        return Prompt(place.kind, title, body, hint, progress, labels, controls, valid, step)
 
 
 def every_spoken_text(content: Content, idle_seconds: int = 20) -> list[str]:

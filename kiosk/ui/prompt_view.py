@@ -35,9 +35,10 @@ class PromptView:
         content = app.packs[app.language]
         app.prompt = prompt = app.conversation.prompt(app.session)
         screen = app.journey
-        screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "")
+        short = [f"{prompt.step[0]}/{prompt.step[1]}"] if prompt.step else []
+        screen.query_one(StatusBar).set_progress(prompt.progress.show if prompt.progress else "", *short)
         app.voice.refresh()
-        screen.query_one(MessageView).set_message(prompt.title.show, prompt.body.show)
+        screen.query_one(MessageView).set_message(prompt.title.show, prompt.body.show, self.footer())
         self.hint()
         labels = {i: content.buttons[i].show for i in (*CONTROL_KEYS, "sound")}
         screen.set_controls(labels, prompt.controls, sound=app.speaker.available)
@@ -53,15 +54,22 @@ class PromptView:
             self._ready_sent = True
             app.call_after_refresh(app.notifier.ready, app.status_line())
 
+    def footer(self) -> str:
+        """The line that closes a message: on a tip, the disclaimer (on the tip's last page, so a small
+        panel spends its rows on the advice, and the patient still reads it with every tip)."""
+        app = self.app
+        if app.prompt.kind is Kind.READBACK and app.prompt.progress is not None:
+            return app.packs[app.language].texts["disclaimer"].show
+        return ""
+
     def hint(self, text: str | None = None) -> None:
-        """The line under the message: `text`, or the screen's own hint (on tips, the disclaimer)."""
+        """The line under the message: `text`, or the screen's own hint."""
         app = self.app
         if text is None:
-            prompt = app.prompt
-            text = prompt.hint.show if prompt.hint else ""
-            if prompt.kind is Kind.READBACK and prompt.progress is not None:
-                text = app.packs[app.language].texts["disclaimer"].show
-        app.journey.query_one("#hint", Static).update(text)
+            text = app.prompt.hint.show if app.prompt.hint else ""
+        hint = app.journey.query_one("#hint", Static)
+        hint.update(text)
+        hint.display = bool(text)  # no empty row: a small panel needs every row for the message
 
     def answers(self, more: bool) -> None:
         """The answer buttons: the prompt's (on the welcome, also the other languages), or "More" while the

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.message import Message
 from textual.widgets import Button
 
@@ -76,9 +77,13 @@ class VoiceHooks:
             text = texts["status_listening"].show
         else:
             text = texts["status_voice_off"].show
-        if not app.speaker.speaks(app.language):
-            text = f"{texts['status_sound_off'].show} {text}"
-        app.journey.query_one(StatusBar).set_voice(text)
+        bar = app.journey.query_one(StatusBar)
+        if app.speaker.speaks(app.language):
+            bar.set_voice(text)
+        else:  # a narrow panel drops "Sound is off." first: tapping is what the patient must know
+            sound_off = texts["status_sound_off"].show
+            space = "" if cell_len(sound_off[-1:]) == 2 else " "  # Chinese: "没有声音。语音…", no space
+            bar.set_voice(f"{sound_off}{space}{text}", text)
 
     def tick(self) -> None:
         """A microphone or speaker that came or went shows at once."""

@@ -2,7 +2,7 @@
 
 Textual folds a line without spaces at any character, so a short Chinese line could begin with 。 or ，
 (the sound panel's "音量 5，共 5 级。" left "。" alone on a line). Text with double-width characters is
-wrapped here instead, by MessageView's rules (kiosk.ui.widgets.message_view.wrap_cells); other text is
+wrapped here instead, by the message's rules (kiosk.ui.widgets.text_layout.wrap_cells); other text is
 left to Textual, exactly as before.
 """
 
@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.visual import VisualType
 from textual.widgets import Static
 
-from kiosk.ui.widgets.message_view import wrap_lines
+from kiosk.ui.widgets.text_layout import wrap_lines
 
 
 class Wrapped(Static):
