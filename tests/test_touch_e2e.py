@@ -22,7 +22,7 @@ from kiosk.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size, grid
 from kiosk.ui.app import KioskApp
 
 from .conftest import ROOT
-from .kiosk_driver import make_app, screen_text
+from .kiosk_driver import check_tip_pages, make_app, message_rows, screen_text
 from .touch_stack import StackUnavailable, TouchKiosk, debian13_root, install_kiosk, mounted, run
 
 pytestmark = pytest.mark.slow
@@ -31,6 +31,8 @@ PANELS = [(800, 480), (1024, 600), (1280, 800)]
 PIN = "2468"
 READ_SECONDS = 0.6
 """A patient reads a new screen before tapping (the kiosk ignores taps in its first 0.35 s: a double tap)."""
+MOST_PAGES = {(800, 480): 2, (1024, 600): 1, (1280, 800): 1}
+"""Pages a tip may take on each panel (a 7-inch 800x480 panel gives 44x13 cells)."""
 
 
 @pytest.fixture(scope="session")
@@ -49,11 +51,12 @@ def stack_root() -> Iterator[Path]:
 class Journey:
     """The real kiosk on the touch stack and its headless twin, tapped in step."""
 
-    def __init__(self, kiosk: TouchKiosk, twin: Pilot[None], panel: tuple[int, int]) -> None:
-        self.kiosk, self.twin = kiosk, twin
+    def __init__(self, kiosk: TouchKiosk, twin: Pilot[None], panel: tuple[int, int], suffix: str = "") -> None:
+        self.kiosk, self.twin, self.panel = kiosk, twin, panel
         size = font_size(Panel(*panel))
         self.cell = (round(size * 96 / 72 * CELL_WIDTH), round(size * 96 / 72 * CELL_HEIGHT))
-        self.folder = ARTIFACTS / f"{panel[0]}x{panel[1]}"
+        self.folder = ARTIFACTS / f"{panel[0]}x{panel[1]}{suffix}"
+        shutil.rmtree(self.folder, ignore_errors=True)  # this run's pictures only
         self.step = 0
 
     @property
@@ -101,12 +104,80 @@ class Journey:
         assert [m for m in self.kiosk.journal.messages()[before:] if m.startswith(("intent", "screen"))] == []
 
 
+async def read_tips(journey: Journey, next_: str = "Next") -> int:
+    """Tap through the tips as a patient reads them; every page whole sentences, no tip over the panel's
+    page target (kiosk.ui.widgets.text_layout). Returns how many tips were read."""
+    app = journey.app
+    disclaimer = app.packs[app.language].texts["disclaimer"].show
+    tips = 0
+    while journey.kind() == "readback":
+        if app.prompt.progress is not None:  # a tip (not "Your tips")
+            pages = [message_rows(app)]
+            while app.journey.query_one("#message").has_more:  # type: ignore[attr-defined]
+                await journey.tap(next_)
+                pages.append(message_rows(app))
+            check_tip_pages(pages, app.prompt.title.show, app.prompt.body.show, disclaimer)
+            assert len(pages) <= MOST_PAGES[journey.panel], (app.prompt.title.show, pages)
+            tips += 1
+        await journey.tap(next_)
+    return tips
+
+
+async def staff_screens(journey: Journey, kiosk: TouchKiosk, panel: tuple[int, int]) -> None:
+    """Five taps on the top line open the PIN pad and four do not (each tap counts once); the PIN, tapped
+    on the pad, opens the admin screen, every control whole; Close goes back to the patient's screen."""
+    before = len(kiosk.journal.messages())
+    for _ in range(4):
+        kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
+        time.sleep(0.6)
+    time.sleep(0.5)
+    assert "staff PIN pad opened" not in kiosk.journal.messages()[before:]
+    kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
+    kiosk.journal.wait_for("staff PIN pad opened", after=before)
+    for _ in range(5):
+        await journey.twin.press("asterisk")  # the twin follows by its keypad gesture
+    await journey.twin.pause()
+    journey.shot("staff-pin-pad")
+    for digit in (*PIN, "OK"):
+        await journey.tap(digit)
+    kiosk.journal.wait_for("admin screen opened", after=before)
+    shown = [b for b in journey.app.screen.query(Button) if b.display]
+    assert len(shown) == 6 and all(b.region.bottom <= journey.app.size.height for b in shown), shown
+    journey.shot("staff-admin")
+    await journey.tap("Close")
+    kiosk.journal.wait_for("admin screen closed", after=before)
+
+
+async def red_flag_and_help(journey: Journey, labels: dict[str, str]) -> None:
+    """The help screen and back; a warning sign to the front desk and a fresh start: pictures of each."""
+    await read_on(journey, labels["more"], labels["next"])
+    await journey.tap(labels["start"])
+    await journey.tap(labels["help"])
+    assert journey.kind() == "help"
+    await journey.tap(labels["back"])
+    await read_on(journey, labels["more"], labels["next"])
+    await journey.tap(labels["yes"])  # a warning sign
+    assert journey.kind() == "front_desk"
+    await journey.tap(labels["restart"])
+    assert journey.kind() == "welcome"
+
+
+def first_page_labels(journey: Journey) -> list[str]:
+    return [" ".join(str(b.label).split()) for b in journey.app.journey.answer_buttons()]
+
+
 async def read_on(journey: Journey, more: str = "More", next_: str = "Next") -> None:
     """Where a small panel pages a long text, tap More (or Next) until it is all read."""
     while journey.app.journey.answer_actions == ["more"] or (
         journey.kind() == "readback" and journey.app.journey.query_one("#message").has_more  # type: ignore[attr-defined]
     ):
         await journey.tap(more if journey.app.journey.answer_actions == ["more"] else next_)
+
+
+ENGLISH = {"more": "More", "next": "Next", "start": "Start", "help": "Call staff", "back": "Back", "yes": "Yes"}
+ENGLISH["restart"] = "Start over"
+CHINESE = {"more": "更多", "next": "下一个", "start": "开始", "help": "求助", "back": "返回", "yes": "有"}
+CHINESE["restart"] = "重新开始"
 
 
 @pytest.mark.parametrize("panel", PANELS, ids=lambda p: f"{p[0]}x{p[1]}")
@@ -129,7 +200,7 @@ async def test_a_whole_journey_by_touch(stack_root: Path, panel: tuple[int, int]
             await pilot.pause()
             journey = Journey(kiosk, pilot, panel)
             journey.shot("welcome")
-            await read_on(journey)
+            assert first_page_labels(journey)[:2] == ["1 Start", "2 中文"]  # on the first page, at every size
             await journey.tap("Start")
             await read_on(journey)
             await journey.tap("No")  # no warning signs
@@ -137,23 +208,14 @@ async def test_a_whole_journey_by_touch(stack_root: Path, panel: tuple[int, int]
                 await read_on(journey)
                 await journey.tap(answer)
             assert journey.kind() == "readback"
-            while journey.kind() == "readback":
-                await journey.tap("Next")
+            assert await read_tips(journey) == 6
             assert journey.kind() == "goodbye"
             await journey.tap("Start over")
             assert journey.kind() == "welcome"
             if panel == PANELS[0]:
                 await gestures(journey)
-            # Staff: five taps on the top line open the PIN pad; four do not (each tap counts once).
-            before = len(kiosk.journal.messages())
-            for _ in range(4):
-                kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
-                time.sleep(0.6)
-            time.sleep(0.5)
-            assert "staff PIN pad opened" not in kiosk.journal.messages()[before:]
-            kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
-            kiosk.journal.wait_for("staff PIN pad opened", after=before)
-            journey.shot("staff-pin-pad")
+                await red_flag_and_help(journey, ENGLISH)
+            await staff_screens(journey, kiosk, panel)
     finally:
         kiosk.close()
 
@@ -172,23 +234,24 @@ async def test_a_chinese_journey_by_touch_is_drawn_with_the_cjk_font(stack_root:
         time.sleep(0.5)
         async with make_app(languages=("en", "zh")).run_test(size=(columns, rows)) as pilot:
             await pilot.pause()
-            journey = Journey(kiosk, pilot, panel)
-            journey.folder = ARTIFACTS / f"{panel[0]}x{panel[1]}-zh"
-            await read_on(journey)  # the English welcome, paged on this panel, then the language buttons
+            journey = Journey(kiosk, pilot, panel, "-zh")
+            journey.shot("welcome")
+            assert first_page_labels(journey)[:2] == ["1 Start", "2 中文"]  # 中文 without an English "More"
             await journey.tap("中文")
             assert journey.app.language == "zh"
-            await read_on(journey, "更多", "下一个")
+            assert first_page_labels(journey)[:2] == ["1 开始", "2 English"]
             await journey.tap("开始")
             await read_on(journey, "更多", "下一个")
             await journey.tap("没有")  # no warning signs
             for answer in ("有", "没有", "不确定", "有", "没有"):
                 await read_on(journey, "更多", "下一个")
                 await journey.tap(answer)
-            while journey.kind() == "readback":
-                await journey.tap("下一个")
+            assert await read_tips(journey, "下一个") == 6
             assert journey.kind() == "goodbye" and "谢谢您" in screen_text(journey.app)
             await journey.tap("重新开始")
             assert journey.kind() == "welcome" and journey.app.language == "en"  # the next patient starts in English
+            await journey.tap("中文")
+            await red_flag_and_help(journey, CHINESE)
         pictures = sorted(journey.folder.glob("*.png"))
         assert len(pictures) >= 10 and all(p.stat().st_size > 5000 for p in pictures)
     finally:
