@@ -1,7 +1,7 @@
 """A machine proxy for how well listeners follow a voice: PocketSphinx's word error rate on its speech.
 
 PocketSphinx's general US English model decodes freely (its own language model, no grammar) what a
-voice rendered through the kiosk's own path (kiosk.voice.render.Renderer). Fewer words wrong means
+voice rendered through the kiosk's own path (kiosk.speaking.render.Renderer). Fewer words wrong means
 clearer speech; it is a proxy, not a listening test, and it favours voices like the recordings the model
 was trained on, which is also what human listeners are used to.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.core.say_as import spoken_form
-from kiosk.voice.audio import read_wav, to_engine_rate
-from kiosk.voice.render import Renderer
-from kiosk.voice.sphinx import edit_distance
-from kiosk.voice.voices import Voice
+from kiosk.hearing.engines.sphinx import edit_distance
+from kiosk.speaking.render import Renderer
+from kiosk.speaking.voices import Voice
+from kiosk.speech.audio import read_wav, to_engine_rate
 
 _NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
 _WORDS = dict(enumerate((_NUMBERS + "seventeen eighteen nineteen twenty").split()))

@@ -45,7 +45,7 @@ KIOSK_VOICE = (
     ONCE
     + """
 from kiosk.ui.launch import close_voice, make_speaker
-from kiosk.voice import SilentListener
+from kiosk.hearing import SilentListener
 
 speaker = make_speaker(settings, packs)  # voices chosen (Piper where installed), workers start in the background
 Once(settings, packs, speaker=speaker).run(headless=True, size=(80, 24))

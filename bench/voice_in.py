@@ -1,7 +1,7 @@
 """Benchmark: how spoken answers end, per room and engine; latency, real-time factor, memory and idle CPU.
 
 Every answer (bench/voice_corpus.py) is said into a room (2 s of the room first, as a listening kiosk
-hears it), then goes the kiosk's own way (kiosk.voice.understand: LIVE end-pointing, first utterance,
+hears it), then goes the kiosk's own way (kiosk.hearing.understand: LIVE end-pointing, first utterance,
 recogniser, intents with decoys). A patient asked "Did you mean ...?" says the same answer again (the same
 clip 6 % slower and lower, over another stretch of the room). Each answer **ends right** (acted on the
 right answer outright or after one confirmation), **ends wrong** (acted on another answer, at any step),
@@ -13,7 +13,7 @@ after the kiosk asked "Did you mean ...?" (for the answer most of them are taken
 with their 95 % interval (Wilson): with 112 answers a room, two columns or two runs 5 points apart are not
 yet different. The answers are heard two at a time (two processes); latency (end-point → decision) and the
 real-time factor are then measured on every third utterance cut, decoded one at a time as the kiosk does,
-with the second core free for PocketSphinx's phone loop (kiosk.voice.phone_loop). Memory and CPU are those
+with the second core free for PocketSphinx's phone loop (kiosk.hearing.engines.phone_loop). Memory and CPU are those
 of a real listener and its child processes (the phone loop's), added up.
 
     scripts/bench   or   .venv/bin/python bench/voice_in.py [--quick] [--calibrate] [--baseline]
@@ -21,9 +21,9 @@ of a real listener and its child processes (the phone loop's), added up.
 --calibrate  prints the pairs of bars (act, confirm) that keep every target on wrong answers and off-topic
              talk, best first: what `min_confidence` and `confirm_confidence` in language.yaml come from.
 --baseline   the first release's pipeline: loose end-pointing only, no middle band (rivals refused).
---no-clean   today's pipeline, but answers over a steady noise are not cleaned first (kiosk.voice.rnnoise).
+--no-clean   today's pipeline, but answers over a steady noise are not cleaned first (kiosk.hearing.rnnoise).
 --wiener     today's pipeline as where RNNoise is not installed: each answer over a steady noise is cleaned
-             by the Wiener filter (kiosk.voice.denoise) instead of the stream by RNNoise.
+             by the Wiener filter (kiosk.hearing.denoise) instead of the stream by RNNoise.
 """
 
 from __future__ import annotations
@@ -47,15 +47,16 @@ sys.path.insert(0, str(ROOT))
 from bench.voice_corpus import KOREAN, SNR_ROOMS, Clip, english, korean, rooms  # noqa: E402
 from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
-from kiosk.voice.base import (  # noqa: E402
+from kiosk.hearing.base import (  # noqa: E402
     Decision,
     settle,
 )
-from kiosk.voice.endpoint import LIVE, EndpointSettings  # noqa: E402
-from kiosk.voice.recognizer import Recognizer, vosk_model_for  # noqa: E402
-from kiosk.voice.sphinx import PocketSphinxRecognizer  # noqa: E402
-from kiosk.voice.understand import NOTHING, Bar, Weighed, first_utterance, settings_for, weigh  # noqa: E402
-from kiosk.voice.vosk_engine import VoskRecognizer  # noqa: E402
+from kiosk.hearing.endpoint import LIVE, EndpointSettings  # noqa: E402
+from kiosk.hearing.engines import vosk_model_for  # noqa: E402
+from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer  # noqa: E402
+from kiosk.hearing.engines.vosk_engine import VoskRecognizer  # noqa: E402
+from kiosk.hearing.recognizer import Recognizer  # noqa: E402
+from kiosk.hearing.understand import NOTHING, Bar, Weighed, first_utterance, settings_for, weigh  # noqa: E402
 from tests.speech import in_room, pink_noise  # noqa: E402
 
 TIMED_EVERY = 3
@@ -69,7 +70,7 @@ class Task:
     filler: tuple[str, ...]
     decoys: tuple[str, ...]
     settings: EndpointSettings
-    engine_margins: bool = True  # the engine's own margins around the words (kiosk.voice.understand.settings_for)
+    engine_margins: bool = True  # the engine's own margins around the words (kiosk.hearing.understand.settings_for)
 
 
 @dataclass
@@ -142,7 +143,7 @@ def hear_all(engine: str, model: str, task: Task, clips: list[Clip], off_topic: 
     with ProcessPoolExecutor(2, initializer=_start, initargs=(engine, model, task)) as pool:
         heard = list(pool.map(_hear, jobs, chunksize=8))
     # Latency as the kiosk has it: one utterance decoded at a time, the other core free (for PocketSphinx's
-    # phone loop, kiosk.voice.phone_loop), not two decodes racing each other as above. Every TIMED_EVERY-th.
+    # phone loop, kiosk.hearing.engines.phone_loop), not two decodes racing each other as above. Every TIMED_EVERY-th.
     timed = [u for _, u in heard if u is not None][::TIMED_EVERY]
     with ProcessPoolExecutor(1, initializer=_start, initargs=(engine, model, task)) as pool:
         result = Hearings(latencies=pool.submit(_time, timed).result())
@@ -306,9 +307,9 @@ def listener_cost(heard: bytes = b"\0" * 4_000_000) -> tuple[str, str]:
     code = f"""
 import os, sys, time, resource
 sys.path.insert(0, {str(ROOT)!r})
-from kiosk.voice.listener import MicListener
-from kiosk.voice.sphinx import PocketSphinxRecognizer
-from kiosk.voice.understand import Bar
+from kiosk.hearing.listener import MicListener
+from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
+from kiosk.hearing.understand import Bar
 from tests.processes import descendants
 listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": Bar()}})
 listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")
@@ -318,7 +319,7 @@ def status(pid, field):
         return next(line.split()[1] for line in open(f"/proc/{{pid}}/status") if line.startswith(field + ":"))
     except (OSError, StopIteration):
         return None
-def children():  # this program's child processes: PocketSphinx's phone loop (kiosk.voice.phone_worker)
+def children():  # this program's child processes: PocketSphinx's phone loop (kiosk.hearing.engines.phone_worker)
     return descendants(os.getpid())
 def cpu_seconds():  # CPU time of this program and of its children
     own = resource.getrusage(resource.RUSAGE_SELF)

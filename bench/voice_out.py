@@ -27,9 +27,9 @@ import json, sys, time, threading
 from pathlib import Path
 sys.path.insert(0, {root!r})
 started = time.perf_counter()
-from kiosk.voice.cache import PromptCache
-from kiosk.voice.speaker import VoiceSpeaker
-from kiosk.voice.voices import choose
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.speaker import VoiceSpeaker
+from kiosk.speaking.voices import choose
 voice, why = choose("en", {wanted!r}, "en-us", Path({models!r}))
 assert why is None, why
 speaker = VoiceSpeaker({{"en": voice}}, PromptCache(Path({cache!r})))
@@ -119,9 +119,9 @@ def main() -> None:
     from bench.intelligibility import FreeDecoder, score, words
     from kiosk.core.flow import spoken_texts
     from kiosk.core.loader import load_all
-    from kiosk.voice.render import Renderer
-    from kiosk.voice.speaker import sentences
-    from kiosk.voice.voices import Voice, choose
+    from kiosk.speaking.render import Renderer
+    from kiosk.speaking.speaker import sentences
+    from kiosk.speaking.voices import Voice, choose
 
     texts = spoken_texts(load_all(ROOT / "content"), 20)
     english = sorted({s for text, code in texts if code == "en" for s in sentences(text)})

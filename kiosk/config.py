@@ -153,7 +153,7 @@ def language_problems(settings: Settings, codes: Iterable[str]) -> list[Problem]
 
 def _voices(f: YamlFile, node: yaml.Node) -> dict[str, str]:
     """`voice:` - per language auto, piper, pyttsx3 or ENGINE:NAME (whether it is installed is checked at start)."""
-    from kiosk.voice.voices import parse_spec
+    from kiosk.speaking.voices import parse_spec
 
     voices: dict[str, str] = {}
     for code, (_, value) in (f.mapping(node, "voice", any_keys=True) or {}).items():

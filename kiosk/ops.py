@@ -35,13 +35,13 @@ def status(settings: Settings) -> tuple[list[str], bool]:
     for problem in language_problems(settings, packs) if packs else []:
         lines.append(f"configuration: REFUSED, {problem}")
         ok = False
-    from kiosk.voice.recognizer import describe_engine
+    from kiosk.hearing.engines import choose
 
     for code in packs:
-        engine, usable = describe_engine(code, settings.speech_engine.get(code, "auto"), settings.models_dir)
-        lines.append(f"speech input {code}: {engine}")
-        ok = ok and usable
-    from kiosk.voice.rnnoise import PACKAGE, library
+        engine = choose(code, settings.speech_engine.get(code, "auto"), settings.models_dir)
+        lines.append(f"speech input {code}: {engine.description}")
+        ok = ok and engine.usable
+    from kiosk.hearing.rnnoise import PACKAGE, library
 
     lines.append(
         "noise filter: RNNoise (cleans a steady noise, such as a fan)"
@@ -53,7 +53,7 @@ def status(settings: Settings) -> tuple[list[str], bool]:
         f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"
     )
     if settings.sound:
-        from kiosk.voice.voices import choose_all
+        from kiosk.speaking.voices import choose_all
 
         for code, (voice, why) in choose_all(settings.voice, packs, settings.models_dir).items():
             lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))

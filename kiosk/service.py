@@ -7,9 +7,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.hearing.rnnoise import PACKAGE as RNNOISE
+from kiosk.hearing.rnnoise import UNAVAILABLE as NO_RNNOISE
 from kiosk.settings import SERVICE_STATE_DIR
-from kiosk.voice.rnnoise import PACKAGE as RNNOISE
-from kiosk.voice.rnnoise import UNAVAILABLE as NO_RNNOISE
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = Path("/opt/alt-kiosk")

@@ -67,7 +67,7 @@ class Settings:
     speech_engine: dict[str, str] = field(default_factory=dict)
     """Speech recognition per language: auto, vosk, pocketsphinx or off (missing means auto)."""
     voice: dict[str, str] = field(default_factory=dict)
-    """Speech output per language: auto, piper, pyttsx3 or ENGINE:NAME (kiosk.voice.voices; missing means auto)."""
+    """Speech output per language: auto, piper, pyttsx3 or ENGINE:NAME (kiosk.speaking.voices; missing means auto)."""
     models_dir: Path = Path(__file__).resolve().parent.parent / "models"
     """Where Vosk models are installed (see models/README.md)."""
     admin_pin_hash: str | None = None

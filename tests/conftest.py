@@ -14,7 +14,7 @@ from kiosk.core.loader import load_language
 from kiosk.core.model import Content
 
 if TYPE_CHECKING:
-    from kiosk.voice.sphinx import PocketSphinxRecognizer
+    from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -34,7 +34,7 @@ def conversation(english: Content) -> Conversation:
 @pytest.fixture(scope="session")
 def pocketsphinx() -> PocketSphinxRecognizer:
     """The real PocketSphinx recogniser with its US-English model, loaded once for every test."""
-    from kiosk.voice.sphinx import PocketSphinxRecognizer
+    from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
 
     return PocketSphinxRecognizer()
 

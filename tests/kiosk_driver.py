@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from kiosk.core.loader import load_all
+from kiosk.hearing import Heard
 from kiosk.settings import Settings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.widgets import MessageView
-from kiosk.voice import Heard
 
 from .conftest import CONTENT
 

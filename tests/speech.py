@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.voice.audio import read_wav, to_engine_rate
+from kiosk.speech.audio import read_wav, to_engine_rate
 
 RATE = 16000
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.voice_in import after_asking, ended, off_topic
-from kiosk.voice.understand import Bar, Weighed
+from kiosk.hearing.understand import Bar, Weighed
 
 BAR = Bar(act=0.6, confirm=0.5)
 SURE_YES = Weighed("yes", "yes", 0.9)

@@ -110,7 +110,7 @@ def test_every_chinese_prompt_is_rendered_to_speech_of_plausible_length(tmp_path
     import numpy as np
 
     from kiosk.core.flow import every_spoken_text
-    from kiosk.voice.audio import read_wav
+    from kiosk.speech.audio import read_wav
 
     alt_kiosk = str(Path(sys.executable).parent / "alt-kiosk")
     prompts = every_spoken_text(PACKS["zh"])
@@ -138,14 +138,14 @@ def test_on_espeak_ng_1_51_mandarin_goes_as_pinyin_and_every_syllable_is_mandari
 
     from kiosk.core.flow import every_spoken_text
     from kiosk.core.say_as import spoken_form
-    from kiosk.voice import synth
+    from kiosk.speaking import synth
 
     monkeypatch.setattr(synth, "_version", [(1, 51)])
     assert synth.espeak_input("肝功能", "cmn") == ("gan1 gong1 neng2", "cmn-latn-pinyin")
     assert synth.espeak_input("Hello.", "en-us") == ("Hello.", "en-us")
     assert synth.espeak_input("我不知道。", "cmn")[0] == "wo3 bu4 zhi1 dao4 ."
     for prompt in every_spoken_text(PACKS["zh"]):
-        said, voice = synth.espeak_input(spoken_form(prompt, "zh"), "cmn")  # as kiosk.voice.render gives it
+        said, voice = synth.espeak_input(spoken_form(prompt, "zh"), "cmn")  # as kiosk.speaking.render gives it
         phonemes = subprocess.run(["espeak-ng", "-v", voice, "-x", "-q", said], capture_output=True, text=True).stdout
         assert "(en)" not in phonemes, (prompt, phonemes)  # never read as English
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no pypinyin: silence, and why
@@ -173,7 +173,7 @@ async def test_a_language_without_a_voice_here_says_so_in_that_language() -> Non
 
 
 async def test_saying_the_language_chooses_it_on_the_welcome_screen() -> None:
-    from kiosk.voice import Heard
+    from kiosk.hearing import Heard
 
     from .kiosk_driver import ScriptedListener
 
@@ -201,7 +201,7 @@ def test_pocketsphinx_hears_chinese_as_the_choice_of_language(tmp_path: Path) ->
 
     import numpy as np
 
-    from kiosk.voice.audio import write_wav
+    from kiosk.speech.audio import write_wav
 
     from .speech import Voice, in_room, say
 

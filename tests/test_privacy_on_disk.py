@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.core.flow import spoken_texts
 from kiosk.core.loader import load_all
-from kiosk.voice.speaker import sentences
-from kiosk.voice.voices import choose
+from kiosk.speaking.speaker import sentences
+from kiosk.speaking.voices import choose
 
 from .audio_env import alsa_home, played
 from .conftest import ROOT

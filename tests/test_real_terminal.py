@@ -255,7 +255,7 @@ def test_spoken_answer_through_the_sound_card_moves_the_real_kiosk(
     """Audio file -> ALSA file device -> PortAudio -> end-pointing -> PocketSphinx -> intent -> next screen."""
     import numpy as np
 
-    from kiosk.voice.audio import to_engine_rate
+    from kiosk.speech.audio import to_engine_rate
 
     from .audio_env import alsa_home
     from .speech import RATE, Voice, say

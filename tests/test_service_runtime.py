@@ -19,13 +19,13 @@ from kiosk.content_store import ContentStore
 from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles
+from kiosk.hearing import Heard
 from kiosk.logs import JournalHandler, encode_journal
 from kiosk.notify import Notifier
 from kiosk.service import DEFAULT_CONFIG
 from kiosk.settings import Settings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.staff import LEAVE_EXIT_CODE
-from kiosk.voice import Heard
 
 from .conftest import CONTENT
 from .kiosk_driver import RecordingSpeaker, ScriptedListener, keys, screen_text

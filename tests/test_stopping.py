@@ -43,11 +43,11 @@ def start(folder: Path, cache: Path | None = None, state: Path | None = None) ->
     return term
 
 
-SPEECH_WORKERS = ("kiosk.voice.synth_worker", "kiosk.voice.piper_worker")
+SPEECH_WORKERS = ("kiosk.speaking.espeak_worker", "kiosk.speaking.piper_worker")
 """espeak-ng through pyttsx3, or Piper when a Piper voice is installed (the test extra installs one)."""
 
 
-PHONE_LOOP = ("kiosk.voice.phone_worker",)
+PHONE_LOOP = ("kiosk.hearing.engines.phone_worker",)
 """PocketSphinx's phone loop, beside the grammar search."""
 
 
@@ -107,7 +107,7 @@ def test_the_speech_worker_ends_with_its_kiosk_even_when_killed_outright(tmp_pat
     """SIGKILL, or the hard-exit path: no clean-up runs, and someone else still holds the worker's input open."""
     worker, holder = kill_parent_of_worker(
         "import subprocess, sys, time\n"
-        "w = subprocess.Popen([sys.executable, '-m', 'kiosk.voice.synth_worker', '1'], stdin=subprocess.PIPE,"
+        "w = subprocess.Popen([sys.executable, '-m', 'kiosk.speaking.espeak_worker', '1'], stdin=subprocess.PIPE,"
         " stdout=subprocess.DEVNULL)\n"
         "subprocess.Popen(['sleep', '30'], pass_fds=(w.stdin.fileno(),))\n"
         "print(w.pid, flush=True)\n"

@@ -340,7 +340,7 @@ from pathlib import Path
 from kiosk.core.flow import every_spoken_text
 from kiosk.core.loader import load_all
 from kiosk.core.say_as import spoken_form
-from kiosk.voice.synth import espeak_input, espeak_version
+from kiosk.speaking.synth import espeak_input, espeak_version
 out = []
 for prompt in every_spoken_text(load_all(Path("/opt/alt-kiosk/src/content"))["zh"]):
     said, voice = espeak_input(spoken_form(prompt, "zh"), "cmn")
@@ -372,7 +372,7 @@ def test_on_debian_13_espeak_ng_reads_chinese_characters_in_mandarin(stack_root:
     say += ["--voice", "pyttsx3", "--to", wav]
     printed = run(["chroot", str(stack_root), *say, "您好。请问您经常喝酒吗？"], env=env).stdout
     assert "voice pyttsx3:cmn" in printed, printed
-    from kiosk.voice.audio import read_wav
+    from kiosk.speech.audio import read_wav
 
     samples, rate = read_wav(stack_root / wav.lstrip("/"))
     assert 1.0 < len(samples) / rate < 6.0 and abs(samples).max() > 1000

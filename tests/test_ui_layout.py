@@ -164,8 +164,8 @@ async def test_focus_is_clearly_shown() -> None:
 async def test_the_status_line_is_one_row(size: tuple[int, int], language: str) -> None:
     """Progress and voice status on one row at every size: where the whole status does not fit beside the
     progress, "Sound is off." goes first; a long heard phrase is cut, never wrapped onto a second row."""
+    from kiosk.hearing import Heard
     from kiosk.ui.widgets import StatusBar
-    from kiosk.voice import Heard
 
     app = make_app(language=language)  # no speaker, no microphone: the longest status there is
     texts = app.packs[language].texts

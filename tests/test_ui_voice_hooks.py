@@ -11,9 +11,9 @@ from textual.widgets import Button
 
 from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
+from kiosk.hearing import Heard
 from kiosk.settings import Settings
 from kiosk.ui.app import KioskApp
-from kiosk.voice import Heard
 
 from .conftest import CONTENT
 from .kiosk_driver import RecordingSpeaker, ScriptedListener, keys, screen_text, tap

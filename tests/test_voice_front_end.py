@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from kiosk.voice import Decision
-from kiosk.voice.denoise import is_steady, wiener
-from kiosk.voice.endpoint import LIVE, EndpointSettings, _level_db
-from kiosk.voice.understand import first_utterance
+from kiosk.hearing import Decision
+from kiosk.hearing.denoise import is_steady, wiener
+from kiosk.hearing.endpoint import LIVE, EndpointSettings, _level_db
+from kiosk.hearing.understand import first_utterance
 
 from .speech import Voice, in_room, librivox, pink_noise, say, snr_db
 
 if TYPE_CHECKING:
     from kiosk.core.model import Content
-    from kiosk.voice.recognizer import Recognized, Recognizer
-    from kiosk.voice.sphinx import PocketSphinxRecognizer
+    from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
+    from kiosk.hearing.recognizer import Recognized, Recognizer
 
 RATE = 16000
 UNCLEANED = EndpointSettings(clean_steady=False)
@@ -86,8 +86,8 @@ def test_without_rnnoise_the_kiosk_cleans_only_an_answer_said_over_a_steady_nois
 def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
     pocketsphinx: PocketSphinxRecognizer, english: Content
 ) -> None:
-    from kiosk.voice.rnnoise import library
-    from kiosk.voice.understand import Bar, settings_for, understand
+    from kiosk.hearing.rnnoise import library
+    from kiosk.hearing.understand import Bar, settings_for, understand
 
     pack = english
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
@@ -120,7 +120,7 @@ def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
                     wrong[name] += heard.intent != meant
     # Of 20 (10 at 10 dB, 10 at 5 dB), acted on at once: RNNoise 12, Wiener 11, as heard 6; one wrong each for
     # RNNoise and Wiener at 5 dB ("maybe" taken as "i don't"). Before the floor under digital silence
-    # (kiosk.voice.sphinx.with_floor), RNNoise had 14 and none wrong here. The bench (112 answers over a fan at
+    # (kiosk.hearing.engines.sphinx.with_floor), RNNoise had 14 and none wrong here. The bench (112 answers over a fan at
     # each level, said again when asked; bars 0.65 / 0.55) measures the floor as a gain, 74 -> 78 % at 10 dB and
     # 60 -> 63 % at 5 dB, for one wrong answer in 112 at each level (none without it; the target is 1 %).
     assert right["RNNoise"] >= right["Wiener"] + 1 and right["Wiener"] >= right["as heard"] + 4, right
@@ -128,7 +128,7 @@ def test_pocketsphinx_hears_more_answers_over_a_fan_once_they_are_cleaned(
 
 
 def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphinx: PocketSphinxRecognizer) -> None:
-    from kiosk.voice.sphinx import SHORT_PHONES
+    from kiosk.hearing.engines.sphinx import SHORT_PHONES
 
     phrases = ["yes", "no", "not sure", "what", "pardon", "again", "say that again", "go back", "help", "call staff"]
     fan = pink_noise(30)
@@ -148,8 +148,8 @@ def test_a_short_phrase_the_noise_fits_by_chance_is_only_asked_about(pocketsphin
 
 
 def test_a_weak_hearing_is_asked_about_and_acted_on_when_said_again() -> None:
-    from kiosk.voice import Heard, settle
-    from kiosk.voice.understand import Bar, understand
+    from kiosk.hearing import Heard, settle
+    from kiosk.hearing.understand import Bar, understand
 
     from .test_voice_in import ScriptedRecognizer
 
@@ -168,8 +168,8 @@ def test_a_weak_hearing_is_asked_about_and_acted_on_when_said_again() -> None:
 def test_each_engine_hears_as_much_of_the_room_around_the_words_as_it_wants(
     pocketsphinx: PocketSphinxRecognizer,
 ) -> None:
-    from kiosk.voice.understand import settings_for
-    from kiosk.voice.vosk_engine import VoskRecognizer
+    from kiosk.hearing.engines.vosk_engine import VoskRecognizer
+    from kiosk.hearing.understand import settings_for
 
     close = settings_for(pocketsphinx)
     assert (close.lead_ms, close.tail_ms) == (100, 240) and close.clean_steady
@@ -182,8 +182,8 @@ def test_each_engine_hears_as_much_of_the_room_around_the_words_as_it_wants(
 
 
 def test_the_listener_cuts_for_the_engine_of_the_language_it_listens_in() -> None:
-    from kiosk.voice.listener import MicListener
-    from kiosk.voice.understand import Bar
+    from kiosk.hearing.listener import MicListener
+    from kiosk.hearing.understand import Bar
 
     from .test_voice_in import ScriptedRecognizer
 
@@ -202,7 +202,7 @@ def test_the_listener_cuts_for_the_engine_of_the_language_it_listens_in() -> Non
 
 
 def test_exact_digital_silence_gets_a_faint_floor_before_pocketsphinx() -> None:
-    from kiosk.voice.sphinx import DIGITAL_FLOOR_LSB, with_floor
+    from kiosk.hearing.engines.sphinx import DIGITAL_FLOOR_LSB, with_floor
 
     said = say("yes", Voice("espeak", "en-us", 140))
     room = np.random.default_rng(1).normal(0, 30, len(said) + 3200).astype(np.int16)
@@ -219,7 +219,7 @@ def test_exact_digital_silence_gets_a_faint_floor_before_pocketsphinx() -> None:
 def test_pocketsphinx_hears_answers_in_digital_silence_once_it_has_a_floor(
     pocketsphinx: PocketSphinxRecognizer, english: Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kiosk.voice.sphinx
+    import kiosk.hearing.engines.sphinx
 
     intents = {i: english.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
     phrases = [p for ps in intents.values() for p in ps]
@@ -232,7 +232,7 @@ def test_pocketsphinx_hears_answers_in_digital_silence_once_it_has_a_floor(
         return sum(pocketsphinx.decode(clip, phrases).text == text for clip, text in clips)
 
     floored = right()
-    monkeypatch.setattr(kiosk.voice.sphinx, "DIGITAL_FLOOR_LSB", 0.0)
+    monkeypatch.setattr(kiosk.hearing.engines.sphinx, "DIGITAL_FLOOR_LSB", 0.0)
     # espeak-ng's words in exact silence (as a noise-gated microphone hears them). When written: of 16,
     # PocketSphinx's first guess was the phrase said for 8 without the floor and 12 with it.
     assert floored >= right() + 3, floored

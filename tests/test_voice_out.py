@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.voice.base import VOLUME_STEPS_DB
-from kiosk.voice.player import gain
-from kiosk.voice.speaker import sentences
+from kiosk.speaking.base import VOLUME_STEPS_DB
+from kiosk.speaking.player import gain
+from kiosk.speaking.speaker import sentences
 
 from .audio_env import alsa_home, played, rms_db, run_python
 from .conftest import ROOT
@@ -24,8 +24,8 @@ RATE = 22050
 SPEAK = """
 import json, time, logging
 from pathlib import Path
-from kiosk.voice.cache import PromptCache
-from kiosk.voice.speaker import VoiceSpeaker
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.speaker import VoiceSpeaker
 events = []
 speaker = VoiceSpeaker({{"en": "en-us"}}, PromptCache(Path({cache!r})), volume_step={step})
 speaker.set_listener(lambda on: events.append((on, time.perf_counter())))

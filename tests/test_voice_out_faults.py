@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.voice.cache import PromptCache
-from kiosk.voice.speaker import VoiceSpeaker
-from kiosk.voice.synth import SynthesisError, Synthesizer
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.speaker import VoiceSpeaker
+from kiosk.speaking.synth import SynthesisError, Synthesizer
 
 from .audio_env import alsa_home, played, run_python
 
@@ -79,7 +79,7 @@ def test_a_broken_engine_marks_sound_unavailable_logs_once_then_recovers(
             assert len(errors) == 1 and "sound unavailable" in errors[0].getMessage()
             # The cause goes away: the engine works again; the idle probe notices (no device here, so the
             # fault becomes "no audio output device", which is the next true cause).
-            synth._command = [sys.executable, "-m", "kiosk.voice.synth_worker"]
+            synth._command = [sys.executable, "-m", "kiosk.speaking.espeak_worker"]
             assert wait_until(lambda: "crashed" not in (speaker.fault or ""), timeout=12)
     finally:
         speaker.close()
@@ -120,8 +120,8 @@ def test_cache_is_bounded_in_size(tmp_path: Path) -> None:
 RECOVER = """
 import json, time
 from pathlib import Path
-from kiosk.voice.cache import PromptCache
-from kiosk.voice.speaker import VoiceSpeaker
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.speaker import VoiceSpeaker
 home = Path({home!r})
 speaker = VoiceSpeaker({{"en": "en-us"}}, PromptCache(home / "cache"))
 speaker.speak("Hello there.", "en")
@@ -155,10 +155,10 @@ def test_speech_left_in_memory_by_a_killed_kiosk_is_removed_at_the_next_start(tm
     import stat
     import subprocess
 
-    from kiosk.voice import scratch
+    from kiosk.speech import scratch
 
     leave = (
-        "import tempfile, time; from kiosk.voice import scratch; d = scratch.make(); "
+        "import tempfile, time; from kiosk.speech import scratch; d = scratch.make(); "
         "tempfile.mkstemp(dir=d, suffix='.wav'); print(d, flush=True); time.sleep(60)"
     )
     killed = subprocess.Popen([sys.executable, "-c", leave], stdout=subprocess.PIPE, text=True)

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from kiosk.voice import phone_loop
-from kiosk.voice.phone_loop import PhoneLoop, phone_decoder, run, transcribe
-from kiosk.voice.sphinx import PocketSphinxRecognizer
+from kiosk.hearing.engines import phone_loop
+from kiosk.hearing.engines.phone_loop import PhoneLoop, phone_decoder, run, transcribe
+from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
 
 from .processes import command_line, kill_parent_of_worker, still_running
 from .speech import Voice, in_room, librivox, pink_noise, say
@@ -54,7 +54,7 @@ def test_the_phone_loop_runs_beside_the_grammar_and_hears_exactly_what_it_would_
 ) -> None:
     worker = pocketsphinx._phones.worker_pid
     assert worker is not None and worker != os.getpid()
-    assert "kiosk.voice.phone_worker" in command_line(worker)
+    assert "kiosk.hearing.engines.phone_worker" in command_line(worker)
     assert local._phones.worker_pid is None
     beside = [pocketsphinx.decode(u, PHRASES) for u in utterances]
     alone = [local.decode(u, PHRASES) for u in utterances]
@@ -83,7 +83,7 @@ def test_a_killed_phone_worker_costs_one_wait_and_no_answer_and_is_tried_again_a
     first = loop.worker_pid
     assert first is not None
     os.kill(first, signal.SIGKILL)
-    with caplog.at_level(logging.WARNING, logger="kiosk.voice.phone_loop"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.hearing.engines.phone_loop"):
         loop.start(pcm, cmn)
         assert loop.phones() == expected  # transcribed in this process instead
     assert "phone loop process" in caplog.text
@@ -109,7 +109,7 @@ def test_a_hung_phone_worker_is_given_up_within_its_timeout(
     assert hung is not None
     os.kill(hung, signal.SIGSTOP)
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="kiosk.voice.phone_loop"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.hearing.engines.phone_loop"):
         loop.start(pcm, cmn)
         assert loop.phones() == expected
     assert time.monotonic() - started < 2.0
@@ -134,7 +134,7 @@ def test_an_answer_never_collected_does_not_become_the_next_utterances(utterance
 def test_the_phone_worker_ends_with_its_kiosk_even_when_killed_outright() -> None:
     worker, _ = kill_parent_of_worker(
         "import time\n"
-        "from kiosk.voice.phone_loop import PhoneLoop\n"
+        "from kiosk.hearing.engines.phone_loop import PhoneLoop\n"
         "loop = PhoneLoop()\n"
         "print(loop.worker_pid, flush=True)\n"
         "time.sleep(60)\n"

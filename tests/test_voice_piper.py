@@ -15,10 +15,10 @@ from kiosk.config import load_settings
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.say_as import spoken_form
 from kiosk.settings import Settings
-from kiosk.voice.models import ModelError, install, verify
-from kiosk.voice.render import PiperSynthesizer, Renderer
-from kiosk.voice.synth import SynthesisError
-from kiosk.voice.voices import Voice, choose, packaged_piper_voices, parse_spec, piper_installed
+from kiosk.speaking.render import PiperSynthesizer, Renderer
+from kiosk.speaking.synth import SynthesisError
+from kiosk.speaking.voices import Voice, choose, packaged_piper_voices, parse_spec, piper_installed
+from kiosk.speech.models import ModelError, install, verify
 
 from .audio_env import alsa_home, played, rms_db, run_python
 from .conftest import ROOT
@@ -188,9 +188,9 @@ def test_a_failing_voice_is_retried_once_then_rests_while_its_fallback_speaks(tm
 SPEAK = """
 import json, os, signal, time, logging
 from pathlib import Path
-from kiosk.voice.cache import PromptCache
-from kiosk.voice.speaker import VoiceSpeaker
-from kiosk.voice.voices import choose
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.speaker import VoiceSpeaker
+from kiosk.speaking.voices import choose
 logging.basicConfig(level=logging.INFO)
 voice, _ = choose("en", {wanted!r}, "en-us", Path({models!r}))
 events = []
@@ -391,7 +391,7 @@ from pathlib import Path
 from kiosk.core.loader import load_all
 from kiosk.settings import Settings
 from kiosk.ui.launch import close_voice, make_speaker
-from kiosk.voice import SilentListener
+from kiosk.hearing import SilentListener
 settings = Settings(Path({str(ROOT / "content")!r}), cache_dir=Path({str(tmp_path / "cache")!r}))
 speaker = make_speaker(settings, load_all(settings.content_dir))
 print(json.dumps({{"en": speaker.voice_of("en"), "zh": speaker.voice_of("zh")}}))
@@ -420,8 +420,8 @@ def test_the_piper_worker_writes_nothing_and_sends_no_telemetry(tmp_path: Path) 
 import json, os
 from pathlib import Path
 os.environ.update(TMPDIR={str(home)!r}, XDG_CACHE_HOME={str(home / ".cache")!r})
-from kiosk.voice.render import Renderer
-from kiosk.voice.voices import choose
+from kiosk.speaking.render import Renderer
+from kiosk.speaking.voices import choose
 voice, _ = choose("en", "piper:{JOE}", "en-us", Path("models"))
 renderer = Renderer({{"en": voice}})
 renderer.render("Hello.", voice, "normal", Path({str(tmp_path / "out.wav")!r}))

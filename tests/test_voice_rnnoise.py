@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.voice import endpoint
-from kiosk.voice.endpoint import LIVE, Endpointer, _level_db
-from kiosk.voice.rnnoise import BLOCK, DELAY, library, stream_denoiser
+from kiosk.hearing import endpoint
+from kiosk.hearing.endpoint import LIVE, Endpointer, _level_db
+from kiosk.hearing.rnnoise import BLOCK, DELAY, library, stream_denoiser
 
 from .speech import Voice, in_room, librivox, pink_noise, say, snr_db
 
@@ -102,7 +102,7 @@ def test_status_tells_staff_which_noise_filter_the_kiosk_has(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from kiosk.cli import main
-    from kiosk.voice import rnnoise
+    from kiosk.hearing import rnnoise
 
     config = tmp_path / "config.yaml"
     config.write_text(f"state_dir: {tmp_path}\nspeech_engine: {{en: off}}\nsound: false\n")

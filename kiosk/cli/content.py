@@ -97,8 +97,9 @@ def _plain_chinese(snap: snapshot.Snapshot, code: str, pack: Content, ranks: dic
 
 
 def _speech_problems(snap: snapshot.Snapshot, packs: dict[str, Content]) -> list[Problem]:
-    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
-    from kiosk.voice.vocabulary import vocabulary_problems
+    from kiosk.hearing.engines import make_recognizer
+    from kiosk.hearing.recognizer import RecognizerUnavailable
+    from kiosk.hearing.vocabulary import vocabulary_problems
 
     problems: list[Problem] = []
     models_dir = Settings(BUNDLED_CONTENT).models_dir

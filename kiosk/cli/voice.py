@@ -17,9 +17,10 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from kiosk.voice.audio import AudioFileError, read_wav
-    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
-    from kiosk.voice.understand import Bar, hear_recording
+    from kiosk.hearing.engines import make_recognizer
+    from kiosk.hearing.recognizer import RecognizerUnavailable
+    from kiosk.hearing.understand import Bar, hear_recording
+    from kiosk.speech.audio import AudioFileError, read_wav
 
     try:
         pack = load_all(content_dir(args.content))[args.lang]
@@ -80,7 +81,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
-    from kiosk.voice import models
+    from kiosk.speech import models
 
     folder = Path(args.models_dir) if args.models_dir else Settings(BUNDLED_CONTENT).models_dir
     try:
@@ -115,13 +116,13 @@ def cmd_say(args: argparse.Namespace) -> int:
     import numpy as np
 
     from kiosk.settings import default_cache_dir
-    from kiosk.voice.audio import write_wav
-    from kiosk.voice.base import VOLUME_STEPS_DB
-    from kiosk.voice.cache import PromptCache
-    from kiosk.voice.player import PlaybackError, Player
-    from kiosk.voice.speaker import VoiceSpeaker, sentences
-    from kiosk.voice.synth import SynthesisError, voice_problem
-    from kiosk.voice.voices import choose
+    from kiosk.speaking.base import VOLUME_STEPS_DB
+    from kiosk.speaking.cache import PromptCache
+    from kiosk.speaking.player import PlaybackError, Player
+    from kiosk.speaking.speaker import VoiceSpeaker, sentences
+    from kiosk.speaking.synth import SynthesisError, voice_problem
+    from kiosk.speaking.voices import choose
+    from kiosk.speech.audio import write_wav
 
     try:
         settings = configured(args)
@@ -166,7 +167,7 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from kiosk.voice.voices import choose_all, espeak_voices, piper_installed, piper_voices
+    from kiosk.speaking.voices import choose_all, espeak_voices, piper_installed, piper_voices
 
     try:
         settings = configured(args)

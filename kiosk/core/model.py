@@ -102,6 +102,3 @@ class Content:
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
-
-    def advice_item(self, advice_id: str) -> Advice:
-        return next(a for a in self.advice if a.id == advice_id)

@@ -26,8 +26,10 @@ from kiosk import logs
 from kiosk.content_store import ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
 from kiosk.core.model import CONTROL_INTENTS, Content
+from kiosk.hearing import Heard, Listener, SilentListener
 from kiosk.notify import Notifier, watchdog_interval
 from kiosk.settings import Settings
+from kiosk.speaking import SilentSpeaker, Speaker
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.idle_watch import IdleWatch
 from kiosk.ui.languages import console_terminal, offer
@@ -38,7 +40,6 @@ from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
 from kiosk.ui.theme import KIOSK_THEME
 from kiosk.ui.voice_hooks import HeardSomething, SpeakingChanged, VoiceHooks
 from kiosk.ui.widgets import MessageView
-from kiosk.voice import Heard, Listener, SilentListener, SilentSpeaker, Speaker
 
 log = logging.getLogger("kiosk")
 

@@ -12,12 +12,13 @@ from kiosk import logs
 from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import spoken_texts
 from kiosk.core.model import Content
+from kiosk.hearing import Listener, SilentListener
 from kiosk.notify import Notifier
 from kiosk.settings import Settings
-from kiosk.voice import Listener, SilentListener, SilentSpeaker, Speaker
+from kiosk.speaking import SilentSpeaker, Speaker
 
 if TYPE_CHECKING:
-    from kiosk.voice.recognizer import Recognizer
+    from kiosk.hearing.recognizer import Recognizer
 
 log = logging.getLogger("kiosk")
 
@@ -29,11 +30,11 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     """The kiosk's voice, with every prompt rendered ahead in the background; silent when muted."""
     if not settings.sound:
         return SilentSpeaker()
-    from kiosk.voice.cache import PromptCache
-    from kiosk.voice.player import Player
-    from kiosk.voice.speaker import VoiceSpeaker
-    from kiosk.voice.synth import voice_problem
-    from kiosk.voice.voices import Voice, choose_all
+    from kiosk.speaking.cache import PromptCache
+    from kiosk.speaking.player import Player
+    from kiosk.speaking.speaker import VoiceSpeaker
+    from kiosk.speaking.synth import voice_problem
+    from kiosk.speaking.voices import Voice, choose_all
 
     voices: dict[str, Voice] = {}
     chosen = choose_all(settings.voice, packs, settings.models_dir)
@@ -62,7 +63,8 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
 
 def make_recognizers(settings: Settings, packs: dict[str, Content]) -> dict[str, Recognizer]:
     """A recogniser for every language whose engine can run here; reasons for the others in the log."""
-    from kiosk.voice.recognizer import RecognizerUnavailable, make_recognizer
+    from kiosk.hearing.engines import make_recognizer
+    from kiosk.hearing.recognizer import RecognizerUnavailable
 
     recognizers: dict[str, Recognizer] = {}
     for code, pack in packs.items():
@@ -92,8 +94,8 @@ def make_listener(settings: Settings, packs: dict[str, Content]) -> Listener:
     """Voice input, listening from the configured microphone; models load in its own thread."""
     if all(settings.speech_engine.get(code, "auto") == "off" for code in packs):
         return SilentListener()
-    from kiosk.voice.listener import MicListener
-    from kiosk.voice.understand import Bar
+    from kiosk.hearing.listener import MicListener
+    from kiosk.hearing.understand import Bar
 
     return MicListener(
         lambda: make_recognizers(settings, packs),
@@ -141,6 +143,6 @@ def close_voice(speaker: Speaker, listener: Listener) -> None:
     if callable(close):
         close(timeout=CLOSE_SECONDS / 2)
     listener.close(timeout=max(0.0, deadline - time.monotonic()))
-    from kiosk.voice.worker import Worker
+    from kiosk.speech.worker import Worker
 
     Worker.kill_all()  # PocketSphinx's phone loop, and any worker a close above could not reach

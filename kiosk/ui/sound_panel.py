@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiosk.speaking.base import VOLUME_LEVELS, clamp_volume_step
 from kiosk.ui.screens import SoundScreen
-from kiosk.voice.base import VOLUME_LEVELS, clamp_volume_step
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp

@@ -12,12 +12,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kiosk.admin_pin import PinGuard, hash_problem
+from kiosk.speaking.base import VOLUME_LEVELS, clamp_volume_step
 from kiosk.ui.screens import AdminScreen, PinScreen
-from kiosk.voice.base import VOLUME_LEVELS, clamp_volume_step
 
 if TYPE_CHECKING:
+    from kiosk.hearing.level import MicLevel
     from kiosk.ui.app import KioskApp
-    from kiosk.voice.level import MicLevel
 
 log = logging.getLogger("kiosk")
 
@@ -77,7 +77,7 @@ class StaffDesk:
         log.info("admin screen opened")
         self._screen = AdminScreen(self.app.status_line())
         self.app.push_screen(self._screen, self._admin_closed)
-        from kiosk.voice.level import MicLevel
+        from kiosk.hearing.level import MicLevel
 
         self._mic_level = MicLevel(self.app.settings.input_device)
         self._mic_level.start()
@@ -85,7 +85,7 @@ class StaffDesk:
 
     def _refresh(self) -> None:
         if isinstance(self._screen, AdminScreen) and self._mic_level is not None:
-            from kiosk.voice.level import meter
+            from kiosk.hearing.level import meter
 
             app = self.app
             status = f"{app.status_line()}\ndefault volume {app.settings.volume_step + 1} of {VOLUME_LEVELS}"

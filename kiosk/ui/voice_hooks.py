@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import Button
 
 from kiosk import logs
+from kiosk.hearing import Decision, Heard, settle
 from kiosk.ui.widgets import StatusBar
-from kiosk.voice import Decision, Heard, settle
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp

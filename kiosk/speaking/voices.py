@@ -13,13 +13,14 @@ espeak-ng with the content's voice), `piper`, `pyttsx3`, or one voice by name.
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kiosk.speech.models import installed_models, voice_language
 
 if TYPE_CHECKING:
     from kiosk.core.model import Content
@@ -76,16 +77,6 @@ def piper_installed() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("piper", "onnxruntime"))
 
 
-def voice_language(config: Path) -> str | None:
-    """The language a Piper voice speaks ("en"), from its .onnx.json; None if it does not say."""
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-        family = data.get("language", {}).get("family") or data.get("espeak", {}).get("voice", "")
-        return str(family).split("-")[0].split("_")[0].lower() or None
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
 def _piper_voice(model: Path, version: str, source: str, language: str | None = None) -> Voice | None:
     """A Piper voice from its model; its language as given (an admin's --lang), else as its .onnx.json says."""
     if not model.is_file():
@@ -111,8 +102,6 @@ def packaged_piper_voices() -> list[Voice]:
 
 def folder_piper_voices(models_dir: Path) -> list[Voice]:
     """Piper voices an admin installed into the models folder (`alt-kiosk model install`)."""
-    from kiosk.voice.models import installed_models
-
     found = []
     for model in installed_models(models_dir):
         if model.kind != "piper":

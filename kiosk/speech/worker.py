@@ -1,9 +1,9 @@
 """A child process that can crash or hang without harming the kiosk, spoken to one JSON line at a time.
 
-The kiosk's workers (text to speech: kiosk.voice.synth_worker, kiosk.voice.piper_worker; PocketSphinx's
-phone loop: kiosk.voice.phone_worker) all run `kiosk.voice.synth_worker.serve`: requests on stdin, one
-JSON line each; replies on a private pipe whose descriptor is the command's last argument; a first reply
-once the engine has loaded. This side starts the process, restarts it after a crash or a hang, and turns
+The kiosk's workers (text to speech: kiosk.speaking.espeak_worker, kiosk.speaking.piper_worker;
+PocketSphinx's phone loop: kiosk.hearing.engines.phone_worker) all run
+`kiosk.speech.worker_process.serve`: requests on stdin, one JSON line each; replies on a private pipe
+whose descriptor is the command's last argument; a first reply once the engine has loaded. This side starts the process, restarts it after a crash or a hang, and turns
 every failure into one exception that says what went wrong.
 """
 

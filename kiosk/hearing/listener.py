@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kiosk.voice.audio import to_engine_rate
-from kiosk.voice.base import Heard
-from kiosk.voice.endpoint import LIVE, Endpointer
-from kiosk.voice.recognizer import Recognizer
-from kiosk.voice.understand import Bar, settings_for, understand
+from kiosk.hearing.base import Heard
+from kiosk.hearing.endpoint import LIVE, Endpointer
+from kiosk.hearing.recognizer import Recognizer
+from kiosk.hearing.understand import Bar, settings_for, understand
+from kiosk.speech.audio import to_engine_rate
 
 log = logging.getLogger("kiosk.voice.in")
 TAIL = 0.3

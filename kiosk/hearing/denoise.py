@@ -1,5 +1,5 @@
 """Cleaning an utterance heard over a steady noise (a fan, an air conditioner, distant traffic), where RNNoise
-is not installed (`kiosk.voice.rnnoise` cleans the stream instead, and hears more answers); and telling a
+is not installed (`kiosk.hearing.rnnoise` cleans the stream instead, and hears more answers); and telling a
 steady room from talk and quiet, which both use.
 
 A Wiener filter with decision-directed smoothing (Ephraim and Malah): the noise's spectrum comes from the

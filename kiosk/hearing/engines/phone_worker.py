@@ -1,7 +1,7 @@
 """Child process that transcribes phones with PocketSphinx's phone loop (argv: reply pipe).
 
-Same protocol and lifetime as the speech workers (kiosk.voice.synth_worker.serve); the kiosk's side is
-kiosk.voice.phone_loop.PhoneLoop. Requests: {"pcm": base64 of 16 kHz 16-bit audio, "cmn": the utterance's
+Same protocol and lifetime as the speech workers (kiosk.speech.worker_process.serve); the kiosk's side is
+kiosk.hearing.engines.phone_loop.PhoneLoop. Requests: {"pcm": base64 of 16 kHz 16-bit audio, "cmn": the utterance's
 cepstral mean}; replies: {"phones": [...]}. Audio lives only in memory, here as in the kiosk.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from kiosk.voice.synth_worker import Render, serve
+from kiosk.speech.worker_process import Render, serve
 
 
 def _start() -> Render:
-    from kiosk.voice.phone_loop import phone_decoder, transcribe
+    from kiosk.hearing.engines.phone_loop import phone_decoder, transcribe
 
     decoder = phone_decoder()
 

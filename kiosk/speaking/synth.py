@@ -1,7 +1,7 @@
 """Rendering text to speech in a child process that can crash or hang without harming the kiosk.
 
-One worker process per engine and voice: pyttsx3/espeak-ng (kiosk.voice.synth_worker) and each Piper
-voice (kiosk.voice.piper_worker), all speaking the same line protocol.
+One worker process per engine and voice: pyttsx3/espeak-ng (kiosk.speaking.espeak_worker) and each Piper
+voice (kiosk.speaking.piper_worker), all speaking the same line protocol.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import threading
 from importlib import metadata
 from pathlib import Path
 
-from kiosk.voice.worker import Worker, WorkerError
+from kiosk.speech.worker import Worker, WorkerError
 
 RENDER_TIMEOUT = 10.0
 
@@ -31,7 +31,7 @@ class Synthesizer(Worker):
 
     def __init__(self, command: list[str] | None = None, timeout: float = RENDER_TIMEOUT) -> None:
         super().__init__(
-            command or [sys.executable, "-m", "kiosk.voice.synth_worker"], "text-to-speech", SynthesisError
+            command or [sys.executable, "-m", "kiosk.speaking.espeak_worker"], "text-to-speech", SynthesisError
         )
         self._timeout = timeout
         self._lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Speech models on disk: `alt-kiosk model list | install SOURCE | verify [NAME] | remove NAME`.
 
 Two kinds: Vosk recognition models (folders with am/ and conf/) and Piper voices (a folder with one
-NAME.onnx and its NAME.onnx.json; kiosk.voice.voices).
+NAME.onnx and its NAME.onnx.json; kiosk.speaking.voices).
 
 Known models are listed in models/manifest.yaml with language, URL, byte size and sha256. `install`
 takes a manifest name, a URL, a local zip or a folder; it verifies size and checksum, refuses
@@ -238,9 +238,17 @@ def _voice_loads(folder: Path, source: str) -> None:
         raise ModelError(f"{source}: {voice.name} is not a voice onnxruntime can load ({first})") from None
 
 
-def _voice_language(folder: Path) -> str | None:
-    from kiosk.voice.voices import voice_language
+def voice_language(config: Path) -> str | None:
+    """The language a Piper voice speaks ("en"), from its .onnx.json; None if it does not say."""
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        family = data.get("language", {}).get("family") or data.get("espeak", {}).get("voice", "")
+        return str(family).split("-")[0].split("_")[0].lower() or None
+    except (OSError, ValueError, AttributeError):
+        return None
 
+
+def _voice_language(folder: Path) -> str | None:
     return voice_language(next(folder.glob("*.onnx.json")))
 
 

@@ -1,6 +1,6 @@
 """Child process that renders text to WAV files with one Piper voice (argv: voice model, reply pipe).
 
-Same protocol and lifetime as the pyttsx3 worker (kiosk.voice.synth_worker.serve): Piper loads an
+Same protocol and lifetime as the pyttsx3 worker (kiosk.speech.worker_process.serve): Piper loads an
 ONNX model of ~60 MB and runs it with onnxruntime, so a crash, a hang or its ~200 MB stay out of the
 kiosk's own process. Requests: {"text", "path", "length_scale"}.
 """
@@ -13,7 +13,7 @@ import sys
 import wave
 from typing import Any
 
-from kiosk.voice.synth_worker import WAV_HEADER, Render, serve
+from kiosk.speech.worker_process import WAV_HEADER, Render, serve
 
 THREADS = 1
 """onnxruntime threads: one core renders, the other stays with the UI and the microphone."""

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from kiosk.core.intents import words
-from kiosk.voice.recognizer import Recognized, RecognizerUnavailable, grammar_phrases
+from kiosk.hearing.recognizer import Recognized, RecognizerUnavailable, grammar_phrases
 
 
 class VoskRecognizer:

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.core.say_as import spoken_form
-from kiosk.voice.audio import write_wav
-from kiosk.voice.base import RATES
-from kiosk.voice.cache import cache_key
-from kiosk.voice.synth import SynthesisError, Synthesizer, package_version
-from kiosk.voice.voices import Voice
+from kiosk.speaking.base import RATES
+from kiosk.speaking.cache import cache_key
+from kiosk.speaking.synth import SynthesisError, Synthesizer, package_version
+from kiosk.speaking.voices import Voice
+from kiosk.speech.audio import write_wav
 
 log = logging.getLogger("kiosk.voice.out")
 
@@ -29,11 +29,11 @@ REST_SECONDS = 60.0
 
 
 class PiperSynthesizer(Synthesizer):
-    """A worker process holding one Piper voice (kiosk.voice.piper_worker)."""
+    """A worker process holding one Piper voice (kiosk.speaking.piper_worker)."""
 
     def __init__(self, voice: Voice, timeout: float = PIPER_TIMEOUT) -> None:
         assert voice.model is not None
-        super().__init__([sys.executable, "-m", "kiosk.voice.piper_worker", str(voice.model)], timeout)
+        super().__init__([sys.executable, "-m", "kiosk.speaking.piper_worker", str(voice.model)], timeout)
         self.voice = voice
 
     def request(self, text: str, voice: str, rate: int, path: Path) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.core.intents import words
 from kiosk.core.model import Content
 from kiosk.core.problems import Problem
-from kiosk.voice.recognizer import Recognizer
+from kiosk.hearing.recognizer import Recognizer
 
 
 def vocabulary_problems(intents_text: str, display: str, pack: Content, recognizer: Recognizer) -> list[Problem]:

@@ -4,7 +4,7 @@ end-pointing (LIVE settings), recogniser, the content's phrases, then one of thr
 * **act**: the recogniser is sure (confidence at or over the pack's `min_confidence`), no phrase of
   another answer fits the audio clearly better, and the words are not too short to judge by their sounds;
 * **confirm**: probably right (at or over `confirm_confidence`, or sure but with such a rival): the kiosk
-  shows its guess and asks the patient to tap it or say it again; two consistent hearings act (`kiosk.voice.base.settle`);
+  shows its guess and asks the patient to tap it or say it again; two consistent hearings act (`kiosk.hearing.base.settle`);
 * **reject**: anything else, and anything that is not one of the valid answers.
 """
 
@@ -16,10 +16,10 @@ import numpy as np
 
 from kiosk.core.intents import IntentMatcher
 from kiosk.core.model import Content
-from kiosk.voice.audio import to_engine_rate
-from kiosk.voice.base import Heard
-from kiosk.voice.endpoint import LIVE, Endpointer, EndpointSettings
-from kiosk.voice.recognizer import Recognizer, answers_of
+from kiosk.hearing.base import Heard
+from kiosk.hearing.endpoint import LIVE, Endpointer, EndpointSettings
+from kiosk.hearing.recognizer import Recognizer, answers_of
+from kiosk.speech.audio import to_engine_rate
 
 
 @dataclass(frozen=True)

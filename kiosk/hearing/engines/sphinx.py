@@ -1,7 +1,7 @@
 """PocketSphinx, the zero-download recogniser for English (the wheel ships a US-English model).
 
 A grammar always returns *some* phrase, so every result is verified: a free phone-loop decoder transcribes
-the same audio (in its own process, while this one searches the grammar: kiosk.voice.phone_loop) and its
+the same audio (in its own process, while this one searches the grammar: kiosk.hearing.engines.phone_loop) and its
 phones must agree with a dictionary pronunciation of the grammar's answer; or
 PocketSphinx's keyword spotter, which weighs the answer against a garbage phone loop, must find the answer
 clearly. Noise and off-topic talk pass neither.
@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from kiosk.core.intents import words
-from kiosk.voice.phone_loop import PhoneLoop, model, run
-from kiosk.voice.recognizer import Recognized, RecognizerUnavailable, grammar_phrases
+from kiosk.hearing.engines.phone_loop import PhoneLoop, model, run
+from kiosk.hearing.recognizer import Recognized, RecognizerUnavailable, grammar_phrases
 
 # Broad classes of the US model's phones. A free phone decoder often hears a sound of the right kind but
 # the wrong one (EH for AE, D for T, M for N): such a substitution costs half of an unrelated one.
@@ -54,7 +54,7 @@ def edit_distance(a: list[str], b: list[str], substitution: Callable[[str, str],
 # the kiosk acts on an answer whose agreement reaches PHONE_FLOOR + 0.65 * PHONE_SPAN = 0.43 (content's
 # min_confidence 0.65); off-topic agreement mostly stays under 0.3. Phrases the phones fit clearly better
 # (RIVAL_MARGIN) are returned as rivals: if one means another answer, or is a decoy, the kiosk asks again
-# rather than guess (kiosk.voice.understand); "nope" fitting better than "no" is no reason to ask again.
+# rather than guess (kiosk.hearing.understand); "nope" fitting better than "no" is no reason to ask again.
 # Class-aware substitution (above) with these values, against plain edit distance with 0.32 / 0.05, on the
 # Festival voices: clean 71 -> 77 %, pink noise 30 -> 42 %, talk 10 dB 8 -> 13 %; off-topic 0 -> 2 of 64.
 # Re-calibrated once each utterance was decoded on its own (reinit_feat, below): 0.38 -> 0.42, on the bench's

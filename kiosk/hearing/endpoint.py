@@ -15,17 +15,17 @@ For each cutter:
   level is learnt as the room's),
 * an utterance with less than `min_ms` of loud frames is dropped as a blip,
 * `preroll_ms` of audio before the start is kept, so soft first sounds are not cut.
-In a steady noise (`kiosk.voice.denoise.is_steady`, judged on the levels of what the room sounded like
+In a steady noise (`kiosk.hearing.denoise.is_steady`, judged on the levels of what the room sounded like
 between utterances, at least `STEADY_JUDGED_MS` of it) the audio is cleaned before anyone hears it, unless
 `clean_steady` is off:
-* with RNNoise (`kiosk.voice.rnnoise`, when installed), on the stream, before the cutters: they cut the
+* with RNNoise (`kiosk.hearing.rnnoise`, when installed), on the stream, before the cutters: they cut the
   words from clean audio. Turning it on or off changes what the cutters hear, so they learn the room again
   (`learn_ms`, during which nothing is speech);
 * otherwise each utterance, with the Wiener filter (`denoise.wiener`, its noise taken from the pre-roll).
 Elsewhere, and from RNNoise, the recogniser hears the words and little more: `lead_ms` before the first
 loud frame and `tail_ms` after the last one over `hold_db` (the rest of the pre-roll, and of the quiet that
 ended the utterance, is the room: other people's talk, or silence a phone-loop decoder fills with phones).
-How much an engine wants is its own (`Recognizer.margins_ms`; `kiosk.voice.understand.settings_for`).
+How much an engine wants is its own (`Recognizer.margins_ms`; `kiosk.hearing.understand.settings_for`).
 The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
 percentiles of the last 3 s.
 """
@@ -38,8 +38,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kiosk.voice.denoise import is_steady, wiener
-from kiosk.voice.rnnoise import StreamDenoiser, stream_denoiser
+from kiosk.hearing.denoise import is_steady, wiener
+from kiosk.hearing.rnnoise import StreamDenoiser, stream_denoiser
 
 FRAME = 320  # 20 ms at 16 kHz
 FRAME_MS = 20

@@ -3,7 +3,7 @@
 The phone loop is the costliest of PocketSphinx's four passes over an utterance (66 of about 160 ms on
 this project's 2-core machine) and needs nothing from the others but the utterance's cepstral mean. The
 Python bindings hold the GIL while they decode, so a thread would not help: a worker process
-(kiosk.voice.phone_worker) transcribes the phones on the second core while the kiosk's own process runs
+(kiosk.hearing.engines.phone_worker) transcribes the phones on the second core while the kiosk's own process runs
 the grammar search and the keyword spotter. If the worker cannot start, crashes or hangs, the phones are
 transcribed here instead (the same decoder, the same result, only later) and the next utterance tries
 the worker again.
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.voice.worker import Worker, WorkerError
+from kiosk.speech.worker import Worker, WorkerError
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class PhoneLoop:
     """`start` hands an utterance to the worker and returns at once; `phones` waits for its transcription."""
 
     def __init__(self, command: list[str] | None = None, timeout: float = REPLY_TIMEOUT) -> None:
-        self._worker = Worker(command or [sys.executable, "-m", "kiosk.voice.phone_worker"], "phone loop")
+        self._worker = Worker(command or [sys.executable, "-m", "kiosk.hearing.engines.phone_worker"], "phone loop")
         self._timeout = timeout
         self._local: Any = None  # this process's own decoder, made only if the worker ever fails
         self._pending: tuple[bytes, str] | None = None

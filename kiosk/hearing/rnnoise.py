@@ -1,6 +1,6 @@
 """RNNoise (Valin, 2018; xiph's 0.2 model): a small recurrent network that takes the room out of speech.
 
-The kiosk runs it on the stream while the room is a steady noise (`kiosk.voice.endpoint`), before the
+The kiosk runs it on the stream while the room is a steady noise (`kiosk.hearing.endpoint`), before the
 end-pointer, so that the utterance is cut from clean audio as well as heard clean. Measured with
 bench/voice_in.py (PocketSphinx, pink noise at 10 dB): ended right 56 % with the Wiener filter on the cut
 utterance, 65 % with RNNoise on the cut utterance, 75 % with RNNoise on the stream (README, "Voice in").

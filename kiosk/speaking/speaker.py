@@ -11,13 +11,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from kiosk.voice import scratch
-from kiosk.voice.base import RATES, VOLUME_STEPS_DB, clamp_volume_step
-from kiosk.voice.cache import PromptCache
-from kiosk.voice.player import Clip, PlaybackError, Player
-from kiosk.voice.render import Renderer
-from kiosk.voice.synth import SynthesisError, Synthesizer
-from kiosk.voice.voices import Voice
+from kiosk.speaking.base import RATES, VOLUME_STEPS_DB, clamp_volume_step
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.player import Clip, PlaybackError, Player
+from kiosk.speaking.render import Renderer
+from kiosk.speaking.synth import SynthesisError, Synthesizer
+from kiosk.speaking.voices import Voice
+from kiosk.speech import scratch
 
 log = logging.getLogger("kiosk.voice.out")
 
@@ -33,7 +33,7 @@ def sentences(text: str) -> list[str]:
 class VoiceSpeaker:
     """Speaks prompts in a background thread. Never raises into the UI; faults make it `available = False`.
 
-    `voices`: per language a Voice (kiosk.voice.voices), or espeak-ng's voice name.
+    `voices`: per language a Voice (kiosk.speaking.voices), or espeak-ng's voice name.
     """
 
     def __init__(
@@ -81,7 +81,7 @@ class VoiceSpeaker:
 
     def speak(self, text: str, language: str) -> None:
         if language not in self.voices:
-            self.stop()  # a language without a voice here (kiosk.voice.synth.voice_problem): the screen only
+            self.stop()  # a language without a voice here (kiosk.speaking.synth.voice_problem): the screen only
             return
         with self._wake:
             self._generation += 1
@@ -188,7 +188,7 @@ class VoiceSpeaker:
         raise problem or SynthesisError(f"no voice for {language!r}")
 
     def _scratch_dir(self) -> Path:
-        """Where a clip that is not in the cache is rendered: a private folder in memory (kiosk.voice.scratch)."""
+        """Where a clip that is not in the cache is rendered: a private folder in memory (kiosk.speech.scratch)."""
         if self._scratch is None:
             self._scratch = scratch.make()
         return self._scratch
