@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.content_faults import FAULTS  # noqa: E402
-from kiosk.content_store import ContentState, ContentStore  # noqa: E402
 from kiosk.core import snapshot  # noqa: E402
 from kiosk.core.snapshot import FILES, MAX_FILE_BYTES  # noqa: E402
+from kiosk.station.content_store import ContentState, ContentStore  # noqa: E402
 
 CONTENT = ROOT / "content"
 LIMIT_SECONDS = 2.0

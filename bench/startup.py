@@ -21,7 +21,7 @@ ONCE = """
 import tempfile
 from pathlib import Path
 from kiosk.core.loader import load_all
-from kiosk.settings import Settings
+from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
 
 class Once(KioskApp):

@@ -19,12 +19,12 @@ from textual.pilot import Pilot  # noqa: E402
 
 from kiosk.core.flow import Kind  # noqa: E402
 from kiosk.core.loader import load_all  # noqa: E402
-from kiosk.settings import Settings  # noqa: E402
+from kiosk.station.settings import Settings  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.ui.widgets import MessageView  # noqa: E402
 
 PANELS = {"800x480": (44, 13), "1024x600": (56, 17), "1280x800": (71, 22)}
-"""Each tested panel's grid at the font size the touch unit picks (kiosk.panel)."""
+"""Each tested panel's grid at the font size the touch unit picks (kiosk.station.panel)."""
 JOURNEYS = (["1", "2", "1", "1", "1", "1", "1"], ["1", "2", "2", "2", "2", "2", "3"])
 """Start, no warning signs, then yes to every cause; or not sure of hepatitis (its test tip)."""
 

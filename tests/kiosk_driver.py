@@ -13,7 +13,7 @@ from textual.widgets import Button
 
 from kiosk.core.loader import load_all
 from kiosk.hearing import Heard
-from kiosk.settings import Settings
+from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.widgets import MessageView
 

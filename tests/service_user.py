@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.content_fuzz import NO_BYPASS
-from kiosk.logs import JOURNAL_SOCKET
+from kiosk.station.logs import JOURNAL_SOCKET
 
 from .conftest import CONTENT
 
@@ -117,7 +117,7 @@ class ServiceBox:
 
 
 def _decode(data: bytes) -> dict[str, str]:
-    """journald's native format (kiosk.logs.encode_journal): KEY=value, or KEY\\n<le64 size><value>\\n."""
+    """journald's native format (kiosk.station.logs.encode_journal): KEY=value, or KEY\\n<le64 size><value>\\n."""
     fields: dict[str, str] = {}
     while data:
         line, _, rest = data.partition(b"\n")

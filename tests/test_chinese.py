@@ -161,7 +161,7 @@ async def test_a_language_without_a_voice_here_says_so_in_that_language() -> Non
         def speaks(self, language: str) -> bool:
             return language == "en"
 
-    from kiosk.settings import Settings
+    from kiosk.station.settings import Settings
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(Settings(CONTENT, tap_guard_seconds=0.0, languages=("en", "zh")), PACKS, EnglishOnly())

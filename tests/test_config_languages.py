@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from kiosk.config import load_settings
-from kiosk.ops import status
-from kiosk.settings import Settings
+from kiosk.station.config import load_settings
+from kiosk.station.ops import status
+from kiosk.station.settings import Settings
 
 from .conftest import CONTENT
 from .kiosk_driver import screen_text
@@ -39,3 +39,24 @@ async def test_a_reload_with_an_unknown_language_keeps_the_configuration_in_use(
         await pilot.pause()
         assert app.settings.languages == ("zh",) and app.settings.idle_seconds == 45  # the old one stays
         assert "肝功能小助手" in screen_text(app)  # still offering Chinese only
+
+
+def test_the_readme_documents_every_configuration_key_and_its_example_loads(tmp_path: Path) -> None:
+    """README's configuration block is the configuration's table (kiosk.station.config.READERS), key for key,
+    in its order, and an admin who copies it gets a file the kiosk accepts."""
+    import re
+
+    from kiosk.station.config import READERS, load_settings
+    from kiosk.station.settings import Settings
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Configuration: `/etc/alt-kiosk/config.yaml`", 1)[1].split("```yaml\n", 1)[1]
+    block = block.split("```", 1)[0]
+    keys = re.findall(r"(?m)^([a-z_]+):", block)
+    assert keys == list(READERS), keys
+    copied = tmp_path / "config.yaml"
+    copied.write_text(block, encoding="utf-8")
+    settings = load_settings(copied, Settings(tmp_path))
+    assert settings.languages == ("en",) and settings.volume_step == 3 and settings.touch_panel is None

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.content_store import LAST_GOOD, ContentStore, content_digest
 from kiosk.core import snapshot
 from kiosk.core.changes import removed, unfinished_files
 from kiosk.core.loader import load_all
+from kiosk.station.content_store import LAST_GOOD, ContentStore, content_digest
 
 from .conftest import CONTENT
 from .kiosk_driver import keys, screen_text
@@ -146,7 +146,7 @@ async def test_the_running_kiosk_keeps_every_tip_and_says_content_waits(tmp_path
 
 def test_root_on_a_kiosk_box_uses_the_services_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An older configuration names no state_dir: `content apply` run by root must still reach the service."""
-    from kiosk import settings
+    from kiosk.station import settings
 
     monkeypatch.delenv("STATE_DIRECTORY", raising=False)
     monkeypatch.setattr(settings, "SERVICE_STATE_DIR", tmp_path / "var-lib-alt-kiosk")
@@ -172,7 +172,7 @@ def test_content_that_is_the_last_good_copy_is_never_held(folder: Path, tmp_path
 def test_status_needs_attention_when_the_service_is_down(
     service: str, ok: bool, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk import ops
+    from kiosk.station import ops
 
     config = tmp_path / "config.yaml"
     config.write_text(
@@ -195,7 +195,7 @@ def test_status_follows_the_unit_this_box_has(
     answers: dict[str, tuple[str, str]], expected: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """systemctl as a stand-in script answering for the units a box has (the real one needs a booted systemd)."""
-    from kiosk import ops
+    from kiosk.station import ops
 
     cases = "".join(
         f'  *"is-active {unit}"*) echo {active}; exit 0;;\n  *"is-enabled {unit}"*) echo {enabled}; exit 0;;\n'

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content_store import LAST_GOOD, ContentStore
 from kiosk.core import snapshot
+from kiosk.station.content_store import LAST_GOOD, ContentStore
 
 from .conftest import CONTENT
 from .service_user import ServiceBox

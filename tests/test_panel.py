@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.config import load_settings
 from kiosk.core.problems import InvalidFiles
-from kiosk.panel import MIN_GRID, Panel, detect_panel, font_size, foot_config, grid
-from kiosk.settings import Settings
+from kiosk.station.config import load_settings
+from kiosk.station.panel import MIN_GRID, Panel, detect_panel, font_size, foot_config, grid
+from kiosk.station.settings import Settings
 
 from .conftest import ROOT
 

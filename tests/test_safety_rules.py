@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.content_store import ContentStore
 from kiosk.core import safety
 from kiosk.core.model import Text
-from kiosk.ops import status
-from kiosk.settings import Settings
+from kiosk.station.content_store import ContentStore
+from kiosk.station.ops import status
+from kiosk.station.settings import Settings
 
 from .conftest import CONTENT
 from .kiosk_driver import keys, screen_text

@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin_pin import LOCK_SECONDS, PinGuard, check_pin, hash_pin
 from kiosk.cli import main
-from kiosk.config import load_settings
-from kiosk.content_install import install, rollback
-from kiosk.content_store import ContentStore
 from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles
 from kiosk.hearing import Heard
-from kiosk.logs import JournalHandler, encode_journal
-from kiosk.notify import Notifier
-from kiosk.service import DEFAULT_CONFIG
-from kiosk.settings import Settings
+from kiosk.station.admin_pin import LOCK_SECONDS, PinGuard, check_pin, hash_pin
+from kiosk.station.config import load_settings
+from kiosk.station.content_install import install, rollback
+from kiosk.station.content_store import ContentStore
+from kiosk.station.installer import DEFAULT_CONFIG
+from kiosk.station.logs import JournalHandler, encode_journal
+from kiosk.station.notify import Notifier
+from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.staff import LEAVE_EXIT_CODE
 

@@ -92,7 +92,9 @@ def test_console_unit_essentials() -> None:
 def test_service_install_dry_run_prints_every_step_and_changes_nothing(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kiosk.service.package_version", lambda name: {"foot": "1.21.0-1", "cage": "0.2.0-1"}[name])
+    monkeypatch.setattr(
+        "kiosk.station.installer.package_version", lambda name: {"foot": "1.21.0-1", "cage": "0.2.0-1"}[name]
+    )
     for touch in ([], ["--touch"]):
         assert main(["service", "install", "--dry-run", *touch]) == 0
         out = capsys.readouterr().out
@@ -111,7 +113,7 @@ def test_service_install_dry_run_prints_every_step_and_changes_nothing(
 def test_touch_install_refuses_before_changing_anything_where_foot_or_cage_cannot_do_touch(
     foot: str | None, cage: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kiosk.service.package_version", lambda name: {"foot": foot, "cage": cage}[name])
+    monkeypatch.setattr("kiosk.station.installer.package_version", lambda name: {"foot": foot, "cage": cage}[name])
     for dry_run in (["--dry-run"], []):
         assert main(["service", "install", "--touch", *dry_run]) == 2
         captured = capsys.readouterr()

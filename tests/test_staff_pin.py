@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin_pin import LOCK_SECONDS, MAX_TRIES, PinGuard, hash_pin, hash_problem
 from kiosk.cli import main
-from kiosk.config import load_settings
-from kiosk.ops import status
-from kiosk.settings import Settings
+from kiosk.station.admin_pin import LOCK_SECONDS, MAX_TRIES, PinGuard, hash_pin, hash_problem
+from kiosk.station.config import load_settings
+from kiosk.station.ops import status
+from kiosk.station.settings import Settings
 
 from .kiosk_driver import keys, screen_text
 from .service_user import ServiceBox

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.content_store import ContentStore
+from kiosk.station.content_store import ContentStore
 
 from .audio_env import alsa_home, wait_until_speaking
 from .conftest import CONTENT

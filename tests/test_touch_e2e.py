@@ -17,8 +17,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button
 
-from kiosk.admin_pin import hash_pin
-from kiosk.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size, grid
+from kiosk.station.admin_pin import hash_pin
+from kiosk.station.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size, grid
 from kiosk.ui.app import KioskApp
 
 from .conftest import ROOT

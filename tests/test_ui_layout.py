@@ -6,7 +6,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Button
 
-from kiosk.admin_pin import hash_pin
+from kiosk.station.admin_pin import hash_pin
 from kiosk.ui.app import KioskApp
 from kiosk.ui.theme import KIOSK_THEME, TEXT_PAIRS, contrast
 from kiosk.ui.widgets import MessageView

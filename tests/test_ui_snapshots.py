@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.admin_pin import hash_pin
+from kiosk.station.admin_pin import hash_pin
 
 from .kiosk_driver import make_app
 from .test_ui_layout import SCREENS

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import load_settings
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.say_as import spoken_form
-from kiosk.settings import Settings
 from kiosk.speaking.render import PiperSynthesizer, Renderer
 from kiosk.speaking.synth import SynthesisError
 from kiosk.speaking.voices import Voice, choose, packaged_piper_voices, parse_spec, piper_installed
 from kiosk.speech.models import ModelError, install, verify
+from kiosk.station.config import load_settings
+from kiosk.station.settings import Settings
 
 from .audio_env import alsa_home, played, rms_db, run_python
 from .conftest import ROOT
@@ -389,7 +389,7 @@ def test_the_kiosk_reports_its_voices_to_staff(tmp_path: Path) -> None:
 import json
 from pathlib import Path
 from kiosk.core.loader import load_all
-from kiosk.settings import Settings
+from kiosk.station.settings import Settings
 from kiosk.ui.launch import close_voice, make_speaker
 from kiosk.hearing import SilentListener
 settings = Settings(Path({str(ROOT / "content")!r}), cache_dir=Path({str(tmp_path / "cache")!r}))

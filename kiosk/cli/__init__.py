@@ -22,9 +22,9 @@ from kiosk.cli.content import (
 )
 from kiosk.cli.service import add_service_commands
 from kiosk.cli.voice import add_voice_commands
-from kiosk.config import language_problems
 from kiosk.core.problems import InvalidFiles
-from kiosk.settings import Settings
+from kiosk.station.config import language_problems
+from kiosk.station.settings import Settings
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -60,8 +60,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         print("alt-kiosk: configuration refused", file=sys.stderr)
         return 1
-    from kiosk import logs
-    from kiosk.content_store import ContentStore
+    from kiosk.station import logs
+    from kiosk.station.content_store import ContentStore
 
     # Before the content is read, so what is said about it reaches the journal; stderr is captured
     # once the UI starts (until then a refusal is also printed where the admin can see it).
@@ -102,7 +102,7 @@ def _exit_now(code: int) -> NoReturn:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.ops import status
+    from kiosk.station.ops import status
 
     try:
         settings = configured(args)
@@ -116,8 +116,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_set_pin(args: argparse.Namespace) -> int:
-    from kiosk.config import config_path
-    from kiosk.ops import set_pin
+    from kiosk.station.config import config_path
+    from kiosk.station.ops import set_pin
 
     try:
         pin = sys.stdin.readline().strip() if args.pin_stdin else None

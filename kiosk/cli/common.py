@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.settings import Settings
+from kiosk.station.settings import Settings
 
 BUNDLED_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
 
@@ -17,7 +17,7 @@ def content_dir(value: str | None) -> Path:
 
 def configured(args: argparse.Namespace) -> Settings:
     """Defaults, then the configuration file (required when named with --config)."""
-    from kiosk.config import config_path, load_settings
+    from kiosk.station.config import config_path, load_settings
 
     return load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))
 

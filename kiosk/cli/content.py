@@ -16,7 +16,7 @@ from kiosk.core.model import Content
 from kiosk.core.preview import PreviewError, walk
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.readability import grade
-from kiosk.settings import Settings
+from kiosk.station.settings import Settings
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
@@ -151,8 +151,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_content_install(args: argparse.Namespace) -> int:
-    from kiosk.content_install import install
-    from kiosk.content_store import approve
+    from kiosk.station.content_install import install
+    from kiosk.station.content_store import approve
 
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir
@@ -169,8 +169,8 @@ def cmd_content_install(args: argparse.Namespace) -> int:
 
 
 def cmd_content_rollback(args: argparse.Namespace) -> int:
-    from kiosk.content_install import rollback
-    from kiosk.content_store import approve
+    from kiosk.station.content_install import rollback
+    from kiosk.station.content_store import approve
 
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir
@@ -185,7 +185,7 @@ def cmd_content_rollback(args: argparse.Namespace) -> int:
 
 def cmd_content_apply(args: argparse.Namespace) -> int:
     """Let content edited in place go live although it looks unfinished or takes something away."""
-    from kiosk.content_store import ContentStore, approve
+    from kiosk.station.content_store import ContentStore, approve
 
     settings = configured(args)
     folder = Path(args.to) if args.to else settings.content_dir

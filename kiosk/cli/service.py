@@ -13,7 +13,7 @@ FOOT_TEMPLATE = Path("/etc/alt-kiosk/foot.ini")
 
 
 def cmd_service_install(args: argparse.Namespace) -> int:
-    from kiosk.service import run, steps, touch_problem
+    from kiosk.station.installer import run, steps, touch_problem
 
     if args.touch and (problem := touch_problem()) is not None:
         print(f"service install --touch: {problem}", file=sys.stderr)
@@ -22,7 +22,7 @@ def cmd_service_install(args: argparse.Namespace) -> int:
 
 
 def cmd_foot_config(args: argparse.Namespace) -> int:
-    from kiosk.panel import detect_panel, font_size, foot_config, grid
+    from kiosk.station.panel import detect_panel, font_size, foot_config, grid
 
     try:
         settings = configured(args)

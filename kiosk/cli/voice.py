@@ -10,7 +10,7 @@ from pathlib import Path
 from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir, sound_options
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles
-from kiosk.settings import Settings
+from kiosk.station.settings import Settings
 
 
 def cmd_recognize(args: argparse.Namespace) -> int:
@@ -115,7 +115,6 @@ def cmd_model(args: argparse.Namespace) -> int:
 def cmd_say(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from kiosk.settings import default_cache_dir
     from kiosk.speaking.base import VOLUME_STEPS_DB
     from kiosk.speaking.cache import PromptCache
     from kiosk.speaking.player import PlaybackError, Player
@@ -123,6 +122,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     from kiosk.speaking.synth import SynthesisError, voice_problem
     from kiosk.speaking.voices import choose
     from kiosk.speech.audio import write_wav
+    from kiosk.station.settings import default_cache_dir
 
     try:
         settings = configured(args)

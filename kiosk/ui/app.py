@@ -22,14 +22,14 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.widgets import Button
 
-from kiosk import logs
-from kiosk.content_store import ContentStore
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
 from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.hearing import Heard, Listener, SilentListener
-from kiosk.notify import Notifier, watchdog_interval
-from kiosk.settings import Settings
 from kiosk.speaking import SilentSpeaker, Speaker
+from kiosk.station import logs
+from kiosk.station.content_store import ContentStore
+from kiosk.station.notify import Notifier, watchdog_interval
+from kiosk.station.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.idle_watch import IdleWatch
 from kiosk.ui.languages import console_terminal, offer

@@ -11,12 +11,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kiosk.config import language_problems
-from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import spoken_texts
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles, Problem
-from kiosk.settings import Settings
+from kiosk.station.config import language_problems
+from kiosk.station.content_store import ContentState, ContentStore
+from kiosk.station.settings import Settings
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp

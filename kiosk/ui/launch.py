@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kiosk import logs
-from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.flow import spoken_texts
 from kiosk.core.model import Content
 from kiosk.hearing import Listener, SilentListener
-from kiosk.notify import Notifier
-from kiosk.settings import Settings
 from kiosk.speaking import SilentSpeaker, Speaker
+from kiosk.station import logs
+from kiosk.station.content_store import ContentState, ContentStore
+from kiosk.station.notify import Notifier
+from kiosk.station.settings import Settings
 
 if TYPE_CHECKING:
     from kiosk.hearing.recognizer import Recognizer
@@ -110,7 +110,7 @@ def run(
 ) -> int:
     """Run the kiosk until SIGTERM (or ctrl+q outside kiosk mode); the exit code for the shell or systemd.
 
-    Logging is set up already (kiosk.logs.setup), before the content was read.
+    Logging is set up already (kiosk.station.logs.setup), before the content was read.
     """
     logs.capture_stderr()
     from kiosk.ui.app import KioskApp

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Button, Static
 
-from kiosk import logs
 from kiosk.core.flow import Kind
 from kiosk.core.intents import decoys
 from kiosk.core.model import Text
+from kiosk.station import logs
 from kiosk.ui.screens import CONTROL_KEYS
 from kiosk.ui.widgets import MessageView, StatusBar
 

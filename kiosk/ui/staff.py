@@ -2,7 +2,7 @@
 
 Five taps on the top line (or five presses of *) within four seconds open the PIN pad; the right PIN
 opens the admin screen (status, microphone meter, speaker test, default volume, reload, leave kiosk
-mode). Wrong PINs lock the pad (kiosk.admin_pin). Nothing here is reachable by a patient without the PIN.
+mode). Wrong PINs lock the pad (kiosk.station.admin_pin). Nothing here is reachable by a patient without the PIN.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kiosk.admin_pin import PinGuard, hash_problem
 from kiosk.speaking.base import VOLUME_LEVELS, clamp_volume_step
+from kiosk.station.admin_pin import PinGuard, hash_problem
 from kiosk.ui.screens import AdminScreen, PinScreen
 
 if TYPE_CHECKING:

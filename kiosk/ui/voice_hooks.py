@@ -12,8 +12,8 @@ from rich.cells import cell_len
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk import logs
 from kiosk.hearing import Decision, Heard, settle
+from kiosk.station import logs
 from kiosk.ui.widgets import StatusBar
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@
 * Valid content that looks unfinished (a file without its final line break) or that takes away
   languages, questions, tips or intents is held, not served, until an admin approves exactly those
   files (`alt-kiosk content apply`; `install` and `rollback` approve what they put in place).
-* `install` and `rollback` (kiosk/content_install.py) put another folder in place.
+* `install` and `rollback` (kiosk/station/content_install.py) put another folder in place.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from yaml.nodes import Node
 
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.yamlfile import YamlFile
-from kiosk.panel import Panel
-from kiosk.settings import Settings
+from kiosk.station.panel import Panel
+from kiosk.station.settings import Settings
 
 DEFAULT_PATH = Path("/etc/alt-kiosk/config.yaml")
 ENGINES = ("auto", "vosk", "pocketsphinx", "off")
@@ -80,14 +80,21 @@ def _flag(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
     return {} if flag is None else {name: flag}
 
 
+def _null(node: Node) -> bool:
+    """`key: null` (or `key:`): the default, as README's example writes it."""
+    return node.tag.endswith(":null")
+
+
 def _text_or_null(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
-    if node.tag.endswith(":null"):
+    if _null(node):
         return {name: None}
     text = f.string(node, name)
     return {} if text is None else {name: text}
 
 
 def _panel(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    if _null(node):
+        return {name: None}
     text = f.string(node, name)
     try:
         return {} if text is None else {name: Panel.parse(text)}
@@ -97,6 +104,8 @@ def _panel(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
 
 
 def _font_size(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
+    if _null(node):
+        return {name: None}
     number = f.number(node, name, 8, 96)
     return {} if number is None else {name: int(number)}
 
@@ -120,23 +129,23 @@ def _engines(f: YamlFile, name: str, node: Node, here: Path) -> dict[str, object
     return {name: engines}
 
 
-READERS: dict[str, Reader] = {  # in the order `config: unknown key` lists them
+READERS: dict[str, Reader] = {  # in README's order; `config: unknown key` lists them so too
     "content_dir": _folder,
+    "state_dir": _folder,
     "languages": _languages,
     "idle_seconds": _seconds,
     "idle_warning_seconds": _seconds,
-    "sound": _flag,
     "volume": _volume,
     "rate": _rate,
+    "sound": _flag,
     "output_device": _text_or_null,
     "input_device": _text_or_null,
     "speech_engine": _engines,
     "voice": lambda f, name, node, _: {name: _voices(f, node)},
-    "admin_pin_hash": _text_or_null,
-    "cache_dir": _folder,
-    "state_dir": _folder,
     "touch_panel": _panel,
     "touch_font_size": _font_size,
+    "cache_dir": _folder,
+    "admin_pin_hash": _text_or_null,
 }
 
 

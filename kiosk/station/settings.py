@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.panel import Panel
+from kiosk.station.panel import Panel
 
 
 def default_dir(systemd_variable: str, xdg_variable: str, home_fallback: str) -> Path:
@@ -68,12 +68,12 @@ class Settings:
     """Speech recognition per language: auto, vosk, pocketsphinx or off (missing means auto)."""
     voice: dict[str, str] = field(default_factory=dict)
     """Speech output per language: auto, piper, pyttsx3 or ENGINE:NAME (kiosk.speaking.voices; missing means auto)."""
-    models_dir: Path = Path(__file__).resolve().parent.parent / "models"
+    models_dir: Path = Path(__file__).resolve().parents[2] / "models"
     """Where Vosk models are installed (see models/README.md)."""
     admin_pin_hash: str | None = None
     """Salted slow hash of the admin PIN (`alt-kiosk set-pin`); None: no admin screen."""
     touch_panel: Panel | None = None
-    """Touch deployment: the panel's resolution (and height), when the kernel cannot tell (kiosk.panel)."""
+    """Touch deployment: the panel's resolution (and height), when the kernel cannot tell (kiosk.station.panel)."""
     touch_font_size: int | None = None
     """Touch deployment: foot's font size, instead of the one chosen for the panel."""
     config_path: Path | None = None

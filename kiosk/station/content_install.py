@@ -12,10 +12,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from kiosk.content_store import remove_leftovers
 from kiosk.core import snapshot
 from kiosk.core.loader import load_all, load_snapshot
 from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.station.content_store import remove_leftovers
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from kiosk.hearing.rnnoise import PACKAGE as RNNOISE
 from kiosk.hearing.rnnoise import UNAVAILABLE as NO_RNNOISE
-from kiosk.settings import SERVICE_STATE_DIR
+from kiosk.station.settings import SERVICE_STATE_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+"""The checkout (or installed source tree) this kiosk runs from."""
 PREFIX = Path("/opt/alt-kiosk")
 CONFIG_DIR = Path("/etc/alt-kiosk")
 STATE_DIR = SERVICE_STATE_DIR

@@ -11,13 +11,13 @@ import stat
 import subprocess
 from pathlib import Path
 
-from kiosk.admin_pin import hash_pin, hash_problem, valid_pin
-from kiosk.config import language_problems
-from kiosk.content_store import ContentState, ContentStore
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.snapshot import MAX_FILE_BYTES, read_file
-from kiosk.service import USER
-from kiosk.settings import Settings
+from kiosk.station.admin_pin import hash_pin, hash_problem, valid_pin
+from kiosk.station.config import language_problems
+from kiosk.station.content_store import ContentState, ContentStore
+from kiosk.station.installer import USER
+from kiosk.station.settings import Settings
 
 UNITS = ("alt-kiosk.service", "alt-kiosk-touch.service")
 """The console unit and the touch unit: a box has one of them installed."""
