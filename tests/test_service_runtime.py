@@ -25,7 +25,7 @@ from kiosk.station.logs import JournalHandler, encode_journal
 from kiosk.station.notify import Notifier
 from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
-from kiosk.ui.staff import LEAVE_EXIT_CODE
+from kiosk.ui.station_app import LEAVE_EXIT_CODE
 
 from .conftest import CONTENT
 from .kiosk_driver import RecordingSpeaker, ScriptedListener, keys, screen_text

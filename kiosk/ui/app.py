@@ -2,53 +2,42 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
-import signal
-import sys
-import termios
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-from rich.console import RenderableType
 from textual import events
-from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.driver import Driver
 from textual.widgets import Button
 
-from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session
-from kiosk.core.model import CONTROL_INTENTS, Content
-from kiosk.hearing import Heard, Listener, SilentListener
-from kiosk.speaking import SilentSpeaker, Speaker
+from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session, spoken_texts
+from kiosk.core.model import CONTROL_INTENTS, Content, Text
+from kiosk.hearing import Heard, Listener
+from kiosk.speaking import Speaker
 from kiosk.station import logs
 from kiosk.station.content_store import ContentStore
-from kiosk.station.notify import Notifier, watchdog_interval
+from kiosk.station.notify import Notifier
 from kiosk.station.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.idle_watch import IdleWatch
-from kiosk.ui.languages import console_terminal, offer
 from kiosk.ui.prompt_view import LANGUAGE_PREFIX, MORE, PromptView
 from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, JourneyScreen
 from kiosk.ui.sound_panel import SoundPanel
-from kiosk.ui.staff import LEAVE_EXIT_CODE, StaffDesk
-from kiosk.ui.theme import KIOSK_THEME
+from kiosk.ui.staff import StaffDesk
+from kiosk.ui.station_app import LEAVE_EXIT_CODE, StationApp
 from kiosk.ui.voice_hooks import HeardSomething, SpeakingChanged, VoiceHooks
 from kiosk.ui.widgets import MessageView
 
 log = logging.getLogger("kiosk")
 
-HARD_EXIT_SECONDS = 0.9
-"""SIGTERM to exit never takes longer (the promise to staff and systemd is 1 s)."""
 
-
-class KioskApp(App[None], inherit_bindings=False):
-    """One kiosk. Every patient action, whatever its source, goes through `act`."""
+class KioskApp(StationApp, inherit_bindings=False):
+    """One kiosk. Every patient action, whatever its source, goes through `act`. The helpers beside it
+    (idle watch, sound panel, staff desk, voice hooks, prompt view, content updates) read what they need
+    of it and post messages for what should change; only the app writes its state."""
 
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")
     TITLE = "alt-kiosk"
@@ -75,18 +64,7 @@ class KioskApp(App[None], inherit_bindings=False):
         notifier: Notifier | None = None,
         reload_settings: Callable[[], Settings] | None = None,
     ) -> None:
-        super().__init__()
-        self.register_theme(KIOSK_THEME)
-        self.theme = KIOSK_THEME.name
-        self.settings = settings
-        self.undrawable: list[str] = []
-        """Languages the configuration offers that this terminal cannot draw (left out)."""
-        self.packs = self.offered(packs)
-        self.notifier = notifier or Notifier("")
-        self.updates = ContentUpdates(self, store, reload_settings)
-        self.speaker: Speaker = speaker or SilentSpeaker()
-        self.listener: Listener = listener or SilentListener()
-        self.clock = clock
+        super().__init__(settings, packs, speaker, listener, clock, store, notifier, reload_settings)
         self.staff = StaffDesk(self)
         self.language = ""
         self.conversation: Conversation
@@ -116,59 +94,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.listener.set_listener(self._heard)
         self.push_screen(self.journey)
         self.set_interval(0.25, self._tick)
-        # Outside the main thread (tests) there is no signal to hook.
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop = asyncio.get_running_loop()
-            loop.add_signal_handler(signal.SIGTERM, self.stop)
-            loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
-        self.updates.start()
-        interval = watchdog_interval()
-        if interval is not None:
-            # Pinged from the UI's own event loop: a frozen UI stops the pings and systemd restarts it.
-            self.set_interval(interval, self.notifier.watchdog)
+        self.start_station()
         self.call_after_refresh(self.show, True)
-
-    def get_driver_class(self) -> type[Driver]:
-        """On a real Linux terminal, the driver whose input survives any bytes (kiosk/ui/terminal.py)."""
-        from textual.drivers.linux_driver import LinuxDriver
-
-        from kiosk.ui.terminal import KioskDriver
-
-        driver = super().get_driver_class()
-        return KioskDriver if driver is LinuxDriver else driver
-
-    def panic(self, *renderables: RenderableType) -> None:
-        """Textual gave up (e.g. its input thread died): exit non-zero, so systemd and staff see a crash."""
-        log.error("the kiosk ended unexpectedly (Textual panic)")
-        if self.return_code is None:
-            self._return_code = 1
-        super().panic(*renderables)
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An error in the kiosk's own code: Textual ends the app with exit 1; the journal says what it was."""
-        log.error("the kiosk ended unexpectedly", exc_info=error)
-        super()._handle_exception(error)
-
-    def on_resize(self, event: events.Resize) -> None:
-        log.info("screen size %dx%d cells", event.size.width, event.size.height)  # for sizing a panel's font
-
-    def status_line(self) -> str:
-        version = ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
-        voices = ", ".join(f"{code} {v}" for code in self.packs if (v := self.speaker.voice_of(code)))
-        sound = f"on ({voices})" if self.speaker.available and voices else "off"
-        voice = "on" if self.listener.available else "off"
-        hidden = f"; {', '.join(self.undrawable)} not offered (the console cannot draw it)" if self.undrawable else ""
-        return f"content {version}{self.updates.status()}; sound {sound}; voice input {voice}{hidden}"
-
-    def offered(self, packs: dict[str, Content]) -> dict[str, Content]:
-        """The languages configuration offers (all in the content when it names none), in its order."""
-        chosen, self.undrawable = offer(packs, self.settings.languages, console_terminal())
-        if self.undrawable:
-            log.warning("language %s not offered: the Linux console cannot draw it", ", ".join(self.undrawable))
-        return chosen
-
-    def default_language(self) -> str:
-        return self.settings.language if self.settings.language in self.packs else next(iter(self.packs))
 
     def use_language(self, code: str) -> None:
         """Speak `code` from now on, starting a fresh session in it."""
@@ -176,39 +103,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self.conversation = Conversation(self.packs[code])
         self.session = self.conversation.start()
 
-    def _on_sighup(self) -> None:
-        """SIGHUP is systemd's "reload", but also what a terminal sends when it goes away."""
-        try:
-            termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
-        except (OSError, termios.error, ValueError):
-            log.info("terminal hung up")
-            self.stop()
-            return
-        self.reload()
-
-    def reload(self) -> None:
-        """SIGHUP: read the configuration and the content again (content applies between patients)."""
-        self.updates.reload()
-
     def _speaking_changed(self, speaking: bool) -> None:
         self.post_message(SpeakingChanged(speaking))  # thread-safe
 
     def _heard(self, heard: Heard) -> None:
         self.post_message(HeardSomething(heard))
-
-    def stop(self, code: int = 0) -> None:
-        """SIGTERM, or staff leaving kiosk mode: stop speech and the microphone, then exit."""
-        log.info("stopping (%s)", "staff left kiosk mode" if code == LEAVE_EXIT_CODE else "SIGTERM")
-        self.notifier.stopping()
-        self.speaker.stop()
-        self.listener.close(timeout=0)  # the microphone closes after the UI (kiosk.ui.launch), in bounded time
-        self.staff.close_meter()
-        # If the terminal is gone, Textual can hang restoring it: never take longer than systemd allows.
-        if not self.is_headless:
-            guard = threading.Timer(HARD_EXIT_SECONDS, os._exit, args=(code,))
-            guard.daemon = True  # a normal exit ends it
-            guard.start()
-        self.exit(return_code=code)
 
     # Acting ----------------------------------------------------------------------------
 
@@ -255,7 +154,12 @@ class KioskApp(App[None], inherit_bindings=False):
                 self._wipe()
             self.show()
         elif effect is Effect.SPEAK_AGAIN:
-            self.view.speak()
+            self.speak_prompt()
+
+    @property
+    def content(self) -> Content:
+        """The language pack the patient is using now."""
+        return self.packs[self.language]
 
     def between_patients(self) -> bool:
         """Nobody is using the kiosk: the welcome screen, before any answer."""
@@ -263,12 +167,26 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _wipe(self) -> None:
         """Forget everything about the patient: answers, history, language and what was said."""
-        if not self.updates.apply_pending():
-            self.use_language(self.default_language())
+        self._take_new_content()
+        self.use_language(self.default_language())
         self.spoken = []
         self.voice.forget()
         self.volume_step, self.rate = self.settings.volume_step, self.settings.rate
         self.speaker.configure(self.volume_step, self.rate)
+
+    def _take_new_content(self) -> None:
+        """Content accepted while a patient used the kiosk goes live now (between patients)."""
+        packs = self.updates.take_pending()
+        if packs is not None:
+            self.packs = self.offered(packs)
+            self.speaker.prepare(spoken_texts(self.packs, self.settings.idle_warning_seconds))
+            log.info("content applied: %s", self.status_line())
+
+    def on_content_updates_accepted(self, _: ContentUpdates.Accepted) -> None:
+        if self.between_patients():
+            self._take_new_content()
+            self.use_language(self.default_language())
+            self.show()
 
     def _set_language(self, code: str) -> None:
         if code in self.packs:
@@ -283,7 +201,23 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def show(self, first: bool = False) -> None:
         """Draw and speak the conversation's prompt now; listen for its answers."""
-        self.view.show(first)
+        self.prompt = self.conversation.prompt(self.session)
+        self.view.draw()
+        self.voice.refresh()
+        self.shown_at = -1e9 if first else self.clock()
+        self.voice.new_screen()
+        self.speak_prompt()
+        self.hearable = self.view.listen()
+        if first:
+            self.call_after_refresh(self.notifier.ready, self.status_line())
+
+    def speak_prompt(self) -> None:
+        self.spoken.append(self.prompt.spoken)
+        self.speaker.speak(self.prompt.spoken, self.language)
+
+    def label(self, action: str) -> Text:
+        """The words on the button of `action`: an answer, a language, or a control."""
+        return self.view.label(action)
 
     def show_hint(self, text: str | None = None) -> None:
         """The line under the message: `text`, or the screen's own hint."""
@@ -350,9 +284,48 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_admin_action(self, message: AdminAction) -> None:
         self.staff.act(message.action)
 
+    def on_staff_desk_default_volume(self, message: StaffDesk.DefaultVolume) -> None:
+        self.settings = replace(self.settings, volume_step=message.step)
+        self.volume_step = message.step
+        self.speaker.configure(self.volume_step, self.rate)
+
+    def on_staff_desk_reload(self, _: StaffDesk.Reload) -> None:
+        self.reload()
+
+    def on_staff_desk_leave(self, _: StaffDesk.Leave) -> None:
+        self.stop(LEAVE_EXIT_CODE)
+
+    def before_stop(self) -> None:
+        self.staff.close_meter()
+
+    def content_problems(self) -> list[str]:
+        """Why the admin's current content files were refused (for the staff screen)."""
+        return [str(p) for p in self.updates.problems]
+
+    # Sound panel, voice and idle (kiosk/ui/sound_panel.py, voice_hooks.py, idle_watch.py) --
+
+    def on_sound_panel_changed(self, message: SoundPanel.Changed) -> None:
+        self.volume_step, self.rate = message.volume_step, message.rate
+        self.speaker.configure(self.volume_step, self.rate)
+        self.sound_panel.refresh()
+        self.speaker.speak(message.said, self.language)
+
+    def on_voice_hooks_answered(self, message: VoiceHooks.Answered) -> None:
+        self.act(message.intent, by_voice=True)
+
+    @property
+    def idle_warning(self) -> bool:
+        return self.idle.warning
+
+    def idle_heard(self, text: str) -> None:
+        self.idle.heard(text)
+
     def _tick(self) -> None:
         self.voice.tick()
-        self.idle.tick()
+        self.idle.tick(session_open=not self.staff.busy and self.prompt.kind is not Kind.WELCOME)
+
+    def on_idle_watch_timed_out(self, _: IdleWatch.TimedOut) -> None:
+        self.timed_out()
 
     def timed_out(self) -> None:
         """Nobody answered the idle warning: the session is wiped."""

@@ -1,34 +1,51 @@
 """New content and configuration for a running kiosk: polled, checked, held or applied between patients.
 
-Content goes live only between patients. Refused content (problems) and held content (waiting for
-`alt-kiosk content apply`) leave the kiosk on what it serves, and say so in the status line that the
-staff screen, `systemctl status` and the journal show.
+Content goes live only between patients: accepted content waits here (`pending`) and
+`ContentUpdates.Accepted` tells the app, which takes it when nobody is using the kiosk. Refused content
+(problems) and held content (waiting for `alt-kiosk content apply`) leave the kiosk on what it serves,
+and say so in the status line that the staff screen, `systemctl status` and the journal show.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from kiosk.core.flow import spoken_texts
+from textual.message import Message
+
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.station.config import language_problems
 from kiosk.station.content_store import ContentState, ContentStore
+from kiosk.station.notify import Notifier
 from kiosk.station.settings import Settings
-
-if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
 
 log = logging.getLogger("kiosk")
 
 POLL_SECONDS = 2.0
 
 
+class UpdatesHost(Protocol):
+    """What content updates read of the app (they write none of it)."""
+
+    @property
+    def packs(self) -> dict[str, Content]: ...
+    @property
+    def notifier(self) -> Notifier: ...
+
+    def offered(self, packs: dict[str, Content]) -> dict[str, Content]: ...
+    def status_line(self) -> str: ...
+    def set_interval(self, interval: float, callback: Callable[[], None]) -> Any: ...
+    def post_message(self, message: Message) -> bool: ...
+
+
 class ContentUpdates:
+    class Accepted(Message):
+        """New content passed every check and waits in `pending` for the next patient."""
+
     def __init__(
-        self, app: KioskApp, store: ContentStore | None, reload_settings: Callable[[], Settings] | None
+        self, app: UpdatesHost, store: ContentStore | None, reload_settings: Callable[[], Settings] | None
     ) -> None:
         self.app = app
         self.store = store
@@ -83,39 +100,31 @@ class ContentUpdates:
         else:
             self.pending = state.packs
             log.info("new content accepted (%s); applied between patients", state.version)
-            if app.between_patients() and self.apply_pending():
-                app.show()
+            app.post_message(self.Accepted())
         app.notifier.status(app.status_line())
 
-    def apply_pending(self) -> bool:
-        """Switch to accepted new content (between patients only); True if there was some."""
-        app = self.app
-        if self.pending is None:
-            return False
-        app.packs, self.pending = app.offered(self.pending), None
-        app.speaker.prepare(spoken_texts(app.packs, app.settings.idle_warning_seconds))
-        app.use_language(app.default_language())
-        log.info("content applied: %s", app.status_line())
-        return True
+    def take_pending(self) -> dict[str, Content] | None:
+        """Accepted new content, handed over once (None: there is none)."""
+        pending, self.pending = self.pending, None
+        return pending
 
-    def reload(self) -> None:
-        """SIGHUP: read the configuration and the content again (content applies between patients)."""
-        app = self.app
-        app.notifier.reloading()
+    def read_settings(self, packs: dict[str, Content]) -> Settings | None:
+        """The configuration read again, checked against the content (`packs`, or what the store serves);
+        None when there is nothing to read or it is refused (the journal says why)."""
+        if self._reload_settings is None:
+            return None
         try:
-            if self._reload_settings is not None:
-                try:
-                    settings = self._reload_settings()
-                    unknown = language_problems(
-                        settings, self.store.live if self.store and self.store.live else app.packs
-                    )
-                    if unknown:
-                        raise InvalidFiles(unknown)
-                    app.settings = settings
-                    log.info("configuration reloaded")
-                except InvalidFiles as err:
-                    log.error("configuration refused, keeping the old one: %s", err.problems[0])
-            if self.store is not None:
-                self._guarded(self.store.check)
-        finally:  # systemd waits for READY=1 after RELOADING=1, whatever happened
-            app.notifier.send(READY="1", STATUS=app.status_line())
+            settings = self._reload_settings()
+            unknown = language_problems(settings, self.store.live if self.store and self.store.live else packs)
+            if unknown:
+                raise InvalidFiles(unknown)
+        except InvalidFiles as err:
+            log.error("configuration refused, keeping the old one: %s", err.problems[0])
+            return None
+        log.info("configuration reloaded")
+        return settings
+
+    def check_now(self) -> None:
+        """Check the content folder now (a reload), not at the next poll."""
+        if self.store is not None:
+            self._guarded(self.store.check)

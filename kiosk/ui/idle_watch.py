@@ -1,23 +1,47 @@
 """Are you still there? After a quiet spell on any screen but the welcome, a spoken warning counts down;
-a tap, a key or "I'm still here" keeps the session, else it is wiped (the next patient starts afresh)."""
+a tap, a key or "I'm still here" keeps the session, else `IdleWatch.TimedOut` tells the app to wipe it
+(the next patient starts afresh)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from kiosk.core.flow import Kind
+from textual.message import Message
+from textual.screen import Screen
+
 from kiosk.core.intents import IntentMatcher
+from kiosk.core.model import Content
+from kiosk.speaking import Speaker
+from kiosk.station.settings import Settings
 from kiosk.ui.screens import IdleScreen
 
-if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
+
+class IdleHost(Protocol):
+    """What the idle watch reads of the app (it writes none of it)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def content(self) -> Content: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def speaker(self) -> Speaker: ...
+
+    def clock(self) -> float: ...
+    def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
+    def post_message(self, message: Message) -> bool: ...
 
 
 class IdleWatch:
-    def __init__(self, app: KioskApp) -> None:
-        self.app = app
+    class TimedOut(Message):
+        """Nobody answered the warning: the app wipes the session."""
+
+    def __init__(self, host: IdleHost) -> None:
+        self.host = host
         self.screen: IdleScreen | None = None
-        self._last_activity = app.clock()
+        self._last_activity = host.clock()
 
     @property
     def warning(self) -> bool:
@@ -25,7 +49,7 @@ class IdleWatch:
         return self.screen is not None
 
     def touched(self) -> None:
-        self._last_activity = self.app.clock()
+        self._last_activity = self.host.clock()
 
     def still_here(self) -> bool:
         """A touch or key while the warning shows: close it (True), and the touch does nothing else."""
@@ -36,27 +60,28 @@ class IdleWatch:
 
     def heard(self, text: str) -> None:
         """Words heard while the warning shows: the content's "still here" phrases close it."""
-        phrases = IntentMatcher({"still": self.app.packs[self.app.language].still_here})
+        phrases = IntentMatcher({"still": self.host.content.still_here})
         if self.screen is not None and phrases.match(text).intent:
             self.screen.dismiss(True)
 
-    def tick(self) -> None:
-        app = self.app
-        if app.staff.busy or app.prompt.kind is Kind.WELCOME:
-            self.touched()  # staff at work, or nobody's session yet: nothing to wipe
+    def tick(self, session_open: bool) -> None:
+        """A quarter-second tick; `session_open`: a patient's session could be wiped now (not the welcome,
+        no staff at work)."""
+        host = self.host
+        if not session_open:
+            self.touched()  # nothing to wipe
             return
-        quiet = app.clock() - self._last_activity
-        warn_after = app.settings.idle_seconds
-        seconds = round(app.settings.idle_warning_seconds)
+        quiet = host.clock() - self._last_activity
+        warn_after = host.settings.idle_seconds
+        seconds = round(host.settings.idle_warning_seconds)
         if self.screen is None and quiet >= warn_after:
-            texts = app.packs[app.language].texts
+            texts = host.content.texts
             self.screen = IdleScreen(texts["idle_title"].show, texts["idle_body"].show, seconds)
-            app.push_screen(self.screen, self._closed)
-            app.speaker.speak(
-                f"{texts['idle_title'].say} {texts['idle_body'].say.format(seconds=seconds)}", app.language
-            )
+            host.push_screen(self.screen, self._closed)
+            said = f"{texts['idle_title'].say} {texts['idle_body'].say.format(seconds=seconds)}"
+            host.speaker.speak(said, host.language)
         elif self.screen is not None:
-            left = warn_after + app.settings.idle_warning_seconds - quiet
+            left = warn_after + host.settings.idle_warning_seconds - quiet
             if left <= 0:
                 self.screen.dismiss(False)
             else:
@@ -67,4 +92,4 @@ class IdleWatch:
         if still_here:
             self.touched()
         else:
-            self.app.timed_out()
+            self.host.post_message(self.TimedOut())

@@ -1,57 +1,79 @@
 """The patient's sound panel (5 Sound): louder, softer, slower/normal speed; each change is heard at once.
 
-The choice lives in the app (`volume_step`, `rate`) for this session only; the app resets both when the
-session is wiped.
+The choice is the app's (`volume_step`, `rate`), for this session only: the panel reads it and posts
+`SoundPanel.Changed`; the app keeps it, sets the speaker and says the new level.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from kiosk.speaking.base import VOLUME_LEVELS, clamp_volume_step
+from textual.message import Message
+from textual.screen import Screen
+
+from kiosk.core.model import Content
+from kiosk.speaking import VOLUME_LEVELS, clamp_volume_step
 from kiosk.ui.screens import SoundScreen
 
-if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
+
+class SoundHost(Protocol):
+    """What the sound panel reads of the app (it writes none of it)."""
+
+    @property
+    def content(self) -> Content: ...
+    @property
+    def volume_step(self) -> int: ...
+    @property
+    def rate(self) -> str: ...
+
+    def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
+    def call_after_refresh(self, callback: Callable[[], None]) -> bool: ...
+    def post_message(self, message: Message) -> bool: ...
 
 
 class SoundPanel:
-    def __init__(self, app: KioskApp) -> None:
-        self.app = app
+    class Changed(Message):
+        """The patient chose another volume or rate; `said` tells them the new level."""
+
+        def __init__(self, volume_step: int, rate: str, said: str) -> None:
+            self.volume_step, self.rate, self.said = volume_step, rate, said
+            super().__init__()
+
+    def __init__(self, host: SoundHost) -> None:
+        self.host = host
         self._screen: SoundScreen | None = None
 
     def open(self) -> None:
-        content = self.app.packs[self.app.language]
+        content = self.host.content
         labels = {k: content.buttons[k].show for k in ("louder", "softer", "done")}
         labels["rate"] = content.buttons["slower"].show
         self._screen = SoundScreen(content.screens["sound"].title.show, labels)
-        self.app.push_screen(self._screen, lambda _: setattr(self, "_screen", None))
-        self.app.call_after_refresh(self._refresh)
+        self.host.push_screen(self._screen, lambda _: setattr(self, "_screen", None))
+        self.host.call_after_refresh(self.refresh)
 
-    def _body(self) -> tuple[str, str]:
-        """What the panel says now: shown and spoken forms."""
-        text = self.app.packs[self.app.language].screens["sound"].body
-        said = text.format(level=self.app.volume_step + 1, levels=VOLUME_LEVELS)
+    def _body(self, volume_step: int) -> tuple[str, str]:
+        """What the panel says at this volume: shown and spoken forms."""
+        said = self.host.content.screens["sound"].body.format(level=volume_step + 1, levels=VOLUME_LEVELS)
         return said.show, said.say
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
+        """Show the app's volume and rate (after a change, once the app has taken it)."""
         if self._screen is None:
             return
-        content = self.app.packs[self.app.language]
-        rate_label = content.buttons["normal_speed" if self.app.rate == "slow" else "slower"].show
-        self._screen.show(self._body()[0], rate_label)
+        buttons = self.host.content.buttons
+        rate_label = buttons["normal_speed" if self.host.rate == "slow" else "slower"].show
+        self._screen.show(self._body(self.host.volume_step)[0], rate_label)
 
     def act(self, action: str) -> None:
         """A button of the panel: louder, softer, rate or done."""
-        app = self.app
         if action == "done":
             if self._screen is not None:
                 self._screen.dismiss(None)
             return
+        step, rate = self.host.volume_step, self.host.rate
         if action in ("louder", "softer"):
-            app.volume_step = clamp_volume_step(app.volume_step + (1 if action == "louder" else -1))
+            step = clamp_volume_step(step + (1 if action == "louder" else -1))
         elif action == "rate":
-            app.rate = "normal" if app.rate == "slow" else "slow"
-        app.speaker.configure(app.volume_step, app.rate)
-        self._refresh()
-        app.speaker.speak(self._body()[1], app.language)
+            rate = "normal" if rate == "slow" else "slow"
+        self.host.post_message(self.Changed(step, rate, self._body(step)[1]))

@@ -6,18 +6,20 @@ second time, suggest tapping. Speaker and listener call from their own threads; 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from rich.cells import cell_len
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.hearing import Decision, Heard, settle
+from kiosk.core.flow import Prompt
+from kiosk.core.model import Content, Text
+from kiosk.hearing import Decision, Heard, Listener, settle
+from kiosk.speaking import Speaker
 from kiosk.station import logs
+from kiosk.ui.screens import JourneyScreen
 from kiosk.ui.widgets import StatusBar
-
-if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
 
 log = logging.getLogger("kiosk")
 
@@ -37,8 +39,42 @@ class HeardSomething(Message):
         super().__init__()
 
 
+class VoiceHost(Protocol):
+    """What the voice hooks read of the app (they write none of it)."""
+
+    @property
+    def content(self) -> Content: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def prompt(self) -> Prompt: ...
+    @property
+    def hearable(self) -> frozenset[str]: ...
+    @property
+    def journey(self) -> JourneyScreen: ...
+    @property
+    def speaker(self) -> Speaker: ...
+    @property
+    def listener(self) -> Listener: ...
+    @property
+    def idle_warning(self) -> bool: ...
+
+    def idle_heard(self, text: str) -> None: ...
+    def label(self, action: str) -> Text: ...
+    def show_hint(self, text: str | None = None) -> None: ...
+    def set_timer(self, delay: float, callback: Callable[[], None]) -> Any: ...
+    def post_message(self, message: Message) -> bool: ...
+
+
 class VoiceHooks:
-    def __init__(self, app: KioskApp) -> None:
+    class Answered(Message):
+        """The patient said an answer (or a control) the kiosk is sure of: the app acts on it."""
+
+        def __init__(self, intent: str) -> None:
+            self.intent = intent
+            super().__init__()
+
+    def __init__(self, app: VoiceHost) -> None:
         self.app = app
         self.speaking = False
         self.misses = 0
@@ -68,7 +104,7 @@ class VoiceHooks:
     def refresh(self) -> None:
         """The top line's voice part: heard, speaking, listening or voice off (and sound off)."""
         app = self.app
-        texts = app.packs[app.language].texts
+        texts = app.content.texts
         if self._heard_text is not None:
             text = texts["status_heard"].format(text=self._heard_text).show
         elif self.speaking:
@@ -106,20 +142,20 @@ class VoiceHooks:
         self._heard_text = heard.text or "?"
         self.refresh()
         app.set_timer(HEARD_SECONDS, self._forget_heard)
-        if app.idle.warning:
-            app.idle.heard(heard.text)
+        if app.idle_warning:
+            app.idle_heard(heard.text)
             return
         intent = heard.intent
         if intent is not None and intent in app.hearable:
             if settle(self.guess, heard).decision is Decision.ACT:
-                app.act(intent, by_voice=True)
+                app.post_message(self.Answered(intent))
             else:
                 self._ask(heard, intent)
             return
         self.drop_guess()
         self.misses += 1
         logs.trace("intent rejected (voice), miss %d on this screen", self.misses)
-        texts = app.packs[app.language].texts
+        texts = app.content.texts
         sorry = texts["not_understood"].say
         if self.misses >= 2:
             sorry += " " + texts["try_tapping"].say
@@ -128,12 +164,12 @@ class VoiceHooks:
     def _ask(self, heard: Heard, intent: str) -> None:
         """Probably right: highlight the guess and ask the patient to tap it or say it again."""
         app = self.app
-        content = app.packs[app.language]
+        content = app.content
         self.guess = heard
         button = app.journey.mark_guess(intent)
         if button is not None:
             button.focus()  # Enter on a number pad confirms it too
-        label = app.view.label(intent)
+        label = app.label(intent)
         template = content.texts["did_you_mean"]
         app.show_hint(template.show.format(answer=label.show))
         logs.trace("answer to confirm (voice)")
