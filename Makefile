@@ -1,8 +1,10 @@
 # Shortcuts; the scripts do the work (a fresh Debian box may not have make).
-.PHONY: run test bench
+.PHONY: run test fast bench
 run:
 	scripts/kiosk
 test:
 	scripts/test
+fast:
+	scripts/test --fast
 bench:
 	scripts/bench

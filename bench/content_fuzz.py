@@ -7,7 +7,7 @@ it both ways the kiosk does: hot (ContentStore.check, as the UI's poll and SIGHU
 (ContentStore.load, a new process). Every check runs in a thread that must finish within LIMIT_SECONDS;
 every read of a content file (os.read) is counted.
 
-Run as a user whose file permissions bind (the test suite runs it via tests/service_user.py; run as
+Run as a user whose file permissions bind (the test suite runs it via tests/support/service_user.py; run as
 root, it runs itself again without the capabilities that bypass file permissions):
     python -m bench.content_fuzz --cases 3000 --seed 1     # the long run; prints a table
 """
@@ -144,7 +144,7 @@ def run(cases: int, seed: int) -> tuple[Counter[str], Counter[str], list[str], f
 
 
 NO_BYPASS = ["--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
-"""setpriv options: no capabilities that bypass file permissions (tests/service_user.py uses them too)."""
+"""setpriv options: no capabilities that bypass file permissions (tests/support/service_user.py uses them too)."""
 
 
 def main() -> int:

@@ -16,9 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.input_fuzz import feed  # noqa: E402
-from tests.pty_terminal import PtyTerminal  # noqa: E402
-from tests.test_input_fuzz import SCREENS  # noqa: E402
+from tests.support.input_fuzz import SCREENS, feed  # noqa: E402
+from tests.support.pty_terminal import PtyTerminal  # noqa: E402
 
 SEEDS = (1, 2, 3, 4)
 PER_SEED = 50_000

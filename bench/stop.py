@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.audio_env import alsa_home, wait_until_speaking  # noqa: E402
-from tests.processes import descendants, still_running  # noqa: E402
-from tests.pty_terminal import PtyTerminal  # noqa: E402
+from tests.support.audio_env import alsa_home, wait_until_speaking  # noqa: E402
+from tests.support.processes import descendants, still_running  # noqa: E402
+from tests.support.pty_terminal import PtyTerminal  # noqa: E402
 
 RUNS = 10
 

@@ -1,6 +1,6 @@
 """The spoken answers and off-topic talk the voice-in benchmark hears, and the rooms it hears them in.
 
-Answers are synthesised (tests/speech.py): Festival's voices, built from recordings of real speakers,
+Answers are synthesised (tests/support/speech.py): Festival's voices, built from recordings of real speakers,
 with duration and pitch changes for more speakers; and espeak-ng's formant voices, reported apart because
 they sound like no person. Steady noise is pink (a fan); background talk is real people reading (Debian's
 pocketsphinx-testdata). Synthesised audio is kept in ~/.cache/alt-kiosk-bench (it is the same every run).
@@ -19,7 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.speech import NATURAL, ROBOTIC, Voice, festival_available, librivox, pink_noise, say  # noqa: E402
+from tests.support.speech import NATURAL, ROBOTIC, Voice, festival_available, librivox, pink_noise, say  # noqa: E402
 
 ANSWERS = {
     "yes": ["yes", "yeah", "yes please", "that's right"],

@@ -57,7 +57,7 @@ from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer  # noqa: E402
 from kiosk.hearing.engines.vosk_engine import VoskRecognizer  # noqa: E402
 from kiosk.hearing.recognizer import Recognizer  # noqa: E402
 from kiosk.hearing.understand import NOTHING, Bar, Weighed, first_utterance, settings_for, weigh  # noqa: E402
-from tests.speech import in_room, pink_noise  # noqa: E402
+from tests.support.speech import in_room, pink_noise  # noqa: E402
 
 TIMED_EVERY = 3
 TARGETS = {"quiet": "≥ 90 %", "steady noise 10 dB": "≥ 85 %", "talk 10 dB": "≥ 45 %", "talk 5 dB": "≥ 30 %"}
@@ -310,7 +310,7 @@ sys.path.insert(0, {str(ROOT)!r})
 from kiosk.hearing.listener import MicListener
 from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
 from kiosk.hearing.understand import Bar
-from tests.processes import descendants
+from tests.support.processes import descendants
 listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": Bar()}})
 listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")
 time.sleep(3)

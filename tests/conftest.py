@@ -12,13 +12,10 @@ import pytest
 from kiosk.core.flow import Conversation
 from kiosk.core.loader import load_language
 from kiosk.core.model import Content
+from tests.support.paths import ENGLISH
 
 if TYPE_CHECKING:
     from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
-ENGLISH = CONTENT / "en"
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +55,19 @@ def content_copy(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture
+def private_dirs(tmp_path: Path) -> dict[str, str]:
+    """Empty home, temp and XDG folders for the kiosk, to prove it writes nothing there."""
+    dirs = {name: tmp_path / name for name in ("home", "tmp", "cache", "state", "data", "config")}
+    for path in dirs.values():
+        path.mkdir()
+    return {
+        "HOME": str(dirs["home"]),
+        "TMPDIR": str(dirs["tmp"]),
+        "XDG_CACHE_HOME": str(dirs["cache"]),
+        "XDG_STATE_HOME": str(dirs["state"]),
+        "XDG_DATA_HOME": str(dirs["data"]),
+        "XDG_CONFIG_HOME": str(dirs["config"]),
+    }

@@ -116,8 +116,13 @@ class AdminScreen(ModalScreen[str], inherit_bindings=False):
                     yield Button(ADMIN_ACTIONS[action], id=f"admin-{action}", classes="kiosk control")
 
     def update_status(self, status: str, level: str) -> None:
-        self.query_one("#admin-status", Static).update(status)
-        self.query_one("#admin-level", Static).update(level)
+        """Show the status and the microphone meter (a no-op until the screen is composed: on a busy
+        machine the first refresh can come before its widgets exist)."""
+        if not self.is_mounted:
+            return
+        for widget_id, text in (("#admin-status", status), ("#admin-level", level)):
+            for widget in self.query(widget_id).results(Static):
+                widget.update(text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

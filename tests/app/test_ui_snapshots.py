@@ -1,0 +1,38 @@
+"""SVG snapshots of every screen at 60x20 and 100x30, in English and Chinese (update with
+`scripts/test --snapshot-update`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.station.admin_pin import hash_pin
+from tests.support.kiosk_driver import SCREENS, make_app
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
+    assert snap_compare(
+        make_app(voiced=True, admin_pin_hash=hash_pin("2468")), terminal_size=size, press=SCREENS[screen]
+    )
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_chinese_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
+    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language="zh")
+    assert snap_compare(app, terminal_size=size, press=SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_idle_warning(snap_compare: Any, size: tuple[int, int]) -> None:
+    now = [0.0]
+
+    async def wait_for_warning(pilot: Any) -> None:
+        now[0] = 60.5  # a frozen clock: 19.5 s of the warning left, always shown as 20
+        await pilot.pause(0.5)
+
+    app = make_app(voiced=True, clock=lambda: now[0])
+    assert snap_compare(app, terminal_size=size, press=["1"], run_before=wait_for_warning)

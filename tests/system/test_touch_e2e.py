@@ -1,0 +1,377 @@
+"""Touch, end to end, on the stack kiosks run: Debian 13, cage, foot, the installed unit, real taps.
+
+A patient's whole journey by touch at three panel sizes, screenshots of every step kept in
+test-artifacts/touch/ for a person to look at. Where a button is comes from a twin of the kiosk (the
+same app, headless, at the grid the real one reports), so every tap aims where a finger would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button
+
+from kiosk.station.admin_pin import hash_pin
+from kiosk.station.panel import CELL_HEIGHT, CELL_WIDTH, Panel, font_size, grid
+from kiosk.ui.app import KioskApp
+from tests.support.kiosk_driver import check_tip_pages, make_app, message_rows, screen_text
+from tests.support.paths import ROOT
+from tests.support.touch_stack import StackUnavailable, TouchKiosk, debian13_root, install_kiosk, mounted, run
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = ROOT / "test-artifacts" / "touch"
+PANELS = [(800, 480), (1024, 600), (1280, 800)]
+PIN = "2468"
+READ_SECONDS = 0.6
+"""A patient reads a new screen before tapping (the kiosk ignores taps in its first 0.35 s: a double tap)."""
+MOST_PAGES = {(800, 480): 2, (1024, 600): 1, (1280, 800): 1}
+"""Pages a tip may take on each panel (a 7-inch 800x480 panel gives 44x13 cells)."""
+
+
+@pytest.fixture(scope="session")
+def stack_root() -> Iterator[Path]:
+    try:
+        root = debian13_root()
+        with mounted(root):
+            install_kiosk(root)
+            yield root
+    except StackUnavailable as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"the touch stack must run in CI: {err}")
+        pytest.skip(f"the touch stack cannot run here: {err}")
+
+
+class Journey:
+    """The real kiosk on the touch stack and its headless twin, tapped in step."""
+
+    def __init__(self, kiosk: TouchKiosk, twin: Pilot[None], panel: tuple[int, int], suffix: str = "") -> None:
+        self.kiosk, self.twin, self.panel = kiosk, twin, panel
+        size = font_size(Panel(*panel))
+        self.cell = (round(size * 96 / 72 * CELL_WIDTH), round(size * 96 / 72 * CELL_HEIGHT))
+        self.folder = ARTIFACTS / f"{panel[0]}x{panel[1]}{suffix}"
+        shutil.rmtree(self.folder, ignore_errors=True)  # this run's pictures only
+        self.step = 0
+
+    @property
+    def app(self) -> KioskApp:
+        assert isinstance(self.twin.app, KioskApp)
+        return self.twin.app
+
+    def kind(self) -> str:
+        """The kind of screen the twin (and so the kiosk) is on."""
+        return self.app.prompt.kind.value
+
+    def where(self, label: str) -> tuple[Button, float, float]:
+        """The button whose label ends with `label`, and the pixel at its centre."""
+        shown = [b for b in self.app.screen.query(Button) if b.display and not b.disabled]
+        matches = [b for b in shown if " ".join(str(b.label).split()).split(" ", 1)[-1] == label]
+        assert matches, f"no button {label!r} on the twin's screen:\n{screen_text(self.app)}"
+        region = matches[0].region
+        return matches[0], (region.x + region.width / 2) * self.cell[0], (region.y + region.height / 2) * self.cell[1]
+
+    def shot(self, name: str) -> None:
+        self.step += 1
+        self.kiosk.screenshot(self.folder / f"{self.step:02d}-{name}.png")
+
+    async def tap(self, label: str, *, hold: float = 0.05, jitter: float = 0.0) -> None:
+        """Tap `label` on the panel; the kiosk must take it once and show what the twin shows."""
+        button, x, y = self.where(label)
+        time.sleep(READ_SECONDS)
+        before = len(self.kiosk.journal.messages())
+        session = self.app.session
+        self.kiosk.tap(x, y, hold=hold, jitter=jitter)
+        await self.twin.click(f"#{button.id}")
+        await self.twin.pause()
+        kind = self.app.prompt.kind.value
+        if self.app.session != session:  # a new screen: the kiosk logs it
+            self.kiosk.journal.wait_for(f"screen {kind}", after=before)
+        else:  # the next page of a long text: nothing is logged, the picture changes
+            time.sleep(0.5)
+        accepted = [m for m in self.kiosk.journal.messages()[before:] if m.startswith("intent accepted (touch)")]
+        assert len(accepted) <= 1, accepted
+        self.shot(f"{kind}-{label.lower().replace(' ', '-')}")
+
+    def nothing_happens(self, seconds: float = 1.2) -> None:
+        before = len(self.kiosk.journal.messages())
+        time.sleep(seconds)
+        assert [m for m in self.kiosk.journal.messages()[before:] if m.startswith(("intent", "screen"))] == []
+
+
+async def read_tips(journey: Journey, next_: str = "Next") -> int:
+    """Tap through the tips as a patient reads them; every page whole sentences, no tip over the panel's
+    page target (kiosk.ui.widgets.text_layout). Returns how many tips were read."""
+    app = journey.app
+    disclaimer = app.packs[app.language].texts["disclaimer"].show
+    tips = 0
+    while journey.kind() == "readback":
+        if app.prompt.progress is not None:  # a tip (not "Your tips")
+            pages = [message_rows(app)]
+            while app.journey.query_one("#message").has_more:  # type: ignore[attr-defined]
+                await journey.tap(next_)
+                pages.append(message_rows(app))
+            check_tip_pages(pages, app.prompt.title.show, app.prompt.body.show, disclaimer)
+            assert len(pages) <= MOST_PAGES[journey.panel], (app.prompt.title.show, pages)
+            tips += 1
+        await journey.tap(next_)
+    return tips
+
+
+async def staff_screens(journey: Journey, kiosk: TouchKiosk, panel: tuple[int, int]) -> None:
+    """Five taps on the top line open the PIN pad and four do not (each tap counts once); the PIN, tapped
+    on the pad, opens the admin screen, every control whole; Close goes back to the patient's screen."""
+    before = len(kiosk.journal.messages())
+    for _ in range(4):
+        kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
+        time.sleep(0.6)
+    time.sleep(0.5)
+    assert "staff PIN pad opened" not in kiosk.journal.messages()[before:]
+    kiosk.tap(panel[0] / 2, journey.cell[1] / 2)
+    kiosk.journal.wait_for("staff PIN pad opened", after=before)
+    for _ in range(5):
+        await journey.twin.press("asterisk")  # the twin follows by its keypad gesture
+    await journey.twin.pause()
+    journey.shot("staff-pin-pad")
+    for digit in (*PIN, "OK"):
+        await journey.tap(digit)
+    kiosk.journal.wait_for("admin screen opened", after=before)
+    shown = [b for b in journey.app.screen.query(Button) if b.display]
+    assert len(shown) == 6 and all(b.region.bottom <= journey.app.size.height for b in shown), shown
+    journey.shot("staff-admin")
+    await journey.tap("Close")
+    kiosk.journal.wait_for("admin screen closed", after=before)
+
+
+async def red_flag_and_help(journey: Journey, labels: dict[str, str]) -> None:
+    """The help screen and back; a warning sign to the front desk and a fresh start: pictures of each."""
+    await read_on(journey, labels["more"], labels["next"])
+    await journey.tap(labels["start"])
+    await journey.tap(labels["help"])
+    assert journey.kind() == "help"
+    await journey.tap(labels["back"])
+    await read_on(journey, labels["more"], labels["next"])
+    await journey.tap(labels["yes"])  # a warning sign
+    assert journey.kind() == "front_desk"
+    await journey.tap(labels["restart"])
+    assert journey.kind() == "welcome"
+
+
+def first_page_labels(journey: Journey) -> list[str]:
+    return [" ".join(str(b.label).split()) for b in journey.app.journey.answer_buttons()]
+
+
+async def read_on(journey: Journey, more: str = "More", next_: str = "Next") -> None:
+    """Where a small panel pages a long text, tap More (or Next) until it is all read."""
+    while journey.app.journey.answer_actions == ["more"] or (
+        journey.kind() == "readback" and journey.app.journey.query_one("#message").has_more  # type: ignore[attr-defined]
+    ):
+        await journey.tap(more if journey.app.journey.answer_actions == ["more"] else next_)
+
+
+ENGLISH = {"more": "More", "next": "Next", "start": "Start", "help": "Call staff", "back": "Back", "yes": "Yes"}
+ENGLISH["restart"] = "Start over"
+CHINESE = {"more": "更多", "next": "下一个", "start": "开始", "help": "求助", "back": "返回", "yes": "有"}
+CHINESE["restart"] = "重新开始"
+
+
+@pytest.mark.parametrize("panel", PANELS, ids=lambda p: f"{p[0]}x{p[1]}")
+async def test_a_whole_journey_by_touch(stack_root: Path, panel: tuple[int, int]) -> None:
+    config = (
+        "content_dir: /opt/alt-kiosk/src/content\nstate_dir: /home/kiosk/state\nsound: false\n"
+        f'speech_engine: {{en: off}}\nadmin_pin_hash: "{hash_pin(PIN)}"\n'
+    )
+    kiosk = TouchKiosk(stack_root, panel, config)
+    try:
+        assert f"panel {panel[0]}x{panel[1]}" in kiosk.panel_line
+        kiosk.journal.wait_for("screen welcome")
+        size = font_size(Panel(*panel))
+        grid_line = kiosk.journal.wait_for(f"screen size {panel[0] // round(size * 96 / 72 * CELL_WIDTH)}x")
+        columns, rows = (int(n) for n in grid_line.split()[2].split("x"))
+        assert (columns, rows) == grid(Panel(*panel), size), grid_line  # as `service foot-config` said
+        time.sleep(0.5)
+        twin_app = make_app(admin_pin_hash=hash_pin(PIN))  # no tap guard: the twin only follows
+        async with twin_app.run_test(size=(columns, rows)) as pilot:
+            await pilot.pause()
+            journey = Journey(kiosk, pilot, panel)
+            journey.shot("welcome")
+            assert first_page_labels(journey)[:2] == ["1 Start", "2 中文"]  # on the first page, at every size
+            await journey.tap("Start")
+            await read_on(journey)
+            await journey.tap("No")  # no warning signs
+            for answer in ("Yes", "No", "Not sure", "Yes", "No"):
+                await read_on(journey)
+                await journey.tap(answer)
+            assert journey.kind() == "readback"
+            assert await read_tips(journey) == 6
+            assert journey.kind() == "goodbye"
+            await journey.tap("Start over")
+            assert journey.kind() == "welcome"
+            if panel == PANELS[0]:
+                await gestures(journey)
+                await red_flag_and_help(journey, ENGLISH)
+            await staff_screens(journey, kiosk, panel)
+    finally:
+        kiosk.close()
+
+
+async def test_a_chinese_journey_by_touch_is_drawn_with_the_cjk_font(stack_root: Path) -> None:
+    """中文 on the real stack: chosen by a tap, answered through to the tips, pictures kept for a reader."""
+    panel = PANELS[0]
+    config = (
+        "content_dir: /opt/alt-kiosk/src/content\nstate_dir: /home/kiosk/state\nsound: false\nlanguages: [en, zh]\n"
+    )
+    kiosk = TouchKiosk(stack_root, panel, config)
+    try:
+        kiosk.journal.wait_for("screen welcome")
+        grid_line = kiosk.journal.wait_for("screen size ")
+        columns, rows = (int(n) for n in grid_line.split()[2].split("x"))
+        time.sleep(0.5)
+        async with make_app(languages=("en", "zh")).run_test(size=(columns, rows)) as pilot:
+            await pilot.pause()
+            journey = Journey(kiosk, pilot, panel, "-zh")
+            journey.shot("welcome")
+            assert first_page_labels(journey)[:2] == ["1 Start", "2 中文"]  # 中文 without an English "More"
+            await journey.tap("中文")
+            assert journey.app.language == "zh"
+            assert first_page_labels(journey)[:2] == ["1 开始", "2 English"]
+            await journey.tap("开始")
+            await read_on(journey, "更多", "下一个")
+            await journey.tap("没有")  # no warning signs
+            for answer in ("有", "没有", "不确定", "有", "没有"):
+                await read_on(journey, "更多", "下一个")
+                await journey.tap(answer)
+            assert await read_tips(journey, "下一个") == 6
+            assert journey.kind() == "goodbye" and "谢谢您" in screen_text(journey.app)
+            await journey.tap("重新开始")
+            assert journey.kind() == "welcome" and journey.app.language == "en"  # the next patient starts in English
+            await journey.tap("中文")
+            await red_flag_and_help(journey, CHINESE)
+        pictures = sorted(journey.folder.glob("*.png"))
+        assert len(pictures) >= 10 and all(p.stat().st_size > 5000 for p in pictures)
+    finally:
+        kiosk.close()
+
+
+async def gestures(journey: Journey) -> None:
+    """On one panel: a long press and a shaky tap still press; a drag does not; a double tap answers once."""
+    await read_on(journey)
+    await journey.tap("Start")
+    await read_on(journey)
+    await journey.tap("No", hold=1.0)  # a 1 s press
+    await journey.tap("Yes", jitter=8.0)  # a finger that moves 8 px
+    assert journey.app.session.answers == {"warning_signs": "no", "alcohol": "yes"}
+    _, x, y = journey.where("No")
+    time.sleep(READ_SECONDS)
+    journey.kiosk.drag(x - 20, y, 40, 0)  # a 40 px drag across a button
+    journey.nothing_happens()
+    button, x, y = journey.where("Not sure")
+    before = len(journey.kiosk.journal.messages())
+    journey.kiosk.tap(x, y)
+    time.sleep(0.08)
+    journey.kiosk.tap(x, y)  # the second tap of a quick double tap lands on the next question
+    journey.kiosk.journal.wait_for("screen question", after=before)
+    time.sleep(1.0)
+    accepted = [m for m in journey.kiosk.journal.messages()[before:] if m.startswith("intent accepted (touch)")]
+    assert len(accepted) == 1, accepted
+    await journey.twin.click(f"#{button.id}")
+    await journey.twin.pause()
+    journey.shot("after-double-tap")
+    await journey.tap("Start over")
+
+
+def test_reload_through_the_units_own_command_reaches_the_kiosk_not_cage(stack_root: Path) -> None:
+    """`systemctl reload` on the touch unit: the kiosk (which names itself the main process) re-reads its
+    configuration and content; cage and foot stay, and so does the kiosk."""
+    content = stack_root / "home/kiosk/reload-content"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(stack_root / "opt/alt-kiosk/src/content", content)
+    run(["chroot", str(stack_root), "chown", "-R", "kiosk:kiosk", "/home/kiosk/reload-content"])
+    config = "content_dir: /home/kiosk/reload-content\nstate_dir: /home/kiosk/state\nsound: false\nspeech_engine: {en: off}\n"
+    kiosk = TouchKiosk(stack_root, (800, 480), config)
+    try:
+        kiosk.journal.wait_for("screen welcome")
+        main_pid = kiosk.notify.main_pid()
+        assert "alt-kiosk run" in Path(f"/proc/{main_pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        screens = content / "en" / "screens.yaml"
+        screens.write_text(screens.read_text().replace("title: Liver test helper", "title: Liver helper v2"))
+        before = len(kiosk.journal.messages())
+        kiosk.reload()
+        kiosk.journal.wait_for("configuration reloaded", after=before)
+        kiosk.journal.wait_for("content applied", after=before)
+        time.sleep(1.0)
+        assert kiosk.proc.poll() is None and Path(f"/proc/{main_pid}").exists()  # cage, foot and the kiosk stay
+        assert not any("terminal hung up" in m for m in kiosk.journal.messages()[before:])
+        kiosk.screenshot(ARTIFACTS / "800x480" / "reloaded.png")
+    finally:
+        kiosk.close()
+
+
+def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settings(stack_root: Path) -> None:
+    venv = "/opt/alt-kiosk/venv/bin/alt-kiosk"
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
+    plan = run(["chroot", str(stack_root), venv, "service", "install", "--touch", "--dry-run"], env=env).stdout
+    for step in (
+        "apt-get install",
+        "cage foot xwayland",
+        "foot --check-config",
+        "service foot-config",
+        "alt-kiosk-touch",
+    ):
+        assert step in plan, step
+    assert plan.rstrip().endswith("dry run: nothing was changed")
+    run(["chroot", str(stack_root), "foot", "--check-config", "--config=/etc/alt-kiosk/foot.ini"], env=env)
+    # Chinese: the font foot's config names is there, and fontconfig finds it for Chinese text.
+    fallback = "Noto Sans Mono CJK SC"
+    assert f",{fallback}:size=" in (stack_root / "etc/alt-kiosk/foot.ini").read_text()
+    matched = run(["chroot", str(stack_root), "fc-match", "-f", "%{family}", fallback], env=env).stdout
+    assert fallback in matched, matched
+    assert fallback in run(["chroot", str(stack_root), "fc-list", ":lang=zh-cn", "family"], env=env).stdout
+
+
+SPEAK_CHINESE = """
+import json, subprocess
+from pathlib import Path
+from kiosk.core.flow import every_spoken_text
+from kiosk.core.loader import load_all
+from kiosk.core.say_as import spoken_form
+from kiosk.speaking.synth import espeak_input, espeak_version
+out = []
+for prompt in every_spoken_text(load_all(Path("/opt/alt-kiosk/src/content"))["zh"]):
+    said, voice = espeak_input(spoken_form(prompt, "zh"), "cmn")
+    phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice, said], capture_output=True, text=True).stdout
+    out.append([said, voice, phonemes])
+print(json.dumps({"version": espeak_version(), "spoken": out}, ensure_ascii=False))
+"""
+
+
+def test_on_debian_13_espeak_ng_reads_chinese_characters_in_mandarin(stack_root: Path, tmp_path: Path) -> None:
+    """Debian 13's espeak-ng 1.52 reads cmn tones right, so the kiosk gives it the characters themselves (on
+    Debian 12's 1.51 it gets numbered pinyin: test_chinese.py); every syllable stays Mandarin, and the whole
+    Chinese content renders to speech through the installed kiosk."""
+    import json
+    import re
+
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
+    python = "/opt/alt-kiosk/venv/bin/python"
+    result = json.loads(run(["chroot", str(stack_root), python, "-c", SPEAK_CHINESE], env=env).stdout)
+    assert tuple(result["version"]) >= (1, 52), result["version"]
+    assert len(result["spoken"]) >= 20  # every Chinese prompt (a prompt may hold several sentences)
+    for said, voice, phonemes in result["spoken"]:
+        assert voice == "cmn" and re.search("[\u4e00-\u9fff]", said), said  # characters, not pinyin
+        # English only where the text has Latin letters ("A L T"); 1.51 read every tone as an English number.
+        assert phonemes.count("(en)") <= len(re.findall("[A-Za-z]+", said)), (said, phonemes)
+        assert re.search("[1-5]{2,3}", phonemes), (said, phonemes)  # Mandarin tone contours
+    wav = "/tmp/zh.wav"
+    say = ["/opt/alt-kiosk/venv/bin/alt-kiosk", "say", "--lang", "zh", "--content", "/opt/alt-kiosk/src/content"]
+    say += ["--voice", "pyttsx3", "--to", wav]
+    printed = run(["chroot", str(stack_root), *say, "您好。请问您经常喝酒吗？"], env=env).stdout
+    assert "voice pyttsx3:cmn" in printed, printed
+    from kiosk.speech.audio import read_wav
+
+    samples, rate = read_wav(stack_root / wav.lstrip("/"))
+    assert 1.0 < len(samples) / rate < 6.0 and abs(samples).max() > 1000

@@ -1,0 +1,1 @@
+"""Unit tests: the core and pure helpers, no app, no program, no model, no sound device."""
