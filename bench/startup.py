@@ -17,70 +17,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 10
 
-ONCE = """
-import tempfile
-from pathlib import Path
-from kiosk.core.loader import load_all
-from kiosk.station.settings import Settings
-from kiosk.ui.app import KioskApp
 
-class Once(KioskApp):
-    def show(self, first=False):
-        super().show(first)
-        assert "Liver test helper" in self.prompt.title.show
-        self.call_after_refresh(self.exit)
-
-settings = Settings(Path({content!r}), cache_dir=Path(tempfile.mkdtemp()))
-packs = load_all(settings.content_dir)
-"""
-
-KIOSK = (
-    ONCE
-    + """
-Once(settings, packs).run(headless=True, size=(80, 24))
-"""
-)
-
-KIOSK_VOICE = (
-    ONCE
-    + """
-from kiosk.ui.launch import close_voice, make_speaker
-from kiosk.hearing import SilentListener
-
-speaker = make_speaker(settings, packs)  # voices chosen (Piper where installed), workers start in the background
-Once(settings, packs, speaker=speaker).run(headless=True, size=(80, 24))
-close_voice(speaker, SilentListener())
-"""
-)
-
-HELLO = """
-from textual.app import App
-from textual.widgets import Static
-
-class Hello(App):
-    def compose(self):
-        yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(self.exit)
-
-Hello().run(headless=True, size=(80, 24))
-"""
-
-
-def measure(code: str) -> list[float]:
+def measure(*program: str) -> list[float]:
+    """Seconds each of RUNS fresh processes of `program` (bench/programs) took, imports included."""
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", *program], check=True, cwd=ROOT)
         times.append(time.perf_counter() - started)
     return times
 
 
 def main() -> None:
     rows = [
-        ("alt-kiosk welcome", measure(KIOSK.format(content=str(ROOT / "content")))),
-        ("  with its voice", measure(KIOSK_VOICE.format(content=str(ROOT / "content")))),
-        ("bare Textual hello", measure(HELLO)),
+        ("alt-kiosk welcome", measure("bench.programs.first_screen", str(ROOT / "content"))),
+        ("  with its voice", measure("bench.programs.first_screen", str(ROOT / "content"), "voice")),
+        ("bare Textual hello", measure("bench.programs.hello")),
     ]
     print(f"start-up to first drawn screen, {RUNS} fresh processes each (seconds)")
     print(f"{'app':<22}{'min':>8}{'p50':>8}{'max':>8}")

@@ -304,44 +304,18 @@ def calibrate(hearings: Hearings) -> None:
 def listener_cost(heard: bytes = b"\0" * 4_000_000) -> tuple[str, str]:
     """CPU and memory of a real MicListener with PocketSphinx, reading `heard` (int16; silence unless told)
     from the ALSA file device."""
-    code = f"""
-import os, sys, time, resource
-sys.path.insert(0, {str(ROOT)!r})
-from kiosk.hearing.listener import MicListener
-from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer
-from kiosk.hearing.understand import Bar
-from tests.support.processes import descendants
-listener = MicListener(lambda: {{"en": PocketSphinxRecognizer()}}, {{"en": ()}}, {{"en": Bar()}})
-listener.listen({{"yes": ("yes",), "no": ("no",)}}, "en")
-time.sleep(3)
-def status(pid, field):
-    try:
-        return next(line.split()[1] for line in open(f"/proc/{{pid}}/status") if line.startswith(field + ":"))
-    except (OSError, StopIteration):
-        return None
-def children():  # this program's child processes: PocketSphinx's phone loop (kiosk.hearing.engines.phone_worker)
-    return descendants(os.getpid())
-def cpu_seconds():  # CPU time of this program and of its children
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    ticks = sum(sum(int(x) for x in open(f"/proc/{{p}}/stat").read().rsplit(")", 1)[1].split()[11:13]) for p in children())
-    return own.ru_utime + own.ru_stime + ticks / os.sysconf("SC_CLK_TCK")
-a, t = cpu_seconds(), time.monotonic()
-time.sleep(10)
-cpu = (cpu_seconds() - a) / (time.monotonic() - t)
-# Peak resident memory: VmHWM, not ru_maxrss, which keeps the forking parent's peak across exec; of this
-# program and of its children, added up.
-own = int(status("self", "VmHWM"))
-rest = sum(int(status(p, "VmHWM") or 0) for p in children())
-print("RESULT", cpu, (own + rest) / 1024, own / 1024, rest / 1024, listener._endpointer.cleaning, listener.fault)
-listener.close()
-"""
     with tempfile.TemporaryDirectory() as home:
         Path(home, "heard.raw").write_bytes(heard)
         Path(home, ".asoundrc").write_text(
             f'pcm.!default {{ type file slave.pcm "null" file "{home}/p.raw" infile "{home}/heard.raw" format "raw" }}\n'
         )
         out = subprocess.run(
-            [sys.executable, "-c", code], env={**os.environ, "HOME": home}, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "bench.programs.listener_cost"],
+            env={**os.environ, "HOME": home, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
         ).stdout
     for line in out.splitlines():
         if line.startswith("RESULT"):

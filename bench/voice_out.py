@@ -22,55 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHILD = r"""
-import json, sys, time, threading
-from pathlib import Path
-sys.path.insert(0, {root!r})
-started = time.perf_counter()
-from kiosk.speaking.cache import PromptCache
-from kiosk.speaking.speaker import VoiceSpeaker
-from kiosk.speaking.voices import choose
-voice, why = choose("en", {wanted!r}, "en-us", Path({models!r}))
-assert why is None, why
-speaker = VoiceSpeaker({{"en": voice}}, PromptCache(Path({cache!r})))
-choosing = time.perf_counter() - started
-t = time.perf_counter()
-speaker.renderer.synth(voice).start()
-worker_start = time.perf_counter() - t
-started_ev = threading.Event(); ended = threading.Event()
-speaker.set_listener(lambda on: (started_ev if on else ended).set())
-
-def first_audio(text):
-    started_ev.clear(); ended.clear()
-    t = time.perf_counter()
-    speaker.speak(text, "en")
-    started_ev.wait(20)
-    took = time.perf_counter() - t
-    speaker.stop(); ended.wait(10)
-    return took
-
-def stop_latency(text):
-    started_ev.clear(); ended.clear()
-    speaker.speak(text, "en"); started_ev.wait(20); time.sleep(0.3)
-    t = time.perf_counter(); speaker.stop(); ended.wait(10)
-    return time.perf_counter() - t
-
-first_audio("Warming up the engine.")
-texts = [f"Question number {{n}}. Do you sleep well most nights?" for n in range({runs})]
-uncached = [first_audio(t) for t in texts]
-speaker.prerender([(t, "en") for t in texts])
-cached = [first_audio(t) for t in texts]
-stops = [stop_latency(t) for t in texts]
-proc = speaker.renderer.synth(voice)._proc
-hwm = 0
-for line in open(f"/proc/{{proc.pid}}/status"):
-    if line.startswith("VmHWM:"):
-        hwm = int(line.split()[1]) / 1024
-print(json.dumps({{"uncached": uncached, "cached": cached, "stop": stops, "choosing": choosing,
-                  "worker_start": worker_start, "worker_mb": hwm, "fault": speaker.fault}}))
-speaker.close()
-"""
-
 ASOUNDRC = 'pcm.!default {{ type file slave.pcm "null" file "{f}" format "raw" }}\n'
 
 
@@ -82,11 +33,14 @@ def pct(values: list[float], q: float) -> float:
 def live(wanted: str, runs: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as home:
         Path(home, ".asoundrc").write_text(ASOUNDRC.format(f=Path(home, "played.raw")))
-        code = CHILD.format(
-            root=str(ROOT), cache=str(Path(home, "cache")), runs=runs, wanted=wanted, models=str(ROOT / "models")
-        )
+        program = [sys.executable, "-m", "bench.programs.speaker_cost", wanted, str(ROOT / "models")]
         out = subprocess.run(
-            [sys.executable, "-c", code], env={**os.environ, "HOME": home}, capture_output=True, text=True, check=False
+            [*program, str(Path(home, "cache")), str(runs)],
+            env={**os.environ, "HOME": home, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
         )
     if out.returncode != 0:
         raise SystemExit(f"{wanted}: {out.stderr.strip().splitlines()[-1] if out.stderr else out.returncode}")

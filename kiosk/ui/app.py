@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -15,12 +13,8 @@ from textual.widgets import Button
 
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session, spoken_texts
 from kiosk.core.model import CONTROL_INTENTS, Content, Text
-from kiosk.hearing import Heard, Listener
-from kiosk.speaking import Speaker
+from kiosk.hearing import Heard
 from kiosk.station import logs
-from kiosk.station.content_store import ContentStore
-from kiosk.station.notify import Notifier
-from kiosk.station.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.idle_watch import IdleWatch
 from kiosk.ui.prompt_view import LANGUAGE_PREFIX, MORE, PromptView
@@ -53,18 +47,9 @@ class KioskApp(StationApp, inherit_bindings=False):
         Binding("asterisk", "staff_gesture", show=False),
     ]
 
-    def __init__(
-        self,
-        settings: Settings,
-        packs: dict[str, Content],
-        speaker: Speaker | None = None,
-        listener: Listener | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        store: ContentStore | None = None,
-        notifier: Notifier | None = None,
-        reload_settings: Callable[[], Settings] | None = None,
-    ) -> None:
-        super().__init__(settings, packs, speaker, listener, clock, store, notifier, reload_settings)
+    def set_up(self) -> None:
+        """The patient's side, built once the service side is (StationApp.__init__ calls it)."""
+        settings = self.settings
         self.staff = StaffDesk(self)
         self.language = ""
         self.conversation: Conversation

@@ -11,27 +11,19 @@ from textual.message import Message
 from textual.screen import Screen
 
 from kiosk.core.intents import IntentMatcher
-from kiosk.core.model import Content
-from kiosk.speaking import Speaker
 from kiosk.station.settings import Settings
+from kiosk.ui.host import Host
 from kiosk.ui.screens import IdleScreen
 
 
-class IdleHost(Protocol):
+class IdleHost(Host, Protocol):
     """What the idle watch reads of the app (it writes none of it)."""
 
     @property
     def settings(self) -> Settings: ...
-    @property
-    def content(self) -> Content: ...
-    @property
-    def language(self) -> str: ...
-    @property
-    def speaker(self) -> Speaker: ...
 
     def clock(self) -> float: ...
     def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
-    def post_message(self, message: Message) -> bool: ...
 
 
 class IdleWatch:

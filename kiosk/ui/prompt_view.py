@@ -13,8 +13,8 @@ from kiosk.core.flow import Kind, Prompt
 from kiosk.core.intents import decoys
 from kiosk.core.model import Content, Text
 from kiosk.hearing import Listener
-from kiosk.speaking import Speaker
 from kiosk.station import logs
+from kiosk.ui.host import Host
 from kiosk.ui.screens import CONTROL_KEYS, JourneyScreen
 from kiosk.ui.widgets import MessageView, StatusBar
 
@@ -25,21 +25,15 @@ LANGUAGE_PREFIX = "language_"
 """A language button's action, and the intent of its phrases (`language_zh: [chinese]` in intents.yaml)."""
 
 
-class ViewHost(Protocol):
+class ViewHost(Host, Protocol):
     """What the prompt view reads of the app (it writes none of it)."""
 
     @property
     def packs(self) -> dict[str, Content]: ...
     @property
-    def content(self) -> Content: ...
-    @property
-    def language(self) -> str: ...
-    @property
     def prompt(self) -> Prompt: ...
     @property
     def journey(self) -> JourneyScreen: ...
-    @property
-    def speaker(self) -> Speaker: ...
     @property
     def listener(self) -> Listener: ...
 

@@ -12,16 +12,14 @@ from typing import Any, Protocol
 from textual.message import Message
 from textual.screen import Screen
 
-from kiosk.core.model import Content
 from kiosk.speaking import VOLUME_LEVELS, clamp_volume_step
+from kiosk.ui.host import Host
 from kiosk.ui.screens import SoundScreen
 
 
-class SoundHost(Protocol):
+class SoundHost(Host, Protocol):
     """What the sound panel reads of the app (it writes none of it)."""
 
-    @property
-    def content(self) -> Content: ...
     @property
     def volume_step(self) -> int: ...
     @property
@@ -29,7 +27,6 @@ class SoundHost(Protocol):
 
     def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
     def call_after_refresh(self, callback: Callable[[], None]) -> bool: ...
-    def post_message(self, message: Message) -> bool: ...
 
 
 class SoundPanel:

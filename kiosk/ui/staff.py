@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from textual.message import Message
 from textual.screen import Screen
 
-from kiosk.speaking import VOLUME_LEVELS, Speaker, clamp_volume_step
+from kiosk.speaking import VOLUME_LEVELS, clamp_volume_step
 from kiosk.station.admin_pin import PinGuard, hash_problem
 from kiosk.station.settings import Settings
+from kiosk.ui.host import Host
 from kiosk.ui.screens import AdminScreen, PinScreen
 
 if TYPE_CHECKING:
@@ -31,22 +32,17 @@ SAME_TAP_SECONDS = 0.08
 """Presses closer than this are one tap: no finger taps twice in 80 ms."""
 
 
-class StaffHost(Protocol):
+class StaffHost(Host, Protocol):
     """What the staff desk reads of the app (it writes none of it)."""
 
     @property
     def settings(self) -> Settings: ...
-    @property
-    def language(self) -> str: ...
-    @property
-    def speaker(self) -> Speaker: ...
 
     def clock(self) -> float: ...
     def status_line(self) -> str: ...
     def content_problems(self) -> list[str]: ...
     def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
     def set_timer(self, delay: float, callback: Callable[[], None]) -> Any: ...
-    def post_message(self, message: Message) -> bool: ...
 
 
 class StaffDesk:

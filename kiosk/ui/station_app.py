@@ -65,6 +65,10 @@ class StationApp(App[None], inherit_bindings=False):
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
         self.clock = clock
+        self.set_up()
+
+    def set_up(self) -> None:
+        """What the app on top builds once the service side is ready (KioskApp: the patient's side)."""
 
     def start_station(self) -> None:
         """At mount: signals, the content poll and systemd's watchdog."""

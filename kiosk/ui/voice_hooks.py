@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.widgets import Button
 
 from kiosk.core.flow import Prompt
-from kiosk.core.model import Content, Text
+from kiosk.core.model import Text
 from kiosk.hearing import Decision, Heard, Listener, settle
-from kiosk.speaking import Speaker
 from kiosk.station import logs
+from kiosk.ui.host import Host
 from kiosk.ui.screens import JourneyScreen
 from kiosk.ui.widgets import StatusBar
 
@@ -39,21 +39,15 @@ class HeardSomething(Message):
         super().__init__()
 
 
-class VoiceHost(Protocol):
+class VoiceHost(Host, Protocol):
     """What the voice hooks read of the app (they write none of it)."""
 
-    @property
-    def content(self) -> Content: ...
-    @property
-    def language(self) -> str: ...
     @property
     def prompt(self) -> Prompt: ...
     @property
     def hearable(self) -> frozenset[str]: ...
     @property
     def journey(self) -> JourneyScreen: ...
-    @property
-    def speaker(self) -> Speaker: ...
     @property
     def listener(self) -> Listener: ...
     @property
@@ -63,7 +57,6 @@ class VoiceHost(Protocol):
     def label(self, action: str) -> Text: ...
     def show_hint(self, text: str | None = None) -> None: ...
     def set_timer(self, delay: float, callback: Callable[[], None]) -> Any: ...
-    def post_message(self, message: Message) -> bool: ...
 
 
 class VoiceHooks:

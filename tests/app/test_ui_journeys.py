@@ -140,24 +140,29 @@ async def test_focus_moves_with_tab_and_arrows_and_space_presses() -> None:
 
 
 async def test_idle_warning_counts_down_then_wipes() -> None:
-    app = make_app(idle_seconds=0.3, idle_warning_seconds=1.0)
+    now = [0.0]  # the kiosk's clock, moved by the test: the keys take no time however loaded the machine
+    app = make_app(idle_seconds=0.3, idle_warning_seconds=1.0, clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await keys(pilot, "1", "2", "1")  # some answers given
         assert app.session.answers
+        now[0] += 0.6
         await pilot.pause(0.6)
         assert "Are you still there?" in screen_text(app)
         assert "Starting over in" in screen_text(app)
-        await pilot.pause(1.2)
+        now[0] += 1.2
+        await pilot.pause(0.6)
         assert app.prompt.kind is Kind.WELCOME and app.session.answers == {}
         assert "Are you still there?" not in screen_text(app)
 
 
 async def test_a_tap_during_the_idle_warning_continues_the_session() -> None:
-    app = make_app(idle_seconds=0.3, idle_warning_seconds=5.0)
+    now = [0.0]  # the kiosk's clock, moved by the test
+    app = make_app(idle_seconds=0.3, idle_warning_seconds=5.0, clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await keys(pilot, "1", "2")
+        now[0] += 0.6
         await pilot.pause(0.6)
         assert "Are you still there?" in screen_text(app)
         await pilot.click(offset=(5, 5))

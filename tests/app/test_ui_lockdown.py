@@ -67,15 +67,19 @@ async def test_mouse_drag_selects_nothing() -> None:
 
 
 async def test_a_rapid_double_tap_answers_once() -> None:
-    app = make_app(kiosk_mode=True, tap_guard_seconds=0.35)
+    now = [0.0]  # the kiosk's clock: the taps of a double tap come within 0.35 s however loaded the machine
+    app = make_app(kiosk_mode=True, tap_guard_seconds=0.35, clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.4)
+        await pilot.pause()
+        now[0] += 0.4
         await pilot.click("#slot-1")
+        now[0] += 0.1
         await pilot.click("#slot-1")  # the second tap lands on the next screen's first button
         await pilot.pause()
         assert app.prompt.kind is Kind.QUESTION and app.session.answers == {}
-        await pilot.pause(0.4)
+        now[0] += 0.4
         await pilot.click("#slot-2")
+        now[0] += 0.1
         await pilot.click("#slot-2", times=2)
         await pilot.pause()
         assert app.session.answers == {"warning_signs": "no"}

@@ -13,41 +13,13 @@ import pytest
 from kiosk.speaking.base import VOLUME_STEPS_DB
 from kiosk.speaking.player import gain
 from kiosk.speaking.speaker import sentences
-from tests.support.audio_env import alsa_home, played, rms_db, run_python
+from tests.support.audio_env import alsa_home, played, rms_db, run_program
 from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
 RATE = 22050
 
-SPEAK = """
-import json, time, logging
-from pathlib import Path
-from kiosk.speaking.cache import PromptCache
-from kiosk.speaking.speaker import VoiceSpeaker
-events = []
-speaker = VoiceSpeaker({{"en": "en-us"}}, PromptCache(Path({cache!r})), volume_step={step})
-speaker.set_listener(lambda on: events.append((on, time.perf_counter())))
-text = {text!r}
-if {prerender}:
-    speaker.prerender([(text, "en")], rates=["normal"])
-started = time.perf_counter()
-speaker.speak(text, "en")
-deadline = time.time() + 20
-while time.time() < deadline and not events:
-    time.sleep(0.001)
-first = events[0][1] - started if events else None
-if {stop_after} is not None:
-    time.sleep({stop_after})
-    stop_at = time.perf_counter()
-    speaker.stop()
-while time.time() < deadline and len(events) < 2:
-    time.sleep(0.001)
-ended = events[1][1] if len(events) > 1 else None
-stop_latency = (ended - stop_at) if ({stop_after} is not None and ended) else None
-print(json.dumps({{"first": first, "stop_latency": stop_latency, "fault": speaker.fault}}))
-speaker.close()
-"""
 
 LONG = "Alcohol can hurt your liver. Stop drinking alcohol now. This means beer, wine, and all other drinks."
 
@@ -60,8 +32,14 @@ def wav_frames(path: Path) -> int:
 def speak(
     home: Path, text: str, stop_after: float | None = None, step: int = 4, prerender: bool = False
 ) -> dict[str, object]:
-    code = SPEAK.format(cache=str(home / "cache"), text=text, stop_after=stop_after, step=step, prerender=prerender)
-    return run_python(code, home)
+    params = {
+        "cache": str(home / "cache"),
+        "text": text,
+        "stop_after": stop_after,
+        "step": step,
+        "prerender": prerender,
+    }
+    return run_program("espeak_speaks", params, home)
 
 
 def test_speech_really_comes_out_and_only_rendering_ahead_fills_the_cache(tmp_path: Path) -> None:

@@ -13,26 +13,17 @@ import pytest
 from kiosk.speaking.cache import PromptCache
 from kiosk.speaking.speaker import VoiceSpeaker
 from kiosk.speaking.synth import SynthesisError, Synthesizer
-from tests.support.audio_env import alsa_home, played, run_python
+from tests.support.audio_env import alsa_home, played, run_program
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
-CRASH = [sys.executable, "-c", "import sys; sys.exit(3)"]
-HANG = [sys.executable, "-c", "import time; time.sleep(60)"]
-# Starts like the real worker, then dies in the middle of a request.
-DIE_MID_REQUEST = [
-    sys.executable,
-    "-c",
-    "import os, sys; f = os.fdopen(int(sys.argv[1]), 'w', buffering=1); "
-    'f.write(\'{"ok": true, "version": "x"}\\n\'); sys.stdin.readline(); os._exit(9)',
-]
-NO_ENGINE = [
-    sys.executable,
-    "-c",
-    "import os, sys; f = os.fdopen(int(sys.argv[1]), 'w', buffering=1); "
-    'f.write(\'{"ok": false, "error": "text-to-speech engine failed to start: libespeak-ng.so.1: '
-    "cannot open shared object file\"}\\n')",
-]
+BAD_WORKER = [sys.executable, str(ROOT / "tests/support/programs/bad_worker.py")]
+"""A stand-in worker that goes wrong in one way (its first argument)."""
+CRASH = [*BAD_WORKER, "crash"]
+HANG = [*BAD_WORKER, "hang"]
+DIE_MID_REQUEST = [*BAD_WORKER, "die-mid-request"]
+NO_ENGINE = [*BAD_WORKER, "no-engine"]
 
 
 def wait_until(check: object, timeout: float = 10.0) -> bool:
@@ -116,33 +107,10 @@ def test_cache_is_bounded_in_size(tmp_path: Path) -> None:
         speaker.close()
 
 
-RECOVER = """
-import json, time
-from pathlib import Path
-from kiosk.speaking.cache import PromptCache
-from kiosk.speaking.speaker import VoiceSpeaker
-home = Path({home!r})
-speaker = VoiceSpeaker({{"en": "en-us"}}, PromptCache(home / "cache"))
-speaker.speak("Hello there.", "en")
-deadline = time.time() + 10
-while time.time() < deadline and speaker.available:
-    time.sleep(0.05)
-fault = speaker.fault
-(home / ".asoundrc").write_text((home / "asoundrc.later").read_text())   # the speaker is plugged in
-while time.time() < deadline + 10 and not speaker.available:
-    time.sleep(0.05)
-recovered = speaker.available
-speaker.speak("Hello again.", "en")
-time.sleep(2)
-print(json.dumps({{"fault": fault, "recovered": recovered}}))
-speaker.close()
-"""
-
-
 def test_no_output_device_then_plugged_in(tmp_path: Path) -> None:
     home = alsa_home(tmp_path / "home")
     (home / ".asoundrc").rename(home / "asoundrc.later")
-    result = run_python(RECOVER.format(home=str(home)), home)
+    result = run_program("speaker_recovers", {"home": str(home)}, home)
     assert result["fault"] == "no audio output device found (is a speaker connected?)"
     assert result["recovered"] is True
     assert len(played(home)) > 22050 * 0.5
@@ -156,12 +124,9 @@ def test_speech_left_in_memory_by_a_killed_kiosk_is_removed_at_the_next_start(tm
 
     from kiosk.speech import scratch
 
-    leave = (
-        "import tempfile, time; from kiosk.speech import scratch; d = scratch.make(); "
-        "tempfile.mkstemp(dir=d, suffix='.wav'); print(d, flush=True); time.sleep(60)"
-    )
-    killed = subprocess.Popen([sys.executable, "-c", leave], stdout=subprocess.PIPE, text=True)
-    alive = subprocess.Popen([sys.executable, "-c", leave], stdout=subprocess.PIPE, text=True)
+    leave = [sys.executable, "-m", "tests.support.programs.scratch_leftover"]
+    killed = subprocess.Popen(leave, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    alive = subprocess.Popen(leave, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert killed.stdout is not None and alive.stdout is not None
         left, running = Path(killed.stdout.readline().strip()), Path(alive.stdout.readline().strip())

@@ -19,7 +19,7 @@ from kiosk.speaking.voices import Voice, choose, packaged_piper_voices, parse_sp
 from kiosk.speech.models import ModelError, install, verify
 from kiosk.station.config import load_settings
 from kiosk.station.settings import Settings
-from tests.support.audio_env import alsa_home, played, rms_db, run_python
+from tests.support.audio_env import alsa_home, played, rms_db, run_program
 from tests.support.paths import ROOT
 
 ALT_KIOSK = str(Path(sys.executable).parent / "alt-kiosk")
@@ -184,61 +184,12 @@ def test_a_failing_voice_is_retried_once_then_rests_while_its_fallback_speaks(tm
 
 # The real Piper engine through ALSA's file device ------------------------------------------------
 
-SPEAK = """
-import json, os, signal, time, logging
-from pathlib import Path
-from kiosk.speaking.cache import PromptCache
-from kiosk.speaking.speaker import VoiceSpeaker
-from kiosk.speaking.voices import choose
-logging.basicConfig(level=logging.INFO)
-voice, _ = choose("en", {wanted!r}, "en-us", Path({models!r}))
-events = []
-speaker = VoiceSpeaker({{"en": voice}}, PromptCache(Path({cache!r})), volume_step=4)
-speaker.set_listener(lambda on: events.append((on, time.perf_counter())))
-
-def say(text, stop_after=None):
-    events.clear()
-    speaker.speak(text, "en")
-    deadline = time.time() + 30
-    while time.time() < deadline and not events:
-        time.sleep(0.001)
-    stop_at = None
-    if stop_after is not None:
-        time.sleep(stop_after)
-        stop_at = time.perf_counter()
-        speaker.stop()
-    while time.time() < deadline and len(events) < 2:
-        time.sleep(0.001)
-    return (events[1][1] - stop_at) if stop_at and len(events) > 1 else None
-
-result = {{"voice": speaker.voice_of("en")}}
-for step in {steps!r}:
-    if step == "kill":
-        worker = speaker.renderer._piper[voice.spec]._proc
-        result["killed"] = worker.pid
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait()
-    elif step == "slow":
-        speaker.configure(4, "slow")
-    elif step.startswith("stop:"):
-        result["stop_latency"] = say({text!r}, stop_after=float(step[5:]))
-    else:
-        say(step)
-    result.setdefault("played", []).append(os.path.getsize(Path.home() / "played.raw") // 2 if (Path.home() / "played.raw").exists() else 0)
-proc = speaker.renderer._piper.get(voice.spec)
-result["worker"] = proc._proc.pid if proc is not None and proc._proc is not None else None
-result["voice_after"] = speaker.voice_of("en")
-result["fault"] = speaker.fault
-print(json.dumps(result))
-speaker.close()
-"""
-
 
 def speak(
     home: Path, steps: list[str], wanted: str = f"piper:{JOE}", models: Path = ROOT / "models"
 ) -> dict[str, object]:
-    code = SPEAK.format(wanted=wanted, models=str(models), cache=str(home / "cache"), steps=steps, text=LONG)
-    return run_python(code, home, timeout=120)
+    params = {"wanted": wanted, "models": str(models), "cache": str(home / "cache"), "steps": steps, "text": LONG}
+    return run_program("piper_speaks", params, home, timeout=120)
 
 
 def test_piper_speech_comes_out_and_stop_truncates_it(tmp_path: Path) -> None:
@@ -384,19 +335,8 @@ def test_say_speaks_with_the_voice_asked_for_or_says_why_not(tmp_path: Path) -> 
 
 def test_the_kiosk_reports_its_voices_to_staff(tmp_path: Path) -> None:
     """make_speaker picks each language's voice; the staff screen's status line (and systemd's STATUS=) names it."""
-    code = f"""
-import json
-from pathlib import Path
-from kiosk.core.loader import load_all
-from kiosk.station.settings import Settings
-from kiosk.ui.launch import close_voice, make_speaker
-from kiosk.hearing import SilentListener
-settings = Settings(Path({str(ROOT / "content")!r}), cache_dir=Path({str(tmp_path / "cache")!r}))
-speaker = make_speaker(settings, load_all(settings.content_dir))
-print(json.dumps({{"en": speaker.voice_of("en"), "zh": speaker.voice_of("zh")}}))
-close_voice(speaker, SilentListener())
-"""
-    result = run_python(code, alsa_home(tmp_path / "home"))
+    params = {"content": str(ROOT / "content"), "cache": str(tmp_path / "cache")}
+    result = run_program("voices_for_staff", params, alsa_home(tmp_path / "home"))
     assert (result["en"], result["zh"]) == (f"piper:{JOE}", "pyttsx3:cmn"), result["_stderr"]
 
 
@@ -414,19 +354,8 @@ def test_the_piper_worker_writes_nothing_and_sends_no_telemetry(tmp_path: Path) 
     """onnxruntime's Linux builds upload telemetry and keep a device id on disk unless told not to."""
     home = tmp_path / "home"
     home.mkdir()
-    code = f"""
-import json, os
-from pathlib import Path
-os.environ.update(TMPDIR={str(home)!r}, XDG_CACHE_HOME={str(home / ".cache")!r})
-from kiosk.speaking.render import Renderer
-from kiosk.speaking.voices import choose
-voice, _ = choose("en", "piper:{JOE}", "en-us", Path("models"))
-renderer = Renderer({{"en": voice}})
-renderer.render("Hello.", voice, "normal", Path({str(tmp_path / "out.wav")!r}))
-renderer.close()
-print(json.dumps({{"written": sorted(str(p) for p in Path({str(home)!r}).rglob("*"))}}))
-"""
-    result = run_python(code, home)
+    params = {"home": str(home), "voice": f"piper:{JOE}", "out": str(tmp_path / "out.wav")}
+    result = run_program("piper_writes_nothing", params, home)
     assert result["written"] == [], result["written"]
     assert (tmp_path / "out.wav").stat().st_size > 22050
 

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -49,12 +50,12 @@ def wait_until_speaking(home: Path, seconds: float = 0.5, timeout: float = 10.0)
         time.sleep(0.02)
 
 
-def run_python(code: str, home: Path | None, timeout: float = 60) -> dict[str, object]:
-    """Run `code` in a fresh interpreter with HOME=`home` (None: no audio devices); it prints one JSON line."""
+def run_program(name: str, params: Mapping[str, object], home: Path | None, timeout: float = 60) -> dict[str, object]:
+    """Run the program `name` (tests/support/programs) with `params` in a fresh interpreter with
+    HOME=`home` (None: no audio devices); it prints one JSON line, returned with its output."""
     env = {**os.environ, "HOME": str(home) if home else "/nonexistent", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False
-    )
+    command = [sys.executable, "-m", f"tests.support.programs.{name}", json.dumps(params)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines, f"no result; stdout={result.stdout!r} stderr={result.stderr!r}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.support.paths import ROOT
 
 
 def _stat(pid: int) -> tuple[str, int] | None:
@@ -44,12 +47,14 @@ def command_line(pid: int) -> str:
         return ""
 
 
-def kill_parent_of_worker(script: str, grace: float = 2.0) -> tuple[int, set[int]]:
-    """Run the Python `script` (it starts a worker and prints the worker's pid) as a parent; once the worker
-    runs, SIGKILL the parent (no clean-up runs) and give the worker `grace` seconds to end on its own.
+def kill_parent_of_worker(worker_kind: str, grace: float = 2.0) -> tuple[int, set[int]]:
+    """Run a stand-in kiosk (tests/support/programs/worker_parent.py) that starts a worker of
+    `worker_kind` ("phone loop" or "speech"); once the worker runs, SIGKILL the parent (no clean-up runs)
+    and give the worker `grace` seconds to end on its own.
 
     Returns the worker's pid and the parent's other descendants (for the caller to clean up)."""
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "tests.support.programs.worker_parent", json.dumps({"worker": worker_kind})]
+    parent = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert parent.stdout is not None
     worker = int(parent.stdout.readline())
     others = descendants(parent.pid) - {worker}

@@ -104,14 +104,7 @@ def test_a_hung_worker_neither_slows_the_exit_nor_survives_it(tmp_path: Path, wo
 
 def test_the_speech_worker_ends_with_its_kiosk_even_when_killed_outright(tmp_path: Path) -> None:
     """SIGKILL, or the hard-exit path: no clean-up runs, and someone else still holds the worker's input open."""
-    worker, holder = kill_parent_of_worker(
-        "import subprocess, sys, time\n"
-        "w = subprocess.Popen([sys.executable, '-m', 'kiosk.speaking.espeak_worker', '1'], stdin=subprocess.PIPE,"
-        " stdout=subprocess.DEVNULL)\n"
-        "subprocess.Popen(['sleep', '30'], pass_fds=(w.stdin.fileno(),))\n"
-        "print(w.pid, flush=True)\n"
-        "time.sleep(60)\n"
-    )
+    worker, holder = kill_parent_of_worker("speech")
     assert still_running({worker}) == set()
     for pid in holder:
         os.kill(pid, signal.SIGKILL)

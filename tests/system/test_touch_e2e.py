@@ -333,22 +333,6 @@ def test_on_debian_13_touch_install_plans_every_step_and_foot_accepts_its_settin
     assert fallback in run(["chroot", str(stack_root), "fc-list", ":lang=zh-cn", "family"], env=env).stdout
 
 
-SPEAK_CHINESE = """
-import json, subprocess
-from pathlib import Path
-from kiosk.core.flow import every_spoken_text
-from kiosk.core.loader import load_all
-from kiosk.core.say_as import spoken_form
-from kiosk.speaking.synth import espeak_input, espeak_version
-out = []
-for prompt in every_spoken_text(load_all(Path("/opt/alt-kiosk/src/content"))["zh"]):
-    said, voice = espeak_input(spoken_form(prompt, "zh"), "cmn")
-    phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice, said], capture_output=True, text=True).stdout
-    out.append([said, voice, phonemes])
-print(json.dumps({"version": espeak_version(), "spoken": out}, ensure_ascii=False))
-"""
-
-
 def test_on_debian_13_espeak_ng_reads_chinese_characters_in_mandarin(stack_root: Path, tmp_path: Path) -> None:
     """Debian 13's espeak-ng 1.52 reads cmn tones right, so the kiosk gives it the characters themselves (on
     Debian 12's 1.51 it gets numbered pinyin: test_chinese.py); every syllable stays Mandarin, and the whole
@@ -358,7 +342,8 @@ def test_on_debian_13_espeak_ng_reads_chinese_characters_in_mandarin(stack_root:
 
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
     python = "/opt/alt-kiosk/venv/bin/python"
-    result = json.loads(run(["chroot", str(stack_root), python, "-c", SPEAK_CHINESE], env=env).stdout)
+    program = (ROOT / "tests/support/programs/speak_chinese.py").read_text(encoding="utf-8")
+    result = json.loads(run(["chroot", str(stack_root), python, "-c", program], env=env).stdout)
     assert tuple(result["version"]) >= (1, 52), result["version"]
     assert len(result["spoken"]) >= 20  # every Chinese prompt (a prompt may hold several sentences)
     for said, voice, phonemes in result["spoken"]:
