@@ -72,8 +72,6 @@ class Listener(Protocol):
         """Listen for these intents (name -> phrases) from now on, replacing any earlier set; `decoys` are
         other phrases to recognise so that they are rejected (kiosk.core.intents.decoys)."""
 
-    def pause(self) -> None: ...
-
     def set_speaking(self, speaking: bool) -> None:
         """The kiosk started (True) or stopped (False) speaking: ignore the microphone meanwhile."""
 
@@ -89,9 +87,6 @@ class SilentListener:
     available = False
 
     def listen(self, intents: dict[str, tuple[str, ...]], language: str, decoys: tuple[str, ...] = ()) -> None:
-        pass
-
-    def pause(self) -> None:
         pass
 
     def set_speaking(self, speaking: bool) -> None:

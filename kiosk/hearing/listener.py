@@ -70,11 +70,6 @@ class MicListener:
             self._cut_for_engine()
             self._endpointer.reset()
 
-    def pause(self) -> None:
-        with self._lock:
-            self._paused = True
-            self._endpointer.reset()
-
     def set_speaking(self, speaking: bool) -> None:
         """Half-duplex: the kiosk's own voice is never an answer."""
         with self._lock:

@@ -55,9 +55,6 @@ class ScriptedListener:
         self.grammars.append(intents)
         self.decoys.append(decoys)
 
-    def pause(self) -> None:
-        pass
-
     def set_speaking(self, speaking: bool) -> None:
         self.speaking = speaking
 

@@ -26,8 +26,6 @@ class StatusBar(Horizontal):
         super().__init__()
         self._progress: tuple[str, ...] = ("",)
         self._voice: tuple[str, ...] = ("",)
-        self.voice_text = ""
-        """The voice status as shown now."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="progress", markup=False)
@@ -57,7 +55,6 @@ class StatusBar(Horizontal):
             room = width - _cells(progress, "")
             if cell_len(voice) > room:
                 voice = set_cell_size(voice, max(room - 3, 0)).rstrip() + "..." if room > 3 else ""
-        self.voice_text = voice
         self.query_one("#progress", Static).update(progress)
         self.query_one("#voice", Static).update(voice)
 
