@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.station.settings import Settings
+from kiosk.station.settings import CHECKOUT, Settings
 
-BUNDLED_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
+BUNDLED_CONTENT = CHECKOUT / "content"
 
 
 def content_dir(value: str | None) -> Path:

@@ -9,10 +9,8 @@ from pathlib import Path
 
 from kiosk.hearing.rnnoise import PACKAGE as RNNOISE
 from kiosk.hearing.rnnoise import UNAVAILABLE as NO_RNNOISE
-from kiosk.station.settings import SERVICE_STATE_DIR
+from kiosk.station.settings import CHECKOUT, SERVICE_STATE_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
-"""The checkout (or installed source tree) this kiosk runs from."""
 PREFIX = Path("/opt/alt-kiosk")
 CONFIG_DIR = Path("/etc/alt-kiosk")
 STATE_DIR = SERVICE_STATE_DIR
@@ -56,7 +54,7 @@ class Step:
         return self.what
 
 
-def steps(touch: bool, source: Path = ROOT, piper: bool = False) -> list[Step]:
+def steps(touch: bool, source: Path = CHECKOUT, piper: bool = False) -> list[Step]:
     unit = "alt-kiosk-touch.service" if touch else "alt-kiosk.service"
     venv = PREFIX / "venv"
     plan = [

@@ -21,6 +21,8 @@ def default_cache_dir() -> Path:
     return default_dir("CACHE_DIRECTORY", "XDG_CACHE_HOME", ".cache")
 
 
+CHECKOUT = Path(__file__).resolve().parents[2]
+"""The source tree this kiosk runs from (a checkout, or the installed copy under /opt/alt-kiosk/src)."""
 SERVICE_STATE_DIR = Path("/var/lib/alt-kiosk")
 """The service's StateDirectory (systemd/*.service)."""
 
@@ -68,7 +70,7 @@ class Settings:
     """Speech recognition per language: auto, vosk, pocketsphinx or off (missing means auto)."""
     voice: dict[str, str] = field(default_factory=dict)
     """Speech output per language: auto, piper, pyttsx3 or ENGINE:NAME (kiosk.speaking.voices; missing means auto)."""
-    models_dir: Path = Path(__file__).resolve().parents[2] / "models"
+    models_dir: Path = CHECKOUT / "models"
     """Where Vosk models are installed (see models/README.md)."""
     admin_pin_hash: str | None = None
     """Salted slow hash of the admin PIN (`alt-kiosk set-pin`); None: no admin screen."""

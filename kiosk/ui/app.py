@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button
 
 from kiosk.core.flow import IDLE_TIMEOUT, Conversation, Effect, Kind, Prompt, Session, spoken_texts
-from kiosk.core.model import CONTROL_INTENTS, Content, Text
+from kiosk.core.model import CONTROL_INTENTS, Content
 from kiosk.hearing import Heard
 from kiosk.station import logs
 from kiosk.ui.content_updates import ContentUpdates
@@ -159,17 +159,19 @@ class KioskApp(StationApp, inherit_bindings=False):
         self.volume_step, self.rate = self.settings.volume_step, self.settings.rate
         self.speaker.configure(self.volume_step, self.rate)
 
-    def _take_new_content(self) -> None:
-        """Content accepted while a patient used the kiosk goes live now (between patients)."""
+    def _take_new_content(self) -> bool:
+        """Content accepted while a patient used the kiosk goes live now (between patients); True if
+        there was some."""
         packs = self.updates.take_pending()
-        if packs is not None:
-            self.packs = self.offered(packs)
-            self.speaker.prepare(spoken_texts(self.packs, self.settings.idle_warning_seconds))
-            log.info("content applied: %s", self.status_line())
+        if packs is None:
+            return False
+        self.packs = self.offered(packs)
+        self.speaker.prepare(spoken_texts(self.packs, self.settings.idle_warning_seconds))
+        log.info("content applied: %s", self.status_line())
+        return True
 
     def on_content_updates_accepted(self, _: ContentUpdates.Accepted) -> None:
-        if self.between_patients():
-            self._take_new_content()
+        if self.between_patients() and self._take_new_content():
             self.use_language(self.default_language())
             self.show()
 
@@ -199,10 +201,6 @@ class KioskApp(StationApp, inherit_bindings=False):
     def speak_prompt(self) -> None:
         self.spoken.append(self.prompt.spoken)
         self.speaker.speak(self.prompt.spoken, self.language)
-
-    def label(self, action: str) -> Text:
-        """The words on the button of `action`: an answer, a language, or a control."""
-        return self.view.label(action)
 
     def show_hint(self, text: str | None = None) -> None:
         """The line under the message: `text`, or the screen's own hint."""
@@ -283,10 +281,6 @@ class KioskApp(StationApp, inherit_bindings=False):
     def before_stop(self) -> None:
         self.staff.close_meter()
 
-    def content_problems(self) -> list[str]:
-        """Why the admin's current content files were refused (for the staff screen)."""
-        return [str(p) for p in self.updates.problems]
-
     # Sound panel, voice and idle (kiosk/ui/sound_panel.py, voice_hooks.py, idle_watch.py) --
 
     def on_sound_panel_changed(self, message: SoundPanel.Changed) -> None:
@@ -297,13 +291,6 @@ class KioskApp(StationApp, inherit_bindings=False):
 
     def on_voice_hooks_answered(self, message: VoiceHooks.Answered) -> None:
         self.act(message.intent, by_voice=True)
-
-    @property
-    def idle_warning(self) -> bool:
-        return self.idle.warning
-
-    def idle_heard(self, text: str) -> None:
-        self.idle.heard(text)
 
     def _tick(self) -> None:
         self.voice.tick()

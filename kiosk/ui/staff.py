@@ -18,6 +18,7 @@ from textual.screen import Screen
 from kiosk.speaking import VOLUME_LEVELS, clamp_volume_step
 from kiosk.station.admin_pin import PinGuard, hash_problem
 from kiosk.station.settings import Settings
+from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.host import Host
 from kiosk.ui.screens import AdminScreen, PinScreen
 
@@ -37,10 +38,11 @@ class StaffHost(Host, Protocol):
 
     @property
     def settings(self) -> Settings: ...
+    @property
+    def updates(self) -> ContentUpdates: ...
 
     def clock(self) -> float: ...
     def status_line(self) -> str: ...
-    def content_problems(self) -> list[str]: ...
     def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
     def set_timer(self, delay: float, callback: Callable[[], None]) -> Any: ...
 
@@ -118,9 +120,8 @@ class StaffDesk:
 
             host = self.host
             status = f"{host.status_line()}\ndefault volume {host.settings.volume_step + 1} of {VOLUME_LEVELS}"
-            problems = host.content_problems()
-            if problems:
-                status += "\n" + "\n".join(problems[:3])
+            if host.updates.problems:
+                status += "\n" + "\n".join(str(p) for p in host.updates.problems[:3])
             self._screen.update_status(status, f"microphone {meter(self._mic_level.level)}")
             host.set_timer(0.2, self._refresh)
 

@@ -14,10 +14,11 @@ from textual.message import Message
 from textual.widgets import Button
 
 from kiosk.core.flow import Prompt
-from kiosk.core.model import Text
 from kiosk.hearing import Decision, Heard, Listener, settle
 from kiosk.station import logs
 from kiosk.ui.host import Host
+from kiosk.ui.idle_watch import IdleWatch
+from kiosk.ui.prompt_view import PromptView
 from kiosk.ui.screens import JourneyScreen
 from kiosk.ui.widgets import StatusBar
 
@@ -51,10 +52,10 @@ class VoiceHost(Host, Protocol):
     @property
     def listener(self) -> Listener: ...
     @property
-    def idle_warning(self) -> bool: ...
+    def idle(self) -> IdleWatch: ...
+    @property
+    def view(self) -> PromptView: ...
 
-    def idle_heard(self, text: str) -> None: ...
-    def label(self, action: str) -> Text: ...
     def show_hint(self, text: str | None = None) -> None: ...
     def set_timer(self, delay: float, callback: Callable[[], None]) -> Any: ...
 
@@ -135,8 +136,8 @@ class VoiceHooks:
         self._heard_text = heard.text or "?"
         self.refresh()
         app.set_timer(HEARD_SECONDS, self._forget_heard)
-        if app.idle_warning:
-            app.idle_heard(heard.text)
+        if app.idle.warning:
+            app.idle.heard(heard.text)
             return
         intent = heard.intent
         if intent is not None and intent in app.hearable:
@@ -162,7 +163,7 @@ class VoiceHooks:
         button = app.journey.mark_guess(intent)
         if button is not None:
             button.focus()  # Enter on a number pad confirms it too
-        label = app.label(intent)
+        label = app.view.label(intent)
         template = content.texts["did_you_mean"]
         app.show_hint(template.show.format(answer=label.show))
         logs.trace("answer to confirm (voice)")

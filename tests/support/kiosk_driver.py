@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Button
 
+from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
 from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
@@ -97,6 +98,28 @@ async def read_tip(pilot: Pilot[None]) -> list[list[str]]:
         await keys(pilot, "1")
         pages.append(message_rows(app))
     return pages
+
+
+EVERY_TIP_JOURNEYS = (["1", "2", "1", "1", "1", "1", "1"], ["1", "2", "2", "2", "2", "2", "3"])
+"""Start, no warning signs, then yes to every cause; or not sure of hepatitis (its test tip): together
+they unlock every tip of the bundled content."""
+
+
+async def read_every_tip(language: str, size: tuple[int, int]) -> dict[str, list[list[str]]]:
+    """Every bundled tip in `language` as a patient reads it at `size` cells: {tip id: its pages' rows},
+    in the order they are read (two journeys, each on a fresh kiosk)."""
+    read: dict[str, list[list[str]]] = {}
+    for pressed in EVERY_TIP_JOURNEYS:
+        app = make_app(language=language)
+        content = app.packs[language]
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await walk(pilot, [*pressed, "1"])  # the answers, then on past "Your tips"
+            while app.prompt.kind is Kind.READBACK:
+                tip = next(a for a in content.advice if a.title == app.prompt.title)
+                read[tip.id] = await read_tip(pilot)
+                await keys(pilot, "1")
+    return read
 
 
 async def tap(pilot: Pilot[None], label: str) -> None:

@@ -122,8 +122,10 @@ def paginate(title: str, body: str, footer: str, width: int, height: int) -> lis
     if footer:
         units.append(_Unit(Role.FOOTER, footer))
     spaced = _pages(units, width, height, spacing=True)
-    packed = _pages(units, width, height, spacing=False)
+    if len(spaced) == 1:
+        return spaced
     # Blank lines between title, text and footer only where they cost no page (a small panel).
+    packed = _pages(units, width, height, spacing=False)
     return spaced if len(spaced) <= len(packed) else packed
 
 

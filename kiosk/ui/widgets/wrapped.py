@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import RenderResult
 from textual.geometry import Size
-from textual.visual import VisualType
 from textual.widgets import Static
 
 from kiosk.ui.widgets.text_layout import wrap_lines
@@ -20,11 +19,10 @@ from kiosk.ui.widgets.text_layout import wrap_lines
 class Wrapped(Static):
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(text, id=id, markup=False)
-        self._text = text
 
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        self._text = str(content)
-        super().update(content, layout=layout)
+    @property
+    def _text(self) -> str:
+        return str(self.content)
 
     @property
     def _wide(self) -> bool:
