@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.core.intents import words
+
+if TYPE_CHECKING:  # numpy only names the audio's type: the phone-loop child, which imports this, stays small
+    import numpy as np
 
 
 @dataclass(frozen=True)

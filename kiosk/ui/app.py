@@ -18,7 +18,7 @@ from kiosk.station import logs
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.idle_watch import IdleWatch
 from kiosk.ui.prompt_view import LANGUAGE_PREFIX, MORE, PromptView
-from kiosk.ui.screens import CONTROL_KEYS, SOUND_KEY, AdminAction, JourneyScreen
+from kiosk.ui.screens import AdminAction, JourneyScreen
 from kiosk.ui.sound_panel import SoundPanel
 from kiosk.ui.staff import StaffDesk
 from kiosk.ui.station_app import LEAVE_EXIT_CODE, StationApp
@@ -211,31 +211,18 @@ class KioskApp(StationApp, inherit_bindings=False):
 
     # Input -----------------------------------------------------------------------------
 
+    def on_journey_screen_chosen(self, message: JourneyScreen.Chosen) -> None:
+        self.act(message.action)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if (event.button.id or "").startswith("sound-"):
+        if (event.button.id or "").startswith("sound-"):  # the sound panel's buttons
+            event.stop()
             self.idle.touched()
             self.sound_panel.act(event.button.id.removeprefix("sound-"))  # type: ignore[union-attr]
-            return
-        action = self.journey.action_of(event.button)
-        if action is not None:
-            self.act(action)
 
     def action_digit(self, number: int) -> None:
-        if self.idle.warning:
-            return
-        if str(number) == SOUND_KEY:
-            if self.speaker.available:
-                self.act("sound")
-            return
-        for intent, key in CONTROL_KEYS.items():
-            if key == str(number):
-                if intent in self.prompt.controls:
-                    self.act(intent)
-                return
-        buttons = self.journey.answer_buttons()
-        if number <= len(buttons):
-            buttons[number - 1].press()
+        if not self.idle.warning:
+            self.journey.press_key(str(number))
 
     def action_press_focused(self) -> None:
         if isinstance(self.focused, Button) and not self.focused.disabled:

@@ -1,8 +1,8 @@
-"""How the voice-in benchmark tallies the ends of answers (bench/voice_in.py): the arithmetic behind its table."""
+"""How the voice-in benchmark tallies the ends of answers (bench/voice_report.py): the arithmetic behind its table."""
 
 from __future__ import annotations
 
-from bench.voice_in import after_asking, ended, off_topic
+from bench.voice_report import after_asking, ended, off_topic
 from kiosk.hearing.understand import Bar, Weighed
 
 BAR = Bar(act=0.6, confirm=0.5)

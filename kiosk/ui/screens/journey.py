@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button
 
@@ -19,7 +20,15 @@ MAX_ANSWERS = 4
 
 
 class JourneyScreen(Screen[None], inherit_bindings=False):
-    """Draws whatever the conversation says; the app turns presses into intents."""
+    """Draws whatever the conversation says, and says which answer or control a patient chose (by tap or
+    by its digit); the app acts on it."""
+
+    class Chosen(Message):
+        """A patient pressed the button of `action` (an answer's action, or a control's intent)."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
 
     AUTO_FOCUS = None
     answer_actions: list[str]
@@ -81,6 +90,18 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
     def answer_buttons(self) -> list[Button]:
         """The answer buttons shown now, in order."""
         return [b for b in self.query_one("#answers", Horizontal).query(".answer").results(Button) if b.display]
+
+    def press_key(self, key: str) -> None:
+        """Press the button that digit `key` stands for, as a tap would (nothing if it is hidden or off)."""
+        keys = {SOUND_KEY: "control-sound", **{k: f"control-{intent}" for intent, k in CONTROL_KEYS.items()}}
+        for button in self.query(f"#{keys.get(key, f'slot-{key}')}").results(Button):
+            button.press()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = self.action_of(event.button)
+        if action is not None:
+            event.stop()
+            self.post_message(self.Chosen(action))
 
     def action_of(self, button: Button) -> str | None:
         """The action an answer or control button stands for."""
