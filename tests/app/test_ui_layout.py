@@ -6,11 +6,21 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Button
 
-from kiosk.station.admin_pin import hash_pin
 from kiosk.ui.app import KioskApp
 from kiosk.ui.theme import KIOSK_THEME, TEXT_PAIRS, contrast
 from kiosk.ui.widgets import MessageView
-from tests.support.kiosk_driver import SCREENS, columns, keys, long_advice_content, make_app, screen_text, walk
+from tests.support.kiosk_driver import (
+    SCREENS,
+    TOURS,
+    columns,
+    keys,
+    long_advice_content,
+    make_app,
+    screen_text,
+    staff_pin_hash,
+    tour,
+    walk,
+)
 
 SIZES = [(40, 12), (44, 13), (56, 16), (60, 20), (80, 24), (120, 40)]
 """Small touch panels (800x480 gives about 44x13 cells, 1024x600 56x16) up to a large monitor."""
@@ -22,6 +32,7 @@ SHORT_ROWS = 19
 def check_targets(app: KioskApp, width: int, height: int) -> None:
     shown = [b for b in app.screen.query(Button) if b.display and not b.disabled]
     assert shown
+    drawn = screen_text(app)
     for button in shown:
         region = button.region
         # The fixed controls take 2 rows on a short panel: still 70 px (13 mm) on an 800x480 7-inch panel.
@@ -30,36 +41,46 @@ def check_targets(app: KioskApp, width: int, height: int) -> None:
         assert region.x >= 0 and region.y >= 0, (button.id, region)
         assert region.right <= width and region.bottom <= height, (button.id, region)
         label = " ".join(str(button.label).split())
-        assert label in text_in(app, button), (label, screen_text(app))
+        assert label in text_in(drawn, button), (label, drawn)
 
 
 BOX = "─│┌┐└┘═║╔╗╚╝"
 
 
-def text_in(app: KioskApp, button: Button) -> str:
-    """The words drawn inside a button, in reading order (a label may wrap on a small panel)."""
-    rows = screen_text(app).splitlines()[button.region.y : button.region.bottom]
+def text_in(drawn: str, button: Button) -> str:
+    """The words drawn (the screen's text) inside a button, in reading order (a label may wrap on a small
+    panel)."""
+    rows = drawn.splitlines()[button.region.y : button.region.bottom]
     drawn = " ".join(columns(row, button.region.x, button.region.right) for row in rows)
     return " ".join(drawn.translate({ord(c): " " for c in BOX}).split())
 
 
+def test_the_tours_visit_every_screen_once() -> None:
+    assert sorted(name for names in TOURS for name in names) == sorted(SCREENS)
+
+
+def tour_id(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("screen", list(SCREENS))
-async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screen: str, language: str) -> None:
-    """In Chinese too: double-width labels whole (no half character at an edge), targets as big."""
-    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language=language)
+@pytest.mark.parametrize("screens", TOURS, ids=tour_id)
+async def test_every_control_is_a_big_visible_target(size: tuple[int, int], screens: list[str], language: str) -> None:
+    """Every screen (SCREENS), in Chinese too: double-width labels whole (no half character at an edge),
+    targets as big."""
+    app = make_app(voiced=True, admin_pin_hash=staff_pin_hash(), language=language)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        await walk(pilot, SCREENS[screen])
-        check_targets(app, *size)
-        if screen == "staff PIN pad":
-            shown = [" ".join(str(b.label).split()) for b in app.screen.query(Button) if b.display]
-            assert len(shown) >= 12 and shown.count("Cancel") == 1, shown  # 0-9, Del, OK and one Cancel
-        if screen == "staff admin screen":
-            assert len([b for b in app.screen.query(Button) if b.display]) == 6  # every staff control, whole
-        if screen not in MODALS:
-            assert columns(app.prompt.title.show.splitlines()[0], 0, 20) in screen_text(app)  # 20 cells
+        async for screen in tour(pilot, screens):
+            check_targets(app, *size)
+            if screen == "staff PIN pad":
+                shown = [" ".join(str(b.label).split()) for b in app.screen.query(Button) if b.display]
+                assert len(shown) >= 12 and shown.count("Cancel") == 1, shown  # 0-9, Del, OK and one Cancel
+            if screen == "staff admin screen":
+                assert len([b for b in app.screen.query(Button) if b.display]) == 6  # every staff control, whole
+            if screen not in MODALS:
+                assert columns(app.prompt.title.show.splitlines()[0], 0, 20) in screen_text(app)  # 20 cells
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -81,18 +102,18 @@ CLOSING = set("。，、．！？：；）》」』】〉”’…")
 
 
 @pytest.mark.parametrize("size", [(40, 12), (44, 13), (56, 17)], ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("screen", list(SCREENS))
-async def test_chinese_never_starts_a_line_with_closing_punctuation(size: tuple[int, int], screen: str) -> None:
+@pytest.mark.parametrize("screens", TOURS, ids=tour_id)
+async def test_chinese_never_starts_a_line_with_closing_punctuation(size: tuple[int, int], screens: list[str]) -> None:
     """Everywhere text wraps (message, hint, status line, sound panel, buttons): 。and ， stay with their words."""
-    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language="zh")
+    app = make_app(voiced=True, admin_pin_hash=staff_pin_hash(), language="zh")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        await walk(pilot, SCREENS[screen])
-        await pilot.pause()
-        for row in screen_text(app).splitlines():
-            for cell in row.translate({ord(c): " " for c in BOX}).split("  "):
-                words = cell.strip()
-                assert not words or words[0] not in CLOSING, (words, screen_text(app))
+        async for _ in tour(pilot, screens):
+            await pilot.pause()
+            for row in screen_text(app).splitlines():
+                for cell in row.translate({ord(c): " " for c in BOX}).split("  "):
+                    words = cell.strip()
+                    assert not words or words[0] not in CLOSING, (words, screen_text(app))
 
 
 @pytest.mark.parametrize("size", [(40, 12), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -7,22 +7,21 @@ from typing import Any
 
 import pytest
 
-from kiosk.station.admin_pin import hash_pin
-from tests.support.kiosk_driver import SCREENS, make_app
+from tests.support.kiosk_driver import SCREENS, make_app, staff_pin_hash
 
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
     assert snap_compare(
-        make_app(voiced=True, admin_pin_hash=hash_pin("2468")), terminal_size=size, press=SCREENS[screen]
+        make_app(voiced=True, admin_pin_hash=staff_pin_hash()), terminal_size=size, press=SCREENS[screen]
     )
 
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_chinese_screen(snap_compare: Any, screen: str, size: tuple[int, int]) -> None:
-    app = make_app(voiced=True, admin_pin_hash=hash_pin("2468"), language="zh")
+    app = make_app(voiced=True, admin_pin_hash=staff_pin_hash(), language="zh")
     assert snap_compare(app, terminal_size=size, press=SCREENS[screen])
 
 

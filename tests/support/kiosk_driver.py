@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from textual.widgets import Button
 
 from kiosk.core.flow import Kind
 from kiosk.core.loader import load_all
+from kiosk.station.admin_pin import hash_pin
 from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.widgets import MessageView
@@ -156,6 +158,16 @@ def long_advice_content() -> Path:
     return folder
 
 
+STAFF_PIN = "2468"
+"""The staff PIN of SCREENS' admin screen."""
+
+
+@cache
+def staff_pin_hash() -> str:
+    """STAFF_PIN's hash, computed once a process (scrypt takes about 0.1 s on purpose)."""
+    return hash_pin(STAFF_PIN)
+
+
 # Key presses that reach each kind of screen from the welcome.
 SCREENS = {
     "welcome": [],
@@ -168,5 +180,25 @@ SCREENS = {
     "help": ["1", "9"],
     "sound panel": ["1", "5"],
     "staff PIN pad": ["*"] * 5,
-    "staff admin screen": [*["*"] * 5, "2", "4", "6", "8", "enter"],
+    "staff admin screen": [*["*"] * 5, *STAFF_PIN, "enter"],
 }
+
+TOURS = [
+    ["welcome", "red flag question", "question", "readback intro", "goodbye"],
+    ["tip"],
+    ["front desk"],
+    ["help"],
+    ["sound panel"],
+    ["staff PIN pad", "staff admin screen"],
+]
+"""Every screen of SCREENS, in walks where each screen's keys go on from the one before: one app a walk."""
+
+
+async def tour(pilot: Pilot[None], names: list[str]) -> AsyncIterator[str]:
+    """Walk to each screen of `names` in turn (one of TOURS), yielding its name once it is shown."""
+    pressed: list[str] = []
+    for name in names:
+        assert SCREENS[name][: len(pressed)] == pressed, (name, "does not go on from", pressed)
+        await walk(pilot, SCREENS[name][len(pressed) :])
+        pressed = SCREENS[name]
+        yield name
