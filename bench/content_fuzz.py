@@ -98,19 +98,24 @@ def one_case(rng: random.Random, work: Path) -> tuple[list[str], str, float, int
             faults.append(f"{fault.__name__.replace('_', ' ')} (could not apply)")
     hot, hot_s, hot_read, hot_finding = bounded(store.check)
     start, start_s, start_read, start_finding = bounded(ContentStore(folder, state).load)
-    limit = len(FILES) * 2 * (MAX_FILE_BYTES + 1)  # the most two language folders may cost
-    finding = hot_finding or start_finding
-    if not finding and max(hot_read, start_read) > limit:
-        finding = f"read {max(hot_read, start_read)} bytes"
-    if not finding and (start is None or "en" not in start.packs):
-        finding = "started with nothing to serve"
-    if not finding and hot is not None and (hot.problems or hot.waiting) and hot.packs:
-        finding = "refused content was put live"
-    kept = snapshot.read(state / "last-good-content")
-    if not finding and (kept.problems or sorted(kept.packs) != ["en", "zh"]):
-        finding = "the last good copy was damaged"
+    read = max(hot_read, start_read)
+    finding = hot_finding or start_finding or _wrong_outcome(hot, start, read, state)
     outcome = "refused" if hot and hot.problems else "held" if hot and hot.waiting else "new content live"
-    return faults, outcome, max(hot_s, start_s), max(hot_read, start_read), finding
+    return faults, outcome, max(hot_s, start_s), read, finding
+
+
+def _wrong_outcome(hot: ContentState | None, start: ContentState | None, read: int, state: Path) -> str:
+    """What went wrong with a case that raised nothing and did not hang ("": nothing)."""
+    if read > len(FILES) * 2 * (MAX_FILE_BYTES + 1):  # the most two language folders may cost
+        return f"read {read} bytes"
+    if start is None or "en" not in start.packs:
+        return "started with nothing to serve"
+    if hot is not None and (hot.problems or hot.waiting) and hot.packs:
+        return "refused content was put live"
+    kept = snapshot.read(state / "last-good-content")
+    if kept.problems or sorted(kept.packs) != ["en", "zh"]:
+        return "the last good copy was damaged"
+    return ""
 
 
 def _restore(work: Path) -> None:

@@ -25,38 +25,37 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     try:
         packs = load_snapshot(snap)
     except InvalidFiles as err:
-        for problem in err.problems:
-            print(problem)
-        print(f"{len(err.problems)} problem(s); content refused", file=sys.stderr)
-        return 1
-    if args.speech:
-        problems = _speech_problems(snap, packs)
-        if problems:
-            for problem in problems:
-                print(problem)
-            print(f"{len(problems)} problem(s) with the speech models", file=sys.stderr)
-            return 1
+        return _refused(err.problems, "; content refused")
+    if args.speech and (problems := _speech_problems(snap, packs)):
+        return _refused(problems, " with the speech models")
     chinese = [code for code, pack in packs.items() if pack.wide_script]
     ranks = _hanzi_ranks() if chinese else {}
-    problems = [p for code in chinese for p in _plain_chinese(snap, code, packs[code], ranks)]
-    if problems:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) with plain language", file=sys.stderr)
-        return 1
-    parts = []
-    for code, pack in packs.items():
-        texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
-        level = max(grade(t) for t in texts) if code == "en" else None
-        reading = f", hardest screen grade {level:.1f}" if level is not None else ""
-        if code in chinese:
-            reading = f", hardest screen: {plain_chinese.hardest(texts, ranks)}"
-        parts.append(
-            f"{code} v{pack.version}: {len(pack.questions)} questions, {len(pack.advice)} tips, "
-            f"{len(pack.intents)} intents{reading}"
-        )
-    print(f"OK {folder}: " + "; ".join(parts))
+    if problems := [p for code in chinese for p in _plain_chinese(snap, code, packs[code], ranks)]:
+        return _refused(problems, " with plain language")
+    print(f"OK {folder}: " + "; ".join(_summary(code, pack, ranks) for code, pack in packs.items()))
     return 0
+
+
+def _refused(problems: list[Problem], tail: str) -> int:
+    """Print every problem, then their count and `tail` on stderr; the exit status."""
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s){tail}", file=sys.stderr)
+    return 1
+
+
+def _summary(code: str, pack: Content, ranks: dict[str, int]) -> str:
+    """A pack in one line: its size and its hardest screen to read."""
+    texts = [q.text.show for q in pack.questions] + [a.text.show for a in pack.advice]
+    reading = ""
+    if pack.wide_script:
+        reading = f", hardest screen: {plain_chinese.hardest(texts, ranks)}"
+    elif code == "en":
+        reading = f", hardest screen grade {max(grade(t) for t in texts):.1f}"
+    return (
+        f"{code} v{pack.version}: {len(pack.questions)} questions, {len(pack.advice)} tips, "
+        f"{len(pack.intents)} intents{reading}"
+    )
 
 
 def _pack_files(snap: snapshot.Snapshot, code: str) -> tuple[dict[str, bytes], str]:

@@ -23,17 +23,33 @@ def cross_check(
 ) -> None:
     """Problems only the files together show: ids, jumps, tips never read, labels, phrases that clash."""
     qf, af, sf, inf = (files[n] for n in ("questions.yaml", "advice.yaml", "screens.yaml", "intents.yaml"))
+    _used_once([(q.id, n) for q, n in questions], qf, "question")
+    _used_once([(a.id, n) for a, n in advice], af, "tip")
+    _answers_lead_somewhere(questions, {a.id for a, _ in advice}, answer_nodes, qf)
+    _everything_is_read(content, questions, advice, qf, af)
+    used_buttons = {i for q in content.questions for i in q.answers} | set(FIXED_BUTTONS)
+    for name in sorted(used_buttons - set(content.buttons)):
+        if sf.root is not None:
+            sf.problem(sf.root, f"buttons: missing a label for {name!r}")
+    _phrase_clashes(content, intents, inf)
+
+
+def _used_once(ids: list[tuple[str, Node]], f: YamlFile, kind: str) -> None:
+    seen: set[str] = set()
+    for item_id, node in ids:
+        if item_id in seen:
+            f.problem(node, f"{kind} id {item_id!r} is used twice")
+        seen.add(item_id)
+
+
+def _answers_lead_somewhere(
+    questions: list[tuple[Question, Node]],
+    advice_ids: set[str],
+    answer_nodes: dict[tuple[str, str], Node],
+    qf: YamlFile,
+) -> None:
+    """Every tip an answer unlocks exists, and every jump goes forward to a question (or ends the questions)."""
     order = {q.id: i for i, (q, _) in enumerate(questions)}
-    for ids, f, kind in (
-        ([(q.id, n) for q, n in questions], qf, "question"),
-        ([(a.id, n) for a, n in advice], af, "tip"),
-    ):
-        seen: set[str] = set()
-        for item_id, node in ids:
-            if item_id in seen:
-                f.problem(node, f"{kind} id {item_id!r} is used twice")
-            seen.add(item_id)
-    advice_ids = {a.id for a, _ in advice}
     for q, _ in questions:
         for answer in q.answers.values():
             node = answer_nodes[(q.id, answer.intent)]
@@ -55,6 +71,16 @@ def cross_check(
                     node,
                     f"question {q.id}: answer {answer.intent} goes back to {answer.next!r}; jumps may only go forward",
                 )
+
+
+def _everything_is_read(
+    content: Content,
+    questions: list[tuple[Question, Node]],
+    advice: list[tuple[Advice, Node]],
+    qf: YamlFile,
+    af: YamlFile,
+) -> None:
+    """No question that every path jumps past, no tip that no reachable answer unlocks."""
     reachable = _reachable_questions(content)
     for q, node in questions:
         if q.id not in reachable:
@@ -63,11 +89,6 @@ def cross_check(
     for a, node in advice:
         if not a.always and a.id not in unlocked:
             af.problem(node, f"tip {a.id} is never read: no answer unlocks it and it is not 'always: true'")
-    used_buttons = {i for q in content.questions for i in q.answers} | set(FIXED_BUTTONS)
-    for name in sorted(used_buttons - set(content.buttons)):
-        if sf.root is not None:
-            sf.problem(sf.root, f"buttons: missing a label for {name!r}")
-    _phrase_clashes(content, intents, inf)
 
 
 def _phrase_clashes(content: Content, intents: dict[str, list[tuple[str, Node]]], f: YamlFile) -> None:

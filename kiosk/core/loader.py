@@ -19,26 +19,12 @@ from kiosk.core.model import (
     Content,
     Question,
     SafetyWords,
-    Screen,
     Text,
 )
 from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.core.screens_reader import read_screens
 from kiosk.core.snapshot import FILES
 from kiosk.core.yamlfile import YamlFile
-
-SCREENS = ("welcome", "readback_intro", "goodbye", "front_desk", "help", "sound")
-SCREEN_PLACEHOLDERS = {"sound": {"level", "levels"}}
-TEXTS = {
-    # name: placeholders it may use
-    "progress": {"number", "total"},
-    "advice_progress": {"number", "total"},
-    "not_understood": set(),
-    "try_tapping": set(),
-    "disclaimer": set(),
-}
-OPTIONAL_TEXTS = {"did_you_mean": {"answer"}}  # needed only with a middle band (confirm_confidence)
-IDLE_PLACEHOLDERS = {"seconds"}
-STATUS_TEXTS = {"speaking": set(), "listening": set(), "heard": {"text"}, "voice_off": set(), "sound_off": set()}
 
 
 def load_all(root: Path, display_root: str | None = None) -> dict[str, Content]:
@@ -87,11 +73,16 @@ class _PackReader:
     def read(self) -> Content:
         lang = self._language(self.files["language.yaml"])
         intents, filler = self._intents(self.files["intents.yaml"])
-        screens, texts, buttons, still_here = self._screens(self.files["screens.yaml"])
+        shown = read_screens(self.files["screens.yaml"], self._text)
         questions = self._questions(self.files["questions.yaml"], intents)
         advice = self._advice(self.files["advice.yaml"])
         screens_file = self.files["screens.yaml"]
-        if lang is not None and lang[5] < lang[4] and "did_you_mean" not in texts and screens_file.root is not None:
+        if (
+            lang is not None
+            and lang[5] < lang[4]
+            and "did_you_mean" not in shown.texts
+            and screens_file.root is not None
+        ):
             screens_file.problem(
                 screens_file.root,
                 "did_you_mean is missing: language.yaml's confirm_confidence asks patients to confirm",
@@ -109,10 +100,10 @@ class _PackReader:
             advice=tuple(a for a, _ in advice),
             intents={k: tuple(p for p, _ in v) for k, v in intents.items()},
             filler=filler,
-            screens=screens,
-            texts=texts,
-            buttons=buttons,
-            still_here=still_here,
+            screens=shown.screens,
+            texts=shown.texts,
+            buttons=shown.buttons,
+            still_here=shown.still_here,
             safety=self.safety,
         )
         cross_check(content, questions, advice, intents, self.files, self.answer_nodes)
@@ -182,57 +173,6 @@ class _PackReader:
                     f.problem(fields["intents"][1], f"intents: missing intent {name!r}")
         return intents, filler
 
-    def _screens(
-        self,
-        f: YamlFile,
-    ) -> tuple[dict[str, Screen], dict[str, Text], dict[str, Text], tuple[str, ...]]:
-        screens: dict[str, Screen] = {}
-        texts: dict[str, Text] = {}
-        buttons: dict[str, Text] = {}
-        if f.root is None:
-            return screens, texts, buttons, ()
-        required = (*SCREENS, *TEXTS, "idle", "still_here", "buttons", "status")
-        fields = f.mapping(f.root, "screens.yaml", required=required, optional=tuple(OPTIONAL_TEXTS))
-        if fields is None:
-            return screens, texts, buttons, ()
-        for name in SCREENS:
-            if name not in fields:
-                continue
-            parts = f.mapping(fields[name][1], name, required=("title", "body"), optional=("hint",))
-            if parts is None:
-                continue
-            allowed = SCREEN_PLACEHOLDERS.get(name, set())
-            read = {k: self._text(f, v, f"{name}: {k}", allowed) for k, (_, v) in parts.items()}
-            title, body = read.get("title"), read.get("body")
-            if title is not None and body is not None:
-                screens[name] = Screen(title, body, read.get("hint"))
-        for name, allowed in (TEXTS | OPTIONAL_TEXTS).items():
-            if name in fields:
-                text = self._text(f, fields[name][1], name, allowed)
-                if text is not None:
-                    texts[name] = text
-        if "idle" in fields:
-            parts = f.mapping(fields["idle"][1], "idle", required=("title", "body"))
-            if parts and "title" in parts and "body" in parts:
-                title = self._text(f, parts["title"][1], "idle: title")
-                body = self._text(f, parts["body"][1], "idle: body", IDLE_PLACEHOLDERS)
-                if title and body:
-                    texts["idle_title"], texts["idle_body"] = title, body
-        status = f.mapping(fields["status"][1], "status", required=tuple(STATUS_TEXTS)) if "status" in fields else None
-        for name, (_, value) in (status or {}).items():
-            text = self._text(f, value, f"status: {name}", STATUS_TEXTS[name])
-            if text:
-                texts[f"status_{name}"] = text
-        if "buttons" in fields:
-            for name, (_, value) in (f.mapping(fields["buttons"][1], "buttons", any_keys=True) or {}).items():
-                label = self._text(f, value, f"buttons: {name}")
-                if label is not None:
-                    buttons[name] = label
-        still_here: tuple[str, ...] = ()
-        if "still_here" in fields:
-            still_here = tuple(p for p, _ in f.strings(fields["still_here"][1], "still_here"))
-        return screens, texts, buttons, still_here
-
     def _questions(
         self,
         f: YamlFile,
@@ -251,23 +191,28 @@ class _PackReader:
             qid = f.string(q["id"][1], "question id")
             text = self._text(f, q["text"][1], f"question {qid}: text")
             red_flag = bool(f.boolean(q["red_flag"][1], "red_flag")) if "red_flag" in q else False
-            answers: dict[str, Answer] = {}
-            for intent, (key, value) in (
-                f.mapping(q["answers"][1], f"question {qid}: answers", any_keys=True) or {}
-            ).items():
-                if intents and intent not in intents:
-                    f.problem(key, f"question {qid}: answer {intent!r} is not an intent in intents.yaml")
-                elif intent in CONTROL_INTENTS:
-                    f.problem(key, f"question {qid}: {intent!r} steers the kiosk and cannot be an answer")
-                answer = self._answer(f, value, intent, f"question {qid}: answer {intent}")
-                self.answer_nodes[(qid or "", intent)] = value
-                if answer is not None:
-                    answers[intent] = answer
-            if not answers and isinstance(q["answers"][1], MappingNode) and not q["answers"][1].value:
-                f.problem(q["answers"][1], f"question {qid}: no answers")
+            answers = self._answers(f, q["answers"][1], qid, intents)
             if qid is not None and text is not None and answers:
                 out.append((Question(qid, text, answers, red_flag), q["id"][1]))
         return out
+
+    def _answers(
+        self, f: YamlFile, node: Node, qid: str | None, intents: dict[str, list[tuple[str, Node]]]
+    ) -> dict[str, Answer]:
+        """A question's answers, by intent: each one an intent that intents.yaml has and not a control."""
+        answers: dict[str, Answer] = {}
+        for intent, (key, value) in (f.mapping(node, f"question {qid}: answers", any_keys=True) or {}).items():
+            if intents and intent not in intents:
+                f.problem(key, f"question {qid}: answer {intent!r} is not an intent in intents.yaml")
+            elif intent in CONTROL_INTENTS:
+                f.problem(key, f"question {qid}: {intent!r} steers the kiosk and cannot be an answer")
+            answer = self._answer(f, value, intent, f"question {qid}: answer {intent}")
+            self.answer_nodes[(qid or "", intent)] = value
+            if answer is not None:
+                answers[intent] = answer
+        if not answers and isinstance(node, MappingNode) and not node.value:
+            f.problem(node, f"question {qid}: no answers")
+        return answers
 
     def _answer(self, f: YamlFile, node: Node, intent: str, what: str) -> Answer | None:
         fields = f.mapping(node, what, optional=("advice", "next"))

@@ -12,31 +12,23 @@ downloads anything.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.error
-import urllib.request
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from kiosk.speech.fetch import ModelError as ModelError
+from kiosk.speech.fetch import download, progress_bar, sha256_of, unzip
+
 MARKER = ".alt-kiosk-model.json"
-MAX_UNPACKED = 4 * 1024**3
-MAX_RATIO = 50
-"""No real model or voice compresses 50 to 1; a zip that claims to is a zip bomb."""
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
-
-
-class ModelError(Exception):
-    """A model could not be installed, verified or removed; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -85,39 +77,6 @@ def installed_models(models_dir: Path) -> list[InstalledModel]:
     return found
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done / 1e6:6.1f} / {total / 1e6:.1f} MB")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def download(url: str, target: Path, size: int, report: Callable[[int, int], None]) -> None:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response, open(target, "wb") as out:
-            done = 0
-            while chunk := response.read(1 << 16):
-                out.write(chunk)
-                done += len(chunk)
-                report(done, size)
-                if done > MAX_UNPACKED:
-                    raise ModelError(f"{url}: more than {MAX_UNPACKED >> 30} GiB; refused")
-    except (urllib.error.URLError, TimeoutError, ValueError) as err:
-        raise ModelError(f"{url}: cannot download it ({getattr(err, 'reason', err)})") from None
-    except OSError as err:
-        raise ModelError(f"{url}: cannot download it ({err.strerror or err})") from None
-
-
 def install(
     source: str,
     models_dir: Path,
@@ -130,39 +89,18 @@ def install(
     `sha256`: the checksum the admin expects of a zip or download that the manifest does not list.
     """
     known = manifest(models_dir)
-    entry = known.get(source)
     models_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=models_dir, prefix=".installing-"))
     try:
-        if entry is not None or source.startswith(("http://", "https://")):
-            url = entry.url if entry else source
-            entry = entry or next((m for m in known.values() if m.url == url), None)
-            archive = work / "download.zip"
-            download(url, archive, entry.size if entry else 0, report)
-        elif Path(source).is_file():
-            archive = Path(source)
-            entry = entry or next((m for m in known.values() if Path(source).name == m.name + ".zip"), None)
-        elif Path(source).is_dir():
+        archive, entry = _archive(source, known, work, report)
+        if archive is None:
             if sha256:
                 raise ModelError(f"{source}: --sha256 checks a zip or a download, not a folder")
-            archive = None
-        else:
-            raise ModelError(f"{source}: not a manifest name, URL, zip or folder")
-        checksum = None
-        if archive is not None:
-            if entry is not None:
-                size = archive.stat().st_size
-                if size != entry.size:
-                    raise ModelError(f"{source}: {size} bytes, expected {entry.size} (truncated or wrong file)")
-            checksum = sha256_of(archive)
-            if entry is not None and checksum != entry.sha256:
-                raise ModelError(f"{source}: sha256 {checksum} does not match the manifest's {entry.sha256}")
-            if sha256 and checksum != sha256.lower():
-                raise ModelError(f"{source}: sha256 {checksum} does not match the expected {sha256.lower()}")
-            unpacked = _unzip(archive, work / "unpacked")
-        else:
-            unpacked = work / "unpacked"
+            checksum, unpacked = None, work / "unpacked"
             shutil.copytree(source, unpacked)
+        else:
+            checksum = _checked(archive, entry, source, sha256)
+            unpacked = unzip(archive, work / "unpacked")
         kind = _kind(unpacked, source)
         name = entry.name if entry else Path(source.rstrip("/")).name.removesuffix(".zip")
         lang = (
@@ -181,6 +119,38 @@ def install(
         return InstalledModel(name, lang, final, checksum, kind)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _archive(
+    source: str, known: dict[str, KnownModel], work: Path, report: Callable[[int, int], None]
+) -> tuple[Path | None, KnownModel | None]:
+    """The zip to install (downloaded into `work` if need be; None: `source` is a folder) and the manifest's
+    entry for it, if it has one."""
+    entry = known.get(source)
+    if entry is not None or source.startswith(("http://", "https://")):
+        url = entry.url if entry else source
+        entry = entry or next((m for m in known.values() if m.url == url), None)
+        download(url, work / "download.zip", entry.size if entry else 0, report)
+        return work / "download.zip", entry
+    if Path(source).is_file():
+        return Path(source), next((m for m in known.values() if Path(source).name == m.name + ".zip"), None)
+    if Path(source).is_dir():
+        return None, None
+    raise ModelError(f"{source}: not a manifest name, URL, zip or folder")
+
+
+def _checked(archive: Path, entry: KnownModel | None, source: str, sha256: str | None) -> str:
+    """The zip's sha256, once its size and checksum are those the manifest (or the admin) expects."""
+    if entry is not None:
+        size = archive.stat().st_size
+        if size != entry.size:
+            raise ModelError(f"{source}: {size} bytes, expected {entry.size} (truncated or wrong file)")
+    checksum = sha256_of(archive)
+    if entry is not None and checksum != entry.sha256:
+        raise ModelError(f"{source}: sha256 {checksum} does not match the manifest's {entry.sha256}")
+    if sha256 and checksum != sha256.lower():
+        raise ModelError(f"{source}: sha256 {checksum} does not match the expected {sha256.lower()}")
+    return checksum
 
 
 def _kind(folder: Path, source: str) -> str:
@@ -250,40 +220,6 @@ def voice_language(config: Path) -> str | None:
 
 def _voice_language(folder: Path) -> str | None:
     return voice_language(next(folder.glob("*.onnx.json")))
-
-
-def _unzip(archive: Path, target: Path) -> Path:
-    try:
-        with zipfile.ZipFile(archive) as z:
-            _fits(archive, z, target.parent)
-            for info in z.infolist():
-                if not (target / info.filename).resolve().is_relative_to(target.resolve()):
-                    raise ModelError(f"{archive}: entry {info.filename!r} escapes the model folder; refused")
-            bad = z.testzip()
-            if bad is not None:
-                raise ModelError(f"{archive}: entry {bad!r} is damaged")
-            z.extractall(target)
-    except (zipfile.BadZipFile, EOFError) as err:
-        raise ModelError(f"{archive}: not a complete zip file ({err})") from err
-    except OSError as err:
-        raise ModelError(f"{archive}: cannot unpack it ({err.strerror or err}); nothing installed") from None
-    entries = list(target.iterdir())
-    return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
-
-
-def _fits(archive: Path, z: zipfile.ZipFile, where: Path) -> None:
-    """Refuse a zip whose contents would not fit, or that unpacks far bigger than any real model."""
-    total = sum(info.file_size for info in z.infolist())
-    packed = archive.stat().st_size
-    if total > MAX_UNPACKED or total > MAX_RATIO * max(packed, 1 << 20):
-        raise ModelError(
-            f"{archive}: unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB; refused (a zip bomb?)"
-        )
-    free = shutil.disk_usage(where).free
-    if total > free - (64 << 20):
-        raise ModelError(
-            f"{archive}: needs {total / 1e6:.0f} MB, {free / 1e6:.0f} MB free in {where}; nothing installed"
-        )
 
 
 def verify(models_dir: Path, name: str | None = None) -> list[str]:

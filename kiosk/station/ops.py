@@ -11,6 +11,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.snapshot import MAX_FILE_BYTES, read_file
 from kiosk.station.admin_pin import hash_pin, hash_problem, valid_pin
@@ -24,41 +25,74 @@ UNITS = ("alt-kiosk.service", "alt-kiosk-touch.service")
 SYSTEMD_RUNNING = Path("/run/systemd/system")
 
 
-def status(settings: Settings) -> tuple[list[str], bool]:
+Report = tuple[list[str], bool]
+"""Lines of `alt-kiosk status` about one part of the station, and whether that part is fine."""
+
+
+def status(settings: Settings) -> Report:
     """Lines for staff, and whether everything is fine (False: something needs attention)."""
-    lines: list[str] = []
-    ok = True
     store = ContentStore(settings.content_dir, settings.state_dir)
-    assessed, content_ok = _content_status(store, lines)
+    lines: list[str] = []
+    assessed, ok = _content_status(store, lines)
     packs = assessed.packs
-    ok = ok and content_ok
-    for problem in language_problems(settings, packs) if packs else []:
-        lines.append(f"configuration: REFUSED, {problem}")
-        ok = False
+    unit, state = service_state()
+    for part_lines, part_ok in (
+        _configuration(settings, packs),
+        _speech_input(settings, packs),
+        _noise_filter(),
+        _speech_output(settings, packs),
+        _audio(settings),
+        _admin_pin(settings),
+        _service(unit, state),
+        _backup(settings, store, assessed, state),
+    ):
+        lines += part_lines
+        ok = ok and part_ok
+    lines.append("status: OK" if ok else "status: NEEDS ATTENTION")
+    return lines, ok
+
+
+def _configuration(settings: Settings, packs: dict[str, Content]) -> Report:
+    problems = language_problems(settings, packs) if packs else []
+    return [f"configuration: REFUSED, {problem}" for problem in problems], not problems
+
+
+def _speech_input(settings: Settings, packs: dict[str, Content]) -> Report:
     from kiosk.hearing.engines import choose
 
-    for code in packs:
-        engine = choose(code, settings.speech_engine.get(code, "auto"), settings.models_dir)
-        lines.append(f"speech input {code}: {engine.description}")
-        ok = ok and engine.usable
+    engines = {code: choose(code, settings.speech_engine.get(code, "auto"), settings.models_dir) for code in packs}
+    lines = [f"speech input {code}: {engine.description}" for code, engine in engines.items()]
+    return lines, all(engine.usable for engine in engines.values())
+
+
+def _noise_filter() -> Report:
     from kiosk.hearing.rnnoise import PACKAGE, library
 
-    lines.append(
-        "noise filter: RNNoise (cleans a steady noise, such as a fan)"
-        if library() is not None
-        else f"noise filter: the simpler Wiener filter (RNNoise is not installed: pip install --no-deps {PACKAGE})"
-    )
-    lines.append(
-        f"speech output: {'on' if settings.sound else 'muted by configuration'}"
-        f"{'' if shutil.which('espeak-ng') else ' - espeak-ng is NOT installed'}"
-    )
-    if settings.sound:
-        from kiosk.speaking.voices import choose_all
+    if library() is not None:
+        return ["noise filter: RNNoise (cleans a steady noise, such as a fan)"], True
+    return [
+        f"noise filter: the simpler Wiener filter (RNNoise is not installed: pip install --no-deps {PACKAGE})"
+    ], True
 
-        for code, (voice, why) in choose_all(settings.voice, packs, settings.models_dir).items():
-            lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))
-            ok = ok and why is None
-    ok = ok and (not settings.sound or shutil.which("espeak-ng") is not None)
+
+def _speech_output(settings: Settings, packs: dict[str, Content]) -> Report:
+    espeak = shutil.which("espeak-ng") is not None
+    lines = [
+        f"speech output: {'on' if settings.sound else 'muted by configuration'}"
+        f"{'' if espeak else ' - espeak-ng is NOT installed'}"
+    ]
+    if not settings.sound:
+        return lines, True
+    from kiosk.speaking.voices import choose_all
+
+    chosen = choose_all(settings.voice, packs, settings.models_dir)
+    for code, (voice, why) in chosen.items():
+        lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))
+    return lines, espeak and all(why is None for _, why in chosen.values())
+
+
+def _audio(settings: Settings) -> Report:
+    lines = []
     try:
         import sounddevice as sd
 
@@ -70,27 +104,31 @@ def status(settings: Settings) -> tuple[list[str], bool]:
         lines.append(f"audio: PortAudio unavailable ({err})")
     lines.append(f"audio output: {', '.join(outputs) if outputs else 'NONE found'}")
     lines.append(f"audio input: {', '.join(inputs) if inputs else 'NONE found'}")
-    if settings.sound and not outputs:
-        ok = False
-    pin_problem = hash_problem(settings.admin_pin_hash)
-    if pin_problem:
-        lines.append(f"admin PIN: INVALID in {settings.config_path} ({pin_problem}); set it again: alt-kiosk set-pin")
-        ok = False
-    else:
-        lines.append(f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}")
-    unit, state = service_state()
-    lines.append(f"service: {state}" + (f" ({unit.removesuffix('.service')})" if unit else ""))
-    if state not in ("active", "not installed", "systemd not running"):
-        ok = False  # failed, inactive after too many restarts, ...
-    if packs and not store.backup_is_current(assessed.snap):  # the folder as assessed above, not read again
-        lines.append(
-            f"last good copy: none saved for the content in use, in {settings.state_dir}; the kiosk saves one when "
-            "it starts or takes new content. If it is running, the state folder is full or read-only: a broken "
-            "content folder would then stop the kiosk at its next start"
-        )
-        ok = ok and state != "active"
-    lines.append("status: OK" if ok else "status: NEEDS ATTENTION")
-    return lines, ok
+    return lines, bool(outputs) or not settings.sound
+
+
+def _admin_pin(settings: Settings) -> Report:
+    problem = hash_problem(settings.admin_pin_hash)
+    if problem:
+        return [f"admin PIN: INVALID in {settings.config_path} ({problem}); set it again: alt-kiosk set-pin"], False
+    return [f"admin PIN: {'set' if settings.admin_pin_hash else 'not set (alt-kiosk set-pin)'}"], True
+
+
+def _service(unit: str, state: str) -> Report:
+    line = f"service: {state}" + (f" ({unit.removesuffix('.service')})" if unit else "")
+    return [line], state in ("active", "not installed", "systemd not running")  # not failed, inactive, ...
+
+
+def _backup(settings: Settings, store: ContentStore, assessed: ContentState, state: str) -> Report:
+    """A running kiosk that could not save a last good copy of the content it serves."""
+    if not assessed.packs or store.backup_is_current(assessed.snap):  # the folder as assessed, not read again
+        return [], True
+    line = (
+        f"last good copy: none saved for the content in use, in {settings.state_dir}; the kiosk saves one when "
+        "it starts or takes new content. If it is running, the state folder is full or read-only: a broken "
+        "content folder would then stop the kiosk at its next start"
+    )
+    return [line], state != "active"
 
 
 def _content_status(store: ContentStore, lines: list[str]) -> tuple[ContentState, bool]:
