@@ -1,0 +1,147 @@
+"""Benchmark: can the kiosk hear an answer said over its own prompt? Echo cancellers on the rig of
+bench/echo_rig.py, per echo level and delay (with 50 ppm of clock drift).
+
+Every recording is 2 s of the room, then an English question prompt as the kiosk speaks it (espeak-ng),
+then 1 s of the room; the canceller has first heard another prompt through the same room, as it would
+have in a session. Measured per canceller:
+
+* ERLE: how much quieter the echo alone is after the canceller, from 1 s into the prompt;
+* echo taken: recordings of the echo alone (no patient) where any utterance is acted on or asked about;
+* answers during speech: each answer said halfway through the prompt, over the echo; the first utterance
+  acted on or asked about must be that answer (right), another (wrong), or none (missed). The quiet room
+  row is the same answers with no prompt at all;
+* CPU: the canceller's own time, in % of one core.
+
+    .venv/bin/pip install -e ".[echo-bench]"; .venv/bin/python bench/barge_in.py [--quick]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.echo_rig import CANCELLERS, RATE, available, cancel, echo, erle, microphone  # noqa: E402
+from kiosk.core.intents import decoys  # noqa: E402
+from kiosk.core.loader import load_language  # noqa: E402
+from kiosk.hearing.base import Decision  # noqa: E402
+from kiosk.hearing.endpoint import LIVE  # noqa: E402
+from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer  # noqa: E402
+from kiosk.hearing.understand import Bar, settings_for, utterances, weigh  # noqa: E402
+from tests.support.speech import Voice, say  # noqa: E402
+
+ANSWERS = {"no": ["no", "nope"], "yes": ["yes", "yeah"], "repeat": ["say that again"], "stop": ["stop"]}
+VOICES = [Voice("espeak", "en-us+f3", 150), Voice("festival", "kal")]
+KIOSK_VOICE = Voice("espeak", "en-us", 175)
+DRIFT_PPM = 50
+
+
+class Ear:
+    """The kiosk's hearing of a whole recording: every utterance, the first one acted on or asked about."""
+
+    def __init__(self) -> None:
+        pack = load_language(ROOT / "content" / "en")
+        self.intents = {
+            i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "restart", "help", "stop")
+        }
+        self.filler, self.decoys = pack.filler, decoys(pack.intents, self.intents)
+        self.recognizer = PocketSphinxRecognizer()
+        self.settings = settings_for(self.recognizer, LIVE)
+        self.bar = Bar.of(pack)
+        self.prompts = [q.text.say for q in pack.questions]
+
+    def taken(self, audio: np.ndarray) -> str | None:
+        for utterance in utterances(audio, RATE, self.settings):
+            heard = weigh(self.recognizer, utterance, self.intents, self.filler, self.decoys).decide(self.bar)
+            if heard.decision in (Decision.ACT, Decision.CONFIRM):
+                return heard.intent
+        return None
+
+
+def padded(prompt: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.zeros(2 * RATE, np.int16), prompt, np.zeros(RATE, np.int16)])
+
+
+Clip = tuple[str, np.ndarray]
+
+
+def loudness(audio: np.ndarray) -> float:
+    """RMS of the speech in `audio` (its samples above a tenth of its peak), for setting echo levels."""
+    loud = audio[np.abs(audio) > 0.1 * np.abs(audio).max()].astype(np.float64)
+    return float(np.sqrt((loud**2).mean()))
+
+
+def measure(
+    ear: Ear, name: str, level: float, delay: float, prompts: list[np.ndarray], clips: list[Clip]
+) -> dict[str, str]:
+    """One row: `level` is the echo's loudness relative to the patient's answers (dB)."""
+    factory = CANCELLERS[name]
+    warm = padded(prompts[0])
+    gains: list[float] = []
+    taken_alone, right, wrong, missed, busy, heard_s = 0, 0, 0, 0, 0.0, 0.0
+    patient = np.mean([loudness(a) for _, a in clips])
+    for played in (padded(p) for p in prompts[1:]):
+        relative = level + 20 * float(np.log10(patient / loudness(played)))
+        for meant, answer in [(None, None), *clips]:  # the echo alone, then each answer
+            canceller = factory() if factory else None
+            cancel(canceller, microphone(echo(warm, delay, relative, DRIFT_PPM)), warm)  # a session's earlier prompt
+            alone = echo(played, delay, relative, DRIFT_PPM)
+            sounds = [alone]
+            if answer is not None:
+                start = 2 * RATE + (len(played) - 3 * RATE) // 2
+                said = np.zeros(len(played))
+                said[start : start + len(answer)] = answer[: len(played) - start]
+                sounds.append(said)
+            started = time.process_time()
+            out = cancel(canceller, microphone(*sounds), played)
+            busy, heard_s = busy + time.process_time() - started, heard_s + len(played) / RATE
+            if answer is None:
+                gains.append(erle(alone[3 * RATE :], out[3 * RATE :]))
+                taken_alone += ear.taken(out) is not None
+                continue
+            intent = ear.taken(out)
+            right, wrong, missed = (
+                right + (intent == meant),
+                wrong + (intent not in (None, meant)),
+                missed + (intent is None),
+            )
+    total = right + wrong + missed
+    return {
+        "ERLE": f"{np.mean(gains):.1f} dB" if name != "none" else "–",
+        "echo taken": f"{taken_alone} of {len(prompts) - 1}",
+        "answers right / wrong": f"{100 * right / total:.0f} / {100 * wrong / total:.0f} %",
+        "CPU": f"{100 * busy / heard_s:.1f} %" if name != "none" else "–",
+    }
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    ear = Ear()
+    prompts = [say(text, KIOSK_VOICE) for text in ear.prompts[: 3 if quick else 7]]
+    clips = [(meant, say(text, voice)) for meant, texts in ANSWERS.items() for text in texts for voice in VOICES]
+    quiet = [ear.taken(microphone(np.concatenate([np.zeros(2 * RATE), a, np.zeros(RATE)]))) for _, a in clips]
+    print(
+        f"\nquiet room, no prompt: {100 * sum(q == m for q, (m, _) in zip(quiet, clips, strict=True)) / len(clips):.0f} % right"
+    )
+    names = [n for n in CANCELLERS if available(n)]
+    rows = [["canceller", "echo vs patient", "delay", "ERLE", "echo taken", "answers right / wrong", "CPU"]]
+    for level in (-6.0, 0.0, 6.0):
+        for delay in (40.0, 300.0) if quick else (40.0, 150.0, 300.0):
+            for name in names:
+                cells = measure(ear, name, level, delay, prompts, clips)
+                rows.append([name, f"{level:+.0f} dB", f"{delay:.0f} ms", *cells.values()])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    missing = [n for n in CANCELLERS if n not in names]
+    if missing:
+        print(f"not installed, not measured: {', '.join(missing)} (.venv/bin/pip install -e '.[echo-bench]')")
+
+
+if __name__ == "__main__":
+    main()
