@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.echo_rig import CANCELLERS, RATE, available, cancel, echo, erle, microphone  # noqa: E402
+from bench.table import print_rows  # noqa: E402
 from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.hearing.base import Decision  # noqa: E402
@@ -124,10 +125,8 @@ def main() -> None:
     ear = Ear()
     prompts = [say(text, KIOSK_VOICE) for text in ear.prompts[: 3 if quick else 7]]
     clips = [(meant, say(text, voice)) for meant, texts in ANSWERS.items() for text in texts for voice in VOICES]
-    quiet = [ear.taken(microphone(np.concatenate([np.zeros(2 * RATE), a, np.zeros(RATE)]))) for _, a in clips]
-    print(
-        f"\nquiet room, no prompt: {100 * sum(q == m for q, (m, _) in zip(quiet, clips, strict=True)) / len(clips):.0f} % right"
-    )
+    quiet = sum(ear.taken(microphone(np.concatenate([np.zeros(2 * RATE), a, np.zeros(RATE)]))) == m for m, a in clips)
+    print(f"\nquiet room, no prompt: {100 * quiet / len(clips):.0f} % right")
     names = [n for n in CANCELLERS if available(n)]
     rows = [["canceller", "echo vs patient", "delay", "ERLE", "echo taken", "answers right / wrong", "CPU"]]
     for level in (-6.0, 0.0, 6.0):
@@ -135,9 +134,7 @@ def main() -> None:
             for name in names:
                 cells = measure(ear, name, level, delay, prompts, clips)
                 rows.append([name, f"{level:+.0f} dB", f"{delay:.0f} ms", *cells.values()])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    print_rows(rows)
     missing = [n for n in CANCELLERS if n not in names]
     if missing:
         print(f"not installed, not measured: {', '.join(missing)} (.venv/bin/pip install -e '.[echo-bench]')")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bench.table import print_rows
 from kiosk.hearing.base import Decision, settle
 from kiosk.hearing.understand import Bar, Weighed
 
@@ -165,9 +166,7 @@ def table(columns: dict[str, tuple[Hearings, Bar]], extra: dict[str, list[str]])
     rows.append(["bars (act / confirm)", *(f"{columns[n][1].act:g} / {columns[n][1].confirm:g}" for n in names), ""])
     for label, values in extra.items():
         rows.append([label, *values])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    print_rows(rows)
 
 
 def calibrate(hearings: Hearings) -> None:
