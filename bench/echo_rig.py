@@ -7,13 +7,19 @@ played (far end) and return the microphone without the echo:
 
 * `webrtc`: WebRTC's AEC3 (pywebrtc-audio): a linear filter, a delay estimator and a residual echo
   suppressor;
-* `speex`: Speex's MDF canceller with its preprocessor (speex-py, which bundles libspeexdsp).
+* `speex`: Speex's MDF canceller with its preprocessor (speex-py, which bundles libspeexdsp);
+* `speex-linear`: the MDF canceller alone, no residual suppression (libspeexdsp through ctypes: Debian's
+  libspeexdsp1, else the copy speex-py bundles).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import importlib.util
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -96,7 +102,44 @@ def speex(filter_ms: int = 400) -> Canceller:
     return run
 
 
-CANCELLERS: dict[str, Callable[[], Canceller] | None] = {"none": None, "webrtc": webrtc, "speex": speex}
+def _speexdsp() -> ctypes.CDLL:
+    found = ctypes.util.find_library("speexdsp")
+    if found is None:
+        spec = importlib.util.find_spec("speex_py")
+        libs = Path(spec.origin).parent.parent / "speex_py.libs" if spec and spec.origin else None
+        bundled = sorted(libs.glob("libspeexdsp*.so*")) if libs else []
+        if not bundled:
+            raise ImportError("libspeexdsp is not installed")
+        found = str(bundled[0])
+    lib = ctypes.CDLL(found)
+    lib.speex_echo_state_init.restype = ctypes.c_void_p
+    lib.speex_echo_state_init.argtypes = [ctypes.c_int, ctypes.c_int]
+    lib.speex_echo_cancellation.argtypes = [ctypes.c_void_p] * 4
+    lib.speex_echo_ctl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+    return lib
+
+
+def speex_linear(filter_ms: int = 600) -> Canceller:
+    lib = _speexdsp()
+    state = lib.speex_echo_state_init(FRAME, RATE * filter_ms // 1000)
+    rate = ctypes.c_int(RATE)
+    lib.speex_echo_ctl(state, 24, ctypes.byref(rate))  # SPEEX_ECHO_SET_SAMPLING_RATE
+
+    def run(near: np.ndarray, far: np.ndarray) -> np.ndarray:
+        mic, played = np.ascontiguousarray(near, np.int16), np.ascontiguousarray(far, np.int16)
+        out = np.zeros(len(mic), np.int16)
+        lib.speex_echo_cancellation(state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
+        return out
+
+    return run
+
+
+CANCELLERS: dict[str, Callable[[], Canceller] | None] = {
+    "none": None,
+    "webrtc": webrtc,
+    "speex": speex,
+    "speex-linear": speex_linear,
+}
 
 
 def available(name: str) -> bool:
