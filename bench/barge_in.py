@@ -88,10 +88,11 @@ def measure(
     patient = np.mean([loudness(a) for _, a in clips])
     for played in (padded(p) for p in prompts[1:]):
         relative = level + 20 * float(np.log10(patient / loudness(played)))
+        earlier = microphone(echo(warm, delay, relative, DRIFT_PPM))  # a session's earlier prompt, as heard
+        alone = echo(played, delay, relative, DRIFT_PPM)
         for meant, answer in [(None, None), *clips]:  # the echo alone, then each answer
             canceller = factory() if factory else None
-            cancel(canceller, microphone(echo(warm, delay, relative, DRIFT_PPM)), warm)  # a session's earlier prompt
-            alone = echo(played, delay, relative, DRIFT_PPM)
+            cancel(canceller, earlier, warm)
             sounds = [alone]
             if answer is not None:
                 start = 2 * RATE + (len(played) - 3 * RATE) // 2

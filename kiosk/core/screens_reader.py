@@ -25,7 +25,7 @@ OPTIONAL_TEXTS = {"did_you_mean": {"answer"}}  # needed only with a middle band 
 IDLE_PLACEHOLDERS = {"seconds"}
 STATUS_TEXTS = {"speaking": set(), "listening": set(), "heard": {"text"}, "voice_off": set(), "sound_off": set()}
 
-ReadText = Callable[[YamlFile, Node, str, "set[str] | None"], "Text | None"]
+ReadText = Callable[[YamlFile, Node, str, set[str] | None], Text | None]
 """Reads one patient-facing text (file, node, what it is, the placeholders it may use); None: refused."""
 
 
