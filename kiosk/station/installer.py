@@ -16,7 +16,7 @@ CONFIG_DIR = Path("/etc/alt-kiosk")
 STATE_DIR = SERVICE_STATE_DIR
 UNIT_DIR = Path("/etc/systemd/system")
 USER = "alt-kiosk"
-PACKAGES = ["python3-venv", "espeak-ng", "libportaudio2", "alsa-utils", "console-setup", "kbd"]
+PACKAGES = ["python3-venv", "espeak-ng", "libportaudio2", "libspeexdsp1", "alsa-utils", "console-setup", "kbd"]
 TOUCH_PACKAGES = ["cage", "foot", "xwayland", "fonts-dejavu-core", "fonts-noto-cjk", "fontconfig"]
 """cage needs Xwayland on every release (0.1.4 will not start without it); foot draws with DejaVu Sans Mono,
 and Chinese with Noto Sans Mono CJK."""

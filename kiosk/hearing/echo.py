@@ -1,0 +1,214 @@
+"""Echo cancellation: the microphone without the kiosk's own voice, so a patient can answer over a prompt.
+
+The reference is what the kiosk played (kiosk.speech.farend), at 16 kHz on the microphone's timeline. Two
+parts, both measured in docs/calibration.md ("Barge-in"):
+
+* `LagTracker` finds where the echo sits in the reference (the device latencies, 20 to 400 ms) by
+  cross-correlation, to a tenth of a sample, and follows it; it also measures clock drift between the
+  microphone and the speaker.
+* Speex's MDF adaptive filter (Debian's libspeexdsp, through ctypes) then removes the echo of the aligned
+  reference through the room: a 250 ms filter, no residual suppression, so the patient's voice is kept.
+
+A linear filter cannot follow two clocks that drift apart (ERLE falls from 32 dB to 11 dB at 20 ppm): the
+canceller reports the drift it measures and `kiosk.hearing.barge_in` turns barge-in off when it is too
+large. Microphone and speaker on one device (one clock) have none.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+import numpy as np
+
+RATE = 16000
+FRAME = RATE // 100  # 10 ms, Speex's frame
+_SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
+
+
+class EchoUnavailable(Exception):
+    """The echo canceller's library is missing."""
+
+
+def speexdsp() -> ctypes.CDLL:
+    """Debian's libspeexdsp1, with the three functions the canceller uses typed."""
+    name = ctypes.util.find_library("speexdsp") or "libspeexdsp.so.1"
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError as err:
+        raise EchoUnavailable("libspeexdsp is not installed (apt install libspeexdsp1)") from err
+    lib.speex_echo_state_init.restype = ctypes.c_void_p
+    lib.speex_echo_state_init.argtypes = [ctypes.c_int, ctypes.c_int]
+    lib.speex_echo_state_destroy.argtypes = [ctypes.c_void_p]
+    lib.speex_echo_cancellation.argtypes = [ctypes.c_void_p] * 4
+    lib.speex_echo_ctl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+    return lib
+
+
+class LagTracker:
+    """How many samples the echo lags the reference, as a straight line over time (its slope is the drift).
+
+    Each `observe` correlates the last `window` microphone samples with the reference (GCC-PHAT, a sharp
+    peak at the direct sound). A new lag far from the line is believed only when `confirm` windows in a row
+    agree: one window of a patient talking, or of silence, must not move it. After `restart` (a new
+    stream: the timelines may have slipped a few milliseconds) there is no lag until the first clear
+    one near the old line, which is believed at once.
+    """
+
+    def __init__(self, max_lag: int, window: int = RATE // 2, confirm: int = 3) -> None:
+        self.max_lag, self.window, self.confirm = max_lag, window, confirm
+        self.slope = 0.0  # lag change per sample: minus the drift
+        self._points: list[tuple[int, float]] = []
+        self._anchor: tuple[int, float] | None = None
+        self._candidate: tuple[float, int] | None = None
+        self._last = 0
+        self._fresh = False
+
+    def restart(self) -> None:
+        self._fresh = True
+
+    def lag_at(self, n: int) -> float | None:
+        if self._anchor is None or self._fresh:
+            return None
+        at, lag = self._anchor
+        return lag + self.slope * (n - at)
+
+    @property
+    def drift_ppm(self) -> float | None:
+        """The microphone clock's drift from the speaker's, once 4 s of echo measured it."""
+        if len(self._points) < 2 or self._points[-1][0] - self._points[0][0] < 4 * RATE:
+            return None
+        return -self.slope * 1e6
+
+    def observe(self, n: int, near: np.ndarray, far: np.ndarray) -> None:
+        """`near`: the `window` microphone samples up to sample `n`; `far`: the reference up to `n`,
+        `window + max_lag` long."""
+        lag = self._peak(near, far)
+        if lag is None:
+            return
+        if self._fresh and self._anchor is not None:
+            self._fresh = False
+            if abs(lag - self._anchor[1]) > RATE // 25:
+                self._anchor = None  # not near the old line: confirm it like any other
+            else:
+                self._points = []
+        expected = self.lag_at(n)
+        if expected is not None and abs(lag - expected) > 2 + 2e-4 * (n - self._last):
+            agree = self._candidate is not None and abs(self._candidate[0] - lag) <= 1
+            count = self._candidate[1] + 1 if agree and self._candidate else 1
+            if count < self.confirm:
+                self._candidate = (lag, count)
+                return
+            self._points = []  # the echo moved (a new stream, a device re-opened)
+        self._candidate, self._last = None, n
+        self._points = [p for p in self._points if n - p[0] < 30 * RATE] + [(n, lag)]
+        self._fit(n)
+
+    def _fit(self, n: int) -> None:
+        at = np.array([p[0] - n for p in self._points], dtype=np.float64)
+        lags = np.array([p[1] for p in self._points])
+        if at[-1] - at[0] > 2 * RATE and len(at) >= 6:
+            slope, lag = np.polyfit(at, lags, 1)
+            self.slope, self._anchor = float(slope), (n, float(lag))
+        else:
+            self._anchor = (n, float(np.mean(lags - self.slope * at)))
+
+    def _peak(self, near: np.ndarray, far: np.ndarray) -> float | None:
+        """The lag of the strongest correlation, to a fraction of a sample; None if it is not clear."""
+        w, most = self.window, self.max_lag
+        size = 1 << int(np.ceil(np.log2(2 * w + most)))
+        cross = np.fft.rfft(far, size) * np.conj(np.fft.rfft(near, size))
+        cross /= np.abs(cross) + 1e-9 * float(np.abs(cross).max() or 1.0)
+        corr = np.fft.irfft(cross, size)[: most + 1]  # corr[j]: the echo lags by most - j
+        j = int(np.argmax(corr))
+        if corr[j] < 8 * float(np.std(corr)):
+            return None
+        shift = 0.0
+        if 0 < j < most:
+            a, b, c = corr[j - 1], corr[j], corr[j + 1]
+            shift = 0.5 * float(a - c) / float(a - 2 * b + c)
+        return most - (j + shift)
+
+
+class EchoCanceller:
+    """Microphone in, microphone without the echo out, 10 ms at a time; `far` is what was played meanwhile.
+
+    `locked` is False until the echo's lag is known: its output is then the microphone unchanged.
+    `erle_db` is how much quieter the echo is after cancelling (median of the last 5 s with a loud echo).
+    """
+
+    def __init__(self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None) -> None:
+        self._lib = lib or speexdsp()
+        self._state = self._lib.speex_echo_state_init(FRAME, RATE * tail_ms // 1000)
+        rate = ctypes.c_int(RATE)
+        self._lib.speex_echo_ctl(self._state, _SET_SAMPLING_RATE, ctypes.byref(rate))
+        self.tracker = LagTracker(RATE * max_lag_ms // 1000)
+        self._keep = self.tracker.max_lag + self.tracker.window + 4 * FRAME
+        self._far = np.zeros(self._keep)
+        self._near = np.zeros(self.tracker.window)
+        self._n = 0
+        self._since = 0
+        self._quiet = 0  # samples of reference silence so far
+        self._gains: list[float] = []
+        self._energy = [0.0, 0.0, 0]  # microphone, output, frames: this half second's loud echo
+
+    def close(self) -> None:
+        if self._state:
+            self._lib.speex_echo_state_destroy(self._state)
+            self._state = None
+
+    @property
+    def locked(self) -> bool:
+        return self.tracker.lag_at(self._n) is not None
+
+    @property
+    def erle_db(self) -> float | None:
+        return float(np.median(self._gains)) if len(self._gains) >= 4 else None
+
+    def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+        """`near` and `far`: int16, the same length, a multiple of 10 ms."""
+        whole = len(near) - len(near) % FRAME
+        out = [self._frame(near[i : i + FRAME], far[i : i + FRAME]) for i in range(0, whole, FRAME)]
+        return np.concatenate(out) if out else np.zeros(0, np.int16)
+
+    def _frame(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+        self._far = np.concatenate([self._far[FRAME:], far.astype(np.float64)])
+        self._near = np.concatenate([self._near[FRAME:], near.astype(np.float64)])
+        self._n += FRAME
+        self._since += FRAME
+        span = self._far[-(self.tracker.window + self.tracker.max_lag) :]
+        if np.abs(far).max(initial=0) < 100:
+            self._quiet += FRAME
+        else:
+            if self._quiet >= RATE // 2:
+                self.tracker.restart()
+            self._quiet = 0
+        if self._since >= RATE // 4 and float(np.sqrt(np.mean(span**2))) > 100:
+            self._since = 0
+            self.tracker.observe(self._n, self._near, span)
+        lag = self.tracker.lag_at(self._n)
+        if lag is None:
+            return np.asarray(near, np.int16)
+        # Each microphone sample's reference is the far end `lag` earlier, less a 2 ms margin so that
+        # the filter also sees the direct sound's onset.
+        positions = np.arange(self._keep - FRAME, self._keep) - (lag - 32)
+        reference = np.interp(positions, np.arange(self._keep), self._far)
+        played = np.ascontiguousarray(np.clip(reference, -32768, 32767), np.int16)
+        mic = np.ascontiguousarray(near, np.int16)
+        out = np.zeros(FRAME, np.int16)
+        self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
+        self._measure(mic, out, played)
+        return out
+
+    def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray) -> None:
+        """ERLE over half seconds where the reference is loud, which the median keeps from double talk."""
+        loud = lambda x: float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))  # noqa: E731
+        if loud(played) < 300 or loud(mic) < 150:  # no echo to measure: the speaker is quiet or far away
+            return
+        energy = self._energy
+        energy[0] += float(np.sum(mic.astype(np.float64) ** 2))
+        energy[1] += float(np.sum(out.astype(np.float64) ** 2))
+        energy[2] += 1
+        if energy[2] >= 50:
+            self._gains = [*self._gains[-9:], 10 * float(np.log10((energy[0] + 1) / (energy[1] + 1)))]
+            self._energy = [0.0, 0.0, 0]
