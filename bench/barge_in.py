@@ -8,11 +8,15 @@ have in a session. Measured per canceller:
 * ERLE: how much quieter the echo alone is after the canceller, from 1 s into the prompt;
 * echo taken: recordings of the echo alone (no patient) where any utterance is acted on or asked about;
 * answers during speech: each answer said halfway through the prompt, over the echo; the first utterance
-  acted on or asked about must be that answer (right), another (wrong), or none (missed). The quiet room
-  row is the same answers with no prompt at all;
+  the kiosk takes over a prompt (kiosk.hearing.barge_in.interrupts: sure, and long enough) must be that
+  answer (right), another (wrong), or none (missed). The quiet room row is the same answers with no
+  prompt at all, by the kiosk's usual rule (act, or ask);
+* false barge-ins: utterances of the echo alone the kiosk would take, per hour of prompts;
+* detection: from the start of the answer to the moment the end-pointer hands it over, plus decoding;
 * CPU: the canceller's own time, in % of one core.
 
-    .venv/bin/pip install -e ".[echo-bench]"; .venv/bin/python bench/barge_in.py [--quick]
+    .venv/bin/pip install -e ".[echo-bench]"; .venv/bin/python bench/barge_in.py [--quick] [--drift PPM]
+        [--only kiosk,none]
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from bench.echo_rig import CANCELLERS, RATE, available, cancel, echo, erle, micr
 from bench.table import print_rows  # noqa: E402
 from kiosk.core.intents import decoys  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
+from kiosk.hearing.barge_in import interrupts  # noqa: E402
 from kiosk.hearing.base import Decision  # noqa: E402
-from kiosk.hearing.endpoint import LIVE  # noqa: E402
+from kiosk.hearing.endpoint import LIVE, Endpointer  # noqa: E402
 from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer  # noqa: E402
 from kiosk.hearing.understand import Bar, settings_for, utterances, weigh  # noqa: E402
 from tests.support.speech import Voice, say  # noqa: E402
@@ -57,11 +62,25 @@ class Ear:
         self.prompts = [q.text.say for q in pack.questions]
 
     def taken(self, audio: np.ndarray) -> str | None:
+        """Heard after a prompt, by the usual rule: the first answer acted on or asked about."""
         for utterance in utterances(audio, RATE, self.settings):
             heard = weigh(self.recognizer, utterance, self.intents, self.filler, self.decoys).decide(self.bar)
             if heard.decision in (Decision.ACT, Decision.CONFIRM):
                 return heard.intent
         return None
+
+    def interrupted(self, audio: np.ndarray) -> tuple[str | None, float]:
+        """Heard over a prompt, by the barge-in rule, as the live kiosk feeds it (50 ms blocks): the first
+        answer taken, and the second of the recording at which it was decided."""
+        endpointer, padding = Endpointer(self.settings), (self.settings.lead_ms + self.settings.tail_ms) / 1000
+        block = RATE // 20
+        for at in range(0, len(audio), block):
+            for utterance in endpointer.feed(audio[at : at + block]):
+                started = time.perf_counter()
+                heard = weigh(self.recognizer, utterance, self.intents, self.filler, self.decoys).decide(self.bar)
+                if interrupts(heard, len(utterance) / RATE - padding):
+                    return heard.intent, (at + block) / RATE + time.perf_counter() - started
+        return None, 0.0
 
 
 def padded(prompt: np.ndarray) -> np.ndarray:
@@ -84,7 +103,8 @@ def measure(
     factory = CANCELLERS[name]
     warm = padded(prompts[0])
     gains: list[float] = []
-    taken_alone, right, wrong, missed, busy, heard_s = 0, 0, 0, 0, 0.0, 0.0
+    taken_alone, right, wrong, missed, busy, heard_s, alone_s = 0, 0, 0, 0, 0.0, 0.0, 0.0
+    latencies: list[float] = []
     patient = np.mean([loudness(a) for _, a in clips])
     for played in (padded(p) for p in prompts[1:]):
         relative = level + 20 * float(np.log10(patient / loudness(played)))
@@ -102,11 +122,14 @@ def measure(
             started = time.process_time()
             out = cancel(canceller, microphone(*sounds), played)
             busy, heard_s = busy + time.process_time() - started, heard_s + len(played) / RATE
+            intent, decided = ear.interrupted(out)
             if answer is None:
                 gains.append(erle(alone[3 * RATE :], out[3 * RATE :]))
-                taken_alone += ear.taken(out) is not None
+                taken_alone += intent is not None
+                alone_s += len(played) / RATE - 3
                 continue
-            intent = ear.taken(out)
+            if intent == meant:
+                latencies.append(decided - start / RATE)
             right, wrong, missed = (
                 right + (intent == meant),
                 wrong + (intent not in (None, meant)),
@@ -115,28 +138,36 @@ def measure(
     total = right + wrong + missed
     return {
         "ERLE": f"{np.mean(gains):.1f} dB" if name != "none" else "–",
-        "echo taken": f"{taken_alone} of {len(prompts) - 1}",
+        "false barge-ins": f"{taken_alone} ({3600 * taken_alone / alone_s:.0f}/h)",
         "answers right / wrong": f"{100 * right / total:.0f} / {100 * wrong / total:.0f} %",
+        "detection p50 / p95": f"{1000 * np.percentile(latencies, 50):.0f} / {1000 * np.percentile(latencies, 95):.0f} ms"
+        if latencies
+        else "–",
         "CPU": f"{100 * busy / heard_s:.1f} %" if name != "none" else "–",
     }
 
 
 def main() -> None:
+    global DRIFT_PPM
     quick = "--quick" in sys.argv
+    if "--drift" in sys.argv:
+        DRIFT_PPM = int(sys.argv[sys.argv.index("--drift") + 1])
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(CANCELLERS)
     ear = Ear()
     prompts = [say(text, KIOSK_VOICE) for text in ear.prompts[: 3 if quick else 7]]
     clips = [(meant, say(text, voice)) for meant, texts in ANSWERS.items() for text in texts for voice in VOICES]
     quiet = sum(ear.taken(microphone(np.concatenate([np.zeros(2 * RATE), a, np.zeros(RATE)]))) == m for m, a in clips)
     print(f"\nquiet room, no prompt: {100 * quiet / len(clips):.0f} % right")
-    names = [n for n in CANCELLERS if available(n)]
-    rows = [["canceller", "echo vs patient", "delay", "ERLE", "echo taken", "answers right / wrong", "CPU"]]
+    names = [n for n in CANCELLERS if n in only and available(n)]
+    rows = [["canceller", "echo vs patient", "delay", "drift", "ERLE", "false barge-ins", "answers right / wrong"]]
+    rows[0] += ["detection p50 / p95", "CPU"]
     for level in (-6.0, 0.0, 6.0):
         for delay in (40.0, 300.0) if quick else (40.0, 150.0, 300.0):
             for name in names:
                 cells = measure(ear, name, level, delay, prompts, clips)
-                rows.append([name, f"{level:+.0f} dB", f"{delay:.0f} ms", *cells.values()])
+                rows.append([name, f"{level:+.0f} dB", f"{delay:.0f} ms", f"{DRIFT_PPM} ppm", *cells.values()])
     print_rows(rows)
-    missing = [n for n in CANCELLERS if n not in names]
+    missing = [n for n in CANCELLERS if n in only and n not in names]
     if missing:
         print(f"not installed, not measured: {', '.join(missing)} (.venv/bin/pip install -e '.[echo-bench]')")
 

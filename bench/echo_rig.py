@@ -8,6 +8,8 @@ played (far end) and return the microphone without the echo:
 * `webrtc`: WebRTC's AEC3 (pywebrtc-audio): a linear filter, a delay estimator and a residual echo
   suppressor;
 * `speex`: Speex's MDF canceller with its preprocessor (speex-py, which bundles libspeexdsp);
+* `kiosk`: the kiosk's own (kiosk.hearing.echo): a lag tracker, then Speex's MDF filter on the aligned
+  reference, no residual suppression;
 * `speex-linear`: the MDF canceller alone, no residual suppression (libspeexdsp through ctypes: Debian's
   libspeexdsp1, else the copy speex-py bundles).
 """
@@ -134,8 +136,18 @@ def speex_linear(filter_ms: int = 600) -> Canceller:
     return run
 
 
+def kiosk() -> Canceller:
+    from kiosk.hearing.echo import EchoCanceller, EchoUnavailable
+
+    try:
+        return EchoCanceller().process
+    except EchoUnavailable as err:
+        raise ImportError(str(err)) from err
+
+
 CANCELLERS: dict[str, Callable[[], Canceller] | None] = {
     "none": None,
+    "kiosk": kiosk,
     "webrtc": webrtc,
     "speex": speex,
     "speex-linear": speex_linear,

@@ -24,6 +24,8 @@ import numpy as np
 RATE = 16000
 FRAME = RATE // 100  # 10 ms, Speex's frame
 _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
+MAX_DRIFT = 200e-6
+"""No two sound cards' clocks differ by more (USB audio crystals: tens of ppm)."""
 
 
 class EchoUnavailable(Exception):
@@ -93,7 +95,7 @@ class LagTracker:
             else:
                 self._points = []
         expected = self.lag_at(n)
-        if expected is not None and abs(lag - expected) > 2 + 2e-4 * (n - self._last):
+        if expected is not None and abs(lag - expected) > 2 + MAX_DRIFT * (n - self._last):
             agree = self._candidate is not None and abs(self._candidate[0] - lag) <= 1
             count = self._candidate[1] + 1 if agree and self._candidate else 1
             if count < self.confirm:
@@ -108,10 +110,10 @@ class LagTracker:
         at = np.array([p[0] - n for p in self._points], dtype=np.float64)
         lags = np.array([p[1] for p in self._points])
         if at[-1] - at[0] > 2 * RATE and len(at) >= 6:
-            slope, lag = np.polyfit(at, lags, 1)
-            self.slope, self._anchor = float(slope), (n, float(lag))
-        else:
-            self._anchor = (n, float(np.mean(lags - self.slope * at)))
+            slope = float(np.polyfit(at, lags, 1)[0])
+            if abs(slope) <= MAX_DRIFT:  # else an outlier bent the line: keep the old slope
+                self.slope = slope
+        self._anchor = (n, float(np.median(lags - self.slope * at)))
 
     def _peak(self, near: np.ndarray, far: np.ndarray) -> float | None:
         """The lag of the strongest correlation, to a fraction of a sample; None if it is not clear."""
@@ -134,7 +136,8 @@ class EchoCanceller:
     """Microphone in, microphone without the echo out, 10 ms at a time; `far` is what was played meanwhile.
 
     `locked` is False until the echo's lag is known: its output is then the microphone unchanged.
-    `erle_db` is how much quieter the echo is after cancelling (median of the last 5 s with a loud echo).
+    `erle_db` is how much quieter the echo is after cancelling (median of the last 5 s with a loud echo);
+    `measured_s`, how many seconds of loud echo it has measured since it started.
     """
 
     def __init__(self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None) -> None:
@@ -150,6 +153,7 @@ class EchoCanceller:
         self._since = 0
         self._quiet = 0  # samples of reference silence so far
         self._gains: list[float] = []
+        self.measured_s = 0.0
         self._energy = [0.0, 0.0, 0]  # microphone, output, frames: this half second's loud echo
 
     def close(self) -> None:
@@ -202,8 +206,7 @@ class EchoCanceller:
 
     def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray) -> None:
         """ERLE over half seconds where the reference is loud, which the median keeps from double talk."""
-        loud = lambda x: float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))  # noqa: E731
-        if loud(played) < 300 or loud(mic) < 150:  # no echo to measure: the speaker is quiet or far away
+        if _rms(played) < 300 or _rms(mic) < 150:  # no echo to measure: the speaker is quiet or far away
             return
         energy = self._energy
         energy[0] += float(np.sum(mic.astype(np.float64) ** 2))
@@ -211,4 +214,9 @@ class EchoCanceller:
         energy[2] += 1
         if energy[2] >= 50:
             self._gains = [*self._gains[-9:], 10 * float(np.log10((energy[0] + 1) / (energy[1] + 1)))]
+            self.measured_s += 0.5
             self._energy = [0.0, 0.0, 0]
+
+
+def _rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))

@@ -1,7 +1,9 @@
 """Listening for answers: microphone (PortAudio) -> end-pointing -> recogniser -> intent, in one thread.
 
 * Captures at the device's own rate and converts to 16 kHz for the engines.
-* Half-duplex: while the kiosk speaks, and for `TAIL` after, the microphone is ignored.
+* Half-duplex: while the kiosk speaks, and for `TAIL` after, the microphone is ignored; unless barge-in
+  is on (kiosk.hearing.barge_in): then the microphone goes through the echo canceller, and what is heard
+  over a prompt is taken only if it is a sure answer, which stops the prompt first.
 * A missing or unplugged microphone never blocks the UI: `available` turns False, the thread
   retries every few seconds and resumes when the device is back.
 """
@@ -15,16 +17,21 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kiosk.hearing.barge_in import BargeIn, interrupts
 from kiosk.hearing.base import Heard
 from kiosk.hearing.endpoint import LIVE, Endpointer
 from kiosk.hearing.recognizer import Recognizer
 from kiosk.hearing.understand import Bar, settings_for, understand
-from kiosk.speech.audio import to_engine_rate
+from kiosk.speech.audio import ENGINE_RATE, to_engine_rate
 
 log = logging.getLogger("kiosk.voice.in")
 TAIL = 0.3
 RETRY_SECONDS = 3.0
 BLOCK_SECONDS = 0.05
+REFERENCE_LEAD = 0.05
+"""The played audio is taken this much ahead of the recording, so that timing errors never put the
+echo before its reference (the canceller finds the true lag, up to 400 ms)."""
+RESYNC_SECONDS = 0.02
 
 
 class MicListener:
@@ -34,8 +41,11 @@ class MicListener:
         filler: dict[str, tuple[str, ...]],
         bars: dict[str, Bar],
         device: str | int | None = None,
+        barge_in: BargeIn | None = None,
     ) -> None:
-        """`recognizers` is called in the listening thread, so loading models never delays the first screen."""
+        """`recognizers` is called in the listening thread, so loading models never delays the first screen.
+
+        `barge_in`: listen while the kiosk speaks (None: half-duplex)."""
         self._build = recognizers
         self.recognizers: dict[str, Recognizer] = {}
         self.filler = filler
@@ -49,6 +59,9 @@ class MicListener:
         self._paused = True
         self._deaf_until = 0.0
         self._speaking = False
+        self._spoke_at = 0.0
+        self.barge_in = barge_in
+        self._interrupt: Callable[[], None] = lambda: None
         self._closed = threading.Event()
         self._endpointer = Endpointer(LIVE)
         self._lock = threading.Lock()
@@ -61,6 +74,10 @@ class MicListener:
 
     def set_listener(self, on_heard: Callable[[Heard], None]) -> None:
         self._on_heard = on_heard
+
+    def set_interrupt(self, stop_speaking: Callable[[], None]) -> None:
+        """Called (from the listening thread) the moment an answer over a prompt is taken, before it is reported."""
+        self._interrupt = stop_speaking
 
     def listen(self, intents: dict[str, tuple[str, ...]], language: str, decoys: tuple[str, ...] = ()) -> None:
         """Listen for these intents (and recognise, to reject them, these other phrases)."""
@@ -75,7 +92,13 @@ class MicListener:
         with self._lock:
             self._speaking = speaking
             self._deaf_until = time.monotonic() + TAIL
-            self._endpointer.reset()
+            self._spoke_at = time.monotonic()
+            if speaking or not self._duplex:
+                self._endpointer.reset()
+
+    @property
+    def _duplex(self) -> bool:
+        return self.barge_in is not None and self.barge_in.on
 
     def close(self, timeout: float = 2.0) -> None:
         """Stop listening; wait at most `timeout` seconds for the microphone to be closed (0: do not wait)."""
@@ -132,21 +155,42 @@ class MicListener:
             while not self._closed.is_set():
                 data, _ = stream.read(block)
                 frames += len(data)
-                ahead = frames / rate - (time.monotonic() - started)
+                now = time.monotonic()
+                ahead = frames / rate - (now - started)
                 if ahead > 0.2:
                     time.sleep(ahead - 0.2)  # an unpaced device (a file) must not spin the CPU
-                self._consume(to_engine_rate(np.asarray(data).reshape(-1), rate))
+                elif ahead < -RESYNC_SECONDS and not self._speaking:
+                    started, frames = now, 0  # behind the clock (a slow device clock, a stall): start over
+                # The block's last sample, on the monotonic clock, on a timeline the device's clock paces.
+                end = started + frames / rate - float(stream.latency)
+                self._consume(to_engine_rate(np.asarray(data).reshape(-1), rate), end)
 
-    def _consume(self, samples: np.ndarray) -> None:
+    def _consume(self, samples: np.ndarray, end: float) -> None:
+        """One block recorded up to monotonic time `end`: end-point it, and understand what it completes."""
+        speaking = self._speaking or time.monotonic() < self._deaf_until
+        if self._duplex:
+            assert self.barge_in is not None
+            cleaned = self.barge_in.clean(samples, end + REFERENCE_LEAD)
+            if cleaned is None and speaking:
+                with self._lock:
+                    self._endpointer.reset()  # the kiosk's voice cannot be told apart yet
+                return
+            samples = samples if cleaned is None else cleaned
+        elif speaking:
+            return
         with self._lock:
-            if self._paused or self._speaking or time.monotonic() < self._deaf_until:
+            if self._paused:
                 return
             utterances = self._endpointer.feed(samples)
             intents, language, decoys = self._intents, self._language, self._decoys
+            spoke_at = time.monotonic() if speaking else self._spoke_at
+            padding = (self._endpointer.s.lead_ms + self._endpointer.s.tail_ms) / 1000
         recognizer = self.recognizers.get(language)
         for utterance in utterances:
             if recognizer is None:
                 continue
+            seconds = len(utterance) / ENGINE_RATE
+            over_prompt = self._duplex and spoke_at > end - seconds  # it began before the prompt had ended
             started = time.perf_counter()
             heard = understand(
                 recognizer,
@@ -157,4 +201,9 @@ class MicListener:
                 decoys,
             )
             log.debug("utterance decoded in %.0f ms", 1000 * (time.perf_counter() - started))
+            if over_prompt and not interrupts(heard, seconds - padding):
+                continue  # over a prompt, only a sure answer counts; the rest is dropped without a word
+            if over_prompt:
+                self._interrupt()
+                log.info("answer heard over a prompt: prompt stopped")
             self._on_heard(heard)

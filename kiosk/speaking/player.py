@@ -18,6 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from kiosk.speech.audio import to_engine_rate
+from kiosk.speech.farend import FarEnd
+
 BLOCK_SECONDS = 0.02
 AHEAD = 0.08
 
@@ -69,8 +72,10 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
 class Player:
     """Plays clips one after another on one output device; `stop()` may come from any thread."""
 
-    def __init__(self, device: str | int | None = None) -> None:
+    def __init__(self, device: str | int | None = None, far: FarEnd | None = None) -> None:
+        """`far`: told everything played, and when, for the echo canceller (barge-in)."""
         self.device = device
+        self.far = far
         self._stop = threading.Event()
         self._rescan = False
 
@@ -112,9 +117,13 @@ class Player:
                     stream, rate = self._open(sd, clip.rate)
                     stream.start()
                     started = time.monotonic()
+                    if self.far is not None:
+                        self.far.start(started + float(stream.latency))
                     if on_start is not None:
                         on_start()
                 samples = gain(resample(clip.samples, clip.rate, rate), volume_db)
+                if self.far is not None:
+                    self.far.add(to_engine_rate(samples, rate))
                 if not self._write(stream, samples, rate, started, played):
                     break
                 played += len(samples)
@@ -125,9 +134,13 @@ class Player:
                 stream.stop()
                 return True
             stream.abort()
+            if self.far is not None:
+                self.far.stop()
             return False
         except (sd.PortAudioError, OSError) as err:
             self._rescan = True
+            if self.far is not None:
+                self.far.stop()
             raise PlaybackError(f"audio output failed: {err}") from err
         finally:
             if stream is not None:

@@ -140,6 +140,7 @@ READERS: dict[str, Reader] = {  # in README's order; `config: unknown key` lists
     "sound": _flag,
     "output_device": _text_or_null,
     "input_device": _text_or_null,
+    "barge_in": _flag,
     "speech_engine": _engines,
     "voice": lambda f, name, node, _: {name: _voices(f, node)},
     "touch_panel": _panel,

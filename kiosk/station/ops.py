@@ -40,6 +40,7 @@ def status(settings: Settings) -> Report:
         _configuration(settings, packs),
         _speech_input(settings, packs),
         _noise_filter(),
+        _barge_in(settings),
         _speech_output(settings, packs),
         _audio(settings),
         _admin_pin(settings),
@@ -73,6 +74,21 @@ def _noise_filter() -> Report:
     return [
         f"noise filter: the simpler Wiener filter (RNNoise is not installed: pip install --no-deps {PACKAGE})"
     ], True
+
+
+def _barge_in(settings: Settings) -> Report:
+    """Whether the kiosk listens while it speaks (the running kiosk's own measure is on the staff screen)."""
+    if not settings.barge_in:
+        return ["barge-in: off (half-duplex: the microphone is ignored while the kiosk speaks)"], True
+    if not settings.sound:
+        return ["barge-in: off (sound is off)"], True
+    from kiosk.hearing.echo import EchoUnavailable, speexdsp
+
+    try:
+        speexdsp()
+    except EchoUnavailable as err:
+        return [f"barge-in: NOT available: {err}"], False
+    return ["barge-in: on (patients may answer over a prompt; the echo canceller removes the kiosk's voice)"], True
 
 
 def _speech_output(settings: Settings, packs: dict[str, Content]) -> Report:

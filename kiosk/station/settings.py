@@ -66,6 +66,8 @@ class Settings:
     """Where the configuration names each of `languages` (code, line, column), for messages."""
     input_device: str | None = None
     """PortAudio input device name or number; None for the system default."""
+    barge_in: bool = False
+    """Listen while the kiosk speaks, through the echo canceller (kiosk.hearing.barge_in); False: half-duplex."""
     speech_engine: dict[str, str] = field(default_factory=dict)
     """Speech recognition per language: auto, vosk, pocketsphinx or off (missing means auto)."""
     voice: dict[str, str] = field(default_factory=dict)

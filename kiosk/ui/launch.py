@@ -19,6 +19,7 @@ from kiosk.station.settings import Settings
 
 if TYPE_CHECKING:
     from kiosk.hearing.recognizer import Recognizer
+    from kiosk.speech.farend import FarEnd
 
 log = logging.getLogger("kiosk")
 
@@ -26,7 +27,7 @@ CLOSE_SECONDS = 0.4
 """What closing the sound devices may add to an exit (the rest of the 1 s is the UI's)."""
 
 
-def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
+def make_speaker(settings: Settings, packs: dict[str, Content], far: FarEnd | None = None) -> Speaker:
     """The kiosk's voice, with every prompt rendered ahead in the background; silent when muted."""
     if not settings.sound:
         return SilentSpeaker()
@@ -53,7 +54,7 @@ def make_speaker(settings: Settings, packs: dict[str, Content]) -> Speaker:
     speaker = VoiceSpeaker(
         voices,
         PromptCache(settings.cache_dir),
-        player=Player(settings.output_device),
+        player=Player(settings.output_device, far),
         volume_step=settings.volume_step,
         rate=settings.rate,
     )
@@ -90,19 +91,31 @@ def make_recognizers(settings: Settings, packs: dict[str, Content]) -> dict[str,
     return recognizers
 
 
-def make_listener(settings: Settings, packs: dict[str, Content]) -> Listener:
-    """Voice input, listening from the configured microphone; models load in its own thread."""
+def make_listener(
+    settings: Settings,
+    packs: dict[str, Content],
+    far: FarEnd | None = None,
+    stop_speaking: Callable[[], None] = lambda: None,
+) -> Listener:
+    """Voice input, listening from the configured microphone; models load in its own thread.
+
+    With `far` (what the speaker plays) and the `barge_in` setting, it also listens while the kiosk
+    speaks, and calls `stop_speaking` when a patient answers over a prompt."""
     if all(settings.speech_engine.get(code, "auto") == "off" for code in packs):
         return SilentListener()
+    from kiosk.hearing.barge_in import BargeIn
     from kiosk.hearing.listener import MicListener
     from kiosk.hearing.understand import Bar
 
-    return MicListener(
+    listener = MicListener(
         lambda: make_recognizers(settings, packs),
         {c: p.filler for c, p in packs.items()},
         {c: Bar.of(p) for c, p in packs.items()},
         settings.input_device,
+        BargeIn(far, settings.barge_in and settings.sound) if far is not None else None,
     )
+    listener.set_interrupt(stop_speaking)
+    return listener
 
 
 def run(
@@ -113,10 +126,12 @@ def run(
     Logging is set up already (kiosk.station.logs.setup), before the content was read.
     """
     logs.capture_stderr()
+    from kiosk.speech.farend import FarEnd
     from kiosk.ui.app import KioskApp
 
-    speaker = make_speaker(settings, state.packs)
-    listener = make_listener(settings, state.packs)
+    far = FarEnd()
+    speaker = make_speaker(settings, state.packs, far)
+    listener = make_listener(settings, state.packs, far, speaker.stop)
     app = KioskApp(
         settings,
         state.packs,

@@ -112,6 +112,9 @@ class StationApp(App[None], inherit_bindings=False):
         voices = ", ".join(f"{code} {v}" for code in self.packs if (v := self.speaker.voice_of(code)))
         sound = f"on ({voices})" if self.speaker.available and voices else "off"
         voice = "on" if self.listener.available else "off"
+        barge_in = getattr(self.listener, "barge_in", None)  # a MicListener's (kiosk.hearing.barge_in)
+        if barge_in is not None and self.listener.available:
+            voice += f", barge-in {barge_in.describe()}"
         hidden = f"; {', '.join(self.undrawable)} not offered (the console cannot draw it)" if self.undrawable else ""
         return f"content {version}{self.updates.status()}; sound {sound}; voice input {voice}{hidden}"
 

@@ -192,7 +192,7 @@ def test_the_listener_cuts_for_the_engine_of_the_language_it_listens_in() -> Non
         listener.recognizers = engines
         for language, margins in (("en", (100, 240)), ("ko", (300, 400)), ("en", (100, 240))):
             listener.listen({"yes": ("yes",)}, language)
-            listener._consume(np.zeros(320, dtype=np.int16))
+            listener._consume(np.zeros(320, dtype=np.int16), 0.0)
             assert (listener._endpointer.s.lead_ms, listener._endpointer.s.tail_ms) == margins
     finally:
         listener.close()

@@ -1,0 +1,102 @@
+"""Barge-in: hearing a patient who answers while the kiosk is still talking, never the kiosk itself.
+
+The microphone goes through the echo canceller (kiosk.hearing.echo) with what the speaker played
+(kiosk.speech.farend) as the reference. An utterance heard while the kiosk spoke is taken only if it is
+an answer valid on this screen that the kiosk is sure of (act, never "did you mean"), at least
+`MIN_SECONDS` long; anything else heard over a prompt is dropped without a word.
+
+Over a prompt the kiosk listens only while the canceller's measured ERLE is at least `MIN_ERLE_DB` (a new
+kiosk's filter takes a few prompts to learn the room; meanwhile it is half-duplex). Barge-in turns itself
+off, with a log line, when the canceller is missing, cannot keep up, or after `LEARN_SECONDS` of echo still
+leaves it less than `MIN_ERLE_DB` down.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from kiosk.hearing.base import Decision, Heard
+from kiosk.hearing.echo import EchoCanceller, EchoUnavailable
+from kiosk.speech.audio import ENGINE_RATE
+from kiosk.speech.farend import FarEnd
+
+log = logging.getLogger("kiosk.voice.in")
+
+MIN_SECONDS = 0.3
+"""An interruption is spoken for at least this long (a cough, a click or a clipped echo word is shorter)."""
+MIN_ERLE_DB = 20.0
+"""Below this the residual echo is loud enough for prompt words to be heard as answers (calibration.md)."""
+LEARN_SECONDS = 60.0
+"""Seconds of the kiosk's voice in the microphone the canceller may take to reach `MIN_ERLE_DB`."""
+MAX_LOAD = 0.5
+"""The canceller may use at most this share of real time, averaged over 5 s of audio."""
+
+
+def interrupts(heard: Heard, seconds: float) -> bool:
+    """May this hearing, said over a prompt, stop the prompt and act?"""
+    return heard.decision is Decision.ACT and seconds >= MIN_SECONDS
+
+
+class BargeIn:
+    """The canceller between the microphone and the end-pointer, and whether barge-in is on."""
+
+    def __init__(self, far: FarEnd, wanted: bool) -> None:
+        self.far = far
+        self.off_reason: str | None = None if wanted else "off in the configuration"
+        self._canceller: EchoCanceller | None = None
+        self._busy = 0.0
+        self._heard = 0.0
+        if wanted:
+            try:
+                self._canceller = EchoCanceller()
+            except EchoUnavailable as err:
+                self.turn_off(str(err))
+
+    @property
+    def on(self) -> bool:
+        return self.off_reason is None
+
+    def describe(self) -> str:
+        """For the staff screen and `status`."""
+        if not self.on:
+            return f"off ({self.off_reason})"
+        erle = self._canceller.erle_db if self._canceller else None
+        return "on" if erle is None else f"on (the kiosk's voice {erle:.0f} dB quieter)"
+
+    def turn_off(self, reason: str) -> None:
+        if self.off_reason is None:
+            log.warning("barge-in turned off: %s; the microphone is ignored while the kiosk speaks", reason)
+        self.off_reason = reason
+        if self._canceller is not None:
+            self._canceller.close()
+            self._canceller = None
+
+    def clean(self, samples: np.ndarray, end: float) -> np.ndarray | None:
+        """The 16 kHz block recorded up to monotonic time `end`, without the kiosk's voice; None while
+        the kiosk's voice cannot be told apart (barge-in off, or the echo not yet found in this prompt)."""
+        canceller = self._canceller
+        if canceller is None:
+            return None
+        started = time.perf_counter()
+        far = self.far.take(end, len(samples))
+        out = canceller.process(samples, far)
+        self._check(canceller, time.perf_counter() - started, len(samples) / ENGINE_RATE)
+        erle = canceller.erle_db
+        if not np.any(far) or (canceller.locked and erle is not None and erle >= MIN_ERLE_DB):
+            return out
+        return None
+
+    def _check(self, canceller: EchoCanceller, busy: float, heard: float) -> None:
+        self._busy, self._heard = self._busy + busy, self._heard + heard
+        if self._heard >= 5.0:
+            if self._busy > MAX_LOAD * self._heard:
+                self.turn_off(f"the echo canceller cannot keep up ({100 * self._busy / self._heard:.0f} % of the time)")
+            self._busy = self._heard = 0.0
+        erle = canceller.erle_db
+        if erle is not None and erle < MIN_ERLE_DB and canceller.measured_s >= LEARN_SECONDS:
+            drift = canceller.tracker.drift_ppm
+            clocks = f"; microphone and speaker clocks differ by {abs(drift):.0f} ppm" if drift else ""
+            self.turn_off(f"the kiosk's voice is only {erle:.0f} dB quieter after cancelling{clocks}")

@@ -1,0 +1,173 @@
+"""Barge-in: the echo canceller on the rig of bench/echo_rig.py (a prompt as a microphone a metre from the
+speaker hears it), the far end's timeline, the rule for taking an answer over a prompt, and the real
+listener with PocketSphinx hearing an answer over the kiosk's prompt and never the prompt alone."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+import numpy as np
+import pytest
+
+from bench.echo_rig import cancel, echo, erle, microphone
+from kiosk.core.loader import load_language
+from kiosk.hearing.barge_in import BargeIn, interrupts
+from kiosk.hearing.base import Heard
+from kiosk.hearing.echo import EchoCanceller, LagTracker
+from kiosk.hearing.listener import MicListener
+from kiosk.hearing.recognizer import Recognizer
+from kiosk.hearing.understand import Bar
+from kiosk.speech.farend import FarEnd
+from tests.support.paths import ROOT
+from tests.support.speech import RATE, Voice, say
+
+pytestmark = pytest.mark.slow
+KIOSK_VOICE = Voice("espeak", "en-us", 175)
+PROMPTS = (
+    "Do you drink alcohol most weeks? Say yes, no or not sure.",
+    "Do you often stay up late, or feel tired most days? Say yes, no or not sure.",
+)
+
+
+@cache
+def prompt(i: int) -> np.ndarray:
+    """A question as the kiosk speaks it, with the room's quiet around it (as a session plays it)."""
+    said = say(PROMPTS[i], KIOSK_VOICE)
+    return np.concatenate([np.zeros(2 * RATE, np.int16), said, np.zeros(RATE, np.int16)])
+
+
+def heard_through(
+    canceller: EchoCanceller, delay: float, drift: float, *extra: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The second prompt's echo (after three others, as in a session) and what the canceller leaves of it."""
+    for i in (0, 1, 0):
+        cancel(canceller.process, microphone(echo(prompt(i), delay, 0.0, drift)), prompt(i))
+    alone = echo(prompt(1), delay, 0.0, drift)
+    return alone, cancel(canceller.process, microphone(alone, *extra), prompt(1))
+
+
+@pytest.mark.parametrize(("delay", "drift"), [(20, 0), (300, 0), (150, 50), (300, 50), (40, 100)])
+def test_the_echo_is_removed_at_usb_delays_and_its_own_measure_can_be_trusted(delay: float, drift: float) -> None:
+    """One clock (no drift): 30 dB and more. Drifting clocks may leave far less, and then the kiosk must
+    know it: barge-in is armed by the canceller's own measure (kiosk.hearing.barge_in)."""
+    canceller = EchoCanceller()
+    alone, left = heard_through(canceller, delay, drift)
+    true_db = erle(alone[3 * RATE :], left[3 * RATE :])
+    assert canceller.erle_db is not None and abs(canceller.erle_db - true_db) < 3
+    if drift == 0:
+        assert true_db >= 28
+
+
+def test_the_patient_talking_over_the_prompt_is_kept() -> None:
+    answer = say("no", Voice("espeak", "en-us+f3", 150))
+    start = 4 * RATE
+    said = np.zeros(len(prompt(1)))
+    said[start : start + len(answer)] = answer
+    _, without = heard_through(EchoCanceller(), 150, 0)
+    _, with_answer = heard_through(EchoCanceller(), 150, 0, said)
+    kept = (with_answer.astype(np.float64) - without)[start : start + len(answer)]
+    ratio_db = 10 * np.log10(np.sum(kept**2) / np.sum(answer.astype(np.float64) ** 2))
+    assert abs(ratio_db) < 3  # neither suppressed nor doubled
+
+
+def test_the_lag_is_found_to_a_fraction_of_a_sample() -> None:
+    far = np.random.default_rng(3).normal(0, 3000, 3 * RATE)
+    late = np.interp(np.arange(len(far)) - 123.4, np.arange(len(far)), far)
+    tracker = LagTracker(max_lag=RATE // 4)
+    for n in range(tracker.window + tracker.max_lag, len(far), RATE // 4):
+        tracker.observe(n, late[n - tracker.window : n], far[n - tracker.window - tracker.max_lag : n])
+    lag = tracker.lag_at(len(far))
+    assert lag is not None and abs(lag - 123.4) < 0.3
+
+
+def test_the_far_end_is_what_played_when_it_played() -> None:
+    far = FarEnd()
+    played = np.arange(1, 16001, dtype=np.int16)
+    far.start(100.0)
+    far.add(played)
+    assert np.array_equal(far.take(100.5, 800), played[7200:8000])
+    assert np.array_equal(far.take(100.05, 1600)[:800], np.zeros(800))  # before it started: silence
+    far.stop(100.25)  # a tap stopped it
+    assert not far.take(100.5, 800).any() and np.array_equal(far.take(100.25, 800), played[3200:4000])
+
+
+def test_only_a_sure_answer_spoken_long_enough_interrupts() -> None:
+    assert interrupts(Heard("no", "no", 0.9), 0.4)
+    assert not interrupts(Heard("no", "no", 0.9), 0.2)  # a clipped word
+    assert not interrupts(Heard("no", "no", 0.7, sure=False), 0.6)  # would ask "did you mean": not over a prompt
+    assert not interrupts(Heard("hello", None, 0.9), 0.6)
+
+
+def test_barge_in_is_off_by_setting_or_without_its_library(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert BargeIn(FarEnd(), wanted=False).describe() == "off (off in the configuration)"
+    monkeypatch.setattr("ctypes.util.find_library", lambda _: "libspeexdsp-not-here.so.9")
+    with caplog.at_level(logging.WARNING):
+        barge_in = BargeIn(FarEnd(), wanted=True)
+    assert not barge_in.on and "libspeexdsp is not installed (apt install libspeexdsp1)" in barge_in.describe()
+    assert "barge-in turned off: libspeexdsp is not installed" in caplog.text
+    assert barge_in.clean(np.zeros(800, np.int16), 1.0) is None  # half-duplex
+
+
+def test_barge_in_turns_itself_off_when_the_echo_cannot_be_cancelled(caplog: pytest.LogCaptureFixture) -> None:
+    """A loudspeaker driven into distortion: no linear filter removes that echo; the kiosk stops listening
+    over its prompts rather than risk hearing itself."""
+    far, barge_in = FarEnd(), BargeIn(FarEnd(), wanted=True)
+    barge_in.far = far
+    played = prompt(1)
+    heard = microphone(np.tanh(echo(played, 40, 6.0) / 3000) * 12000)
+    seconds = len(played) / RATE
+    with caplog.at_level(logging.WARNING):
+        for session in range(20):  # prompt after prompt, until the canceller has had its time to learn
+            far.start(session * seconds)
+            far.add(played)
+            for at in range(0, len(heard) - 800, 800):
+                barge_in.clean(heard[at : at + 800], session * seconds + (at + 800) / RATE)
+    assert not barge_in.on and "dB quieter after cancelling" in caplog.text
+    assert "barge-in turned off" in caplog.text
+
+
+def listen_through(listener: MicListener, far: FarEnd, sounds: list[tuple[int, np.ndarray | None]]) -> None:
+    """Play each prompt (with a patient's answer starting `at` samples in, or none) to the real listener
+    as its microphone would hear it: the echo 40 ms late, 50 ms blocks, the far end told what played."""
+    clock = 0.0
+    for i, (at, answer) in enumerate(sounds):
+        played = prompt(i % 2)
+        said = np.zeros(len(played))
+        if answer is not None:
+            said[at : at + len(answer)] = answer
+        heard = microphone(echo(played, 40, 0.0), said)
+        far.start(clock + 2.0)  # the prompt's speech starts 2 s in
+        far.add(played[2 * RATE :])
+        speaking = False
+        for block in range(0, len(heard) - 800, 800):
+            if speaking != (2 * RATE <= block < len(played) - RATE):
+                speaking = not speaking
+                listener.set_speaking(speaking)
+            listener._consume(heard[block : block + 800], clock + (block + 800) / RATE)
+        clock += len(played) / RATE
+
+
+def test_the_listener_takes_an_answer_over_its_prompt_and_never_the_prompt(pocketsphinx: Recognizer) -> None:
+    pack = load_language(ROOT / "content" / "en")
+    far = FarEnd()
+    listener = MicListener(
+        lambda: {}, {"en": pack.filler}, {"en": Bar.of(pack)}, "no such microphone", BargeIn(far, True)
+    )
+    heard: list[str | None] = []
+    stops: list[int] = []
+    listener.set_listener(lambda h: heard.append(h.intent))
+    listener.set_interrupt(lambda: stops.append(len(heard)))
+    try:
+        listener.recognizers = {"en": pocketsphinx}
+        listener.listen({i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}, "en")
+        listen_through(listener, far, [(0, None)] * 6)  # prompts that say "yes, no or not sure"
+        assert heard == [] and stops == []
+        assert listener.barge_in is not None and listener.barge_in.describe().startswith("on (the kiosk's voice")
+        answer = say("no", Voice("espeak", "en-us+f3", 150))
+        listen_through(listener, far, [(4 * RATE, answer)])
+        assert heard == ["no"] and stops == [0]  # the prompt was stopped before the answer was reported
+    finally:
+        listener.close()
