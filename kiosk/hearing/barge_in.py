@@ -1,14 +1,15 @@
 """Barge-in: hearing a patient who answers while the kiosk is still talking, never the kiosk itself.
 
 The microphone goes through the echo canceller (kiosk.hearing.echo) with what the speaker played
-(kiosk.speech.farend) as the reference. An utterance heard while the kiosk spoke is taken only if it is
-an answer valid on this screen that the kiosk is sure of (act, never "did you mean"), at least
-`MIN_SECONDS` long; anything else heard over a prompt is dropped without a word.
+(kiosk.speech.farend) as the reference. An utterance heard while the kiosk spoke counts only if it is an
+answer valid on this screen, at least `MIN_SECONDS` long, that the kiosk would act on or ask about: the
+prompt stops, then the kiosk acts, or asks "Did you mean ...?" (which never acts by itself). Anything
+else heard over a prompt is dropped without a word: no "sorry, I didn't catch that" over the kiosk's voice.
 
 Over a prompt the kiosk listens only while the canceller's measured ERLE is at least `MIN_ERLE_DB` (a new
 kiosk's filter takes a few prompts to learn the room; meanwhile it is half-duplex). Barge-in turns itself
-off, with a log line, when the canceller is missing, cannot keep up, or after `LEARN_SECONDS` of echo still
-leaves it less than `MIN_ERLE_DB` down.
+off, with a log line, when the canceller is missing, cannot keep up, or leaves the echo less than
+`MIN_ERLE_DB` down over a minute of it (EchoCanceller.erle_minute_db).
 """
 
 from __future__ import annotations
@@ -29,15 +30,16 @@ MIN_SECONDS = 0.3
 """An interruption is spoken for at least this long (a cough, a click or a clipped echo word is shorter)."""
 MIN_ERLE_DB = 20.0
 """Below this the residual echo is loud enough for prompt words to be heard as answers (calibration.md)."""
-LEARN_SECONDS = 60.0
-"""Seconds of the kiosk's voice in the microphone the canceller may take to reach `MIN_ERLE_DB`."""
 MAX_LOAD = 0.5
 """The canceller may use at most this share of real time, averaged over 5 s of audio."""
 
 
 def interrupts(heard: Heard, seconds: float) -> bool:
-    """May this hearing, said over a prompt, stop the prompt and act?"""
-    return heard.decision is Decision.ACT and seconds >= MIN_SECONDS
+    """May this hearing, said over a prompt, stop the prompt (to act on it, or ask about it)?
+
+    PocketSphinx hears most short answers ("yes", "no") only well enough to ask about them
+    (Recognized.weak): requiring an act would ignore them over a prompt. Measured: calibration.md."""
+    return heard.decision in (Decision.ACT, Decision.CONFIRM) and seconds >= MIN_SECONDS
 
 
 class BargeIn:
@@ -95,8 +97,8 @@ class BargeIn:
             if self._busy > MAX_LOAD * self._heard:
                 self.turn_off(f"the echo canceller cannot keep up ({100 * self._busy / self._heard:.0f} % of the time)")
             self._busy = self._heard = 0.0
-        erle = canceller.erle_db
-        if erle is not None and erle < MIN_ERLE_DB and canceller.measured_s >= LEARN_SECONDS:
+        erle = canceller.erle_minute_db
+        if erle is not None and erle < MIN_ERLE_DB:
             drift = canceller.tracker.drift_ppm
             clocks = f"; microphone and speaker clocks differ by {abs(drift):.0f} ppm" if drift else ""
             self.turn_off(f"the kiosk's voice is only {erle:.0f} dB quieter after cancelling{clocks}")

@@ -24,6 +24,12 @@ import numpy as np
 RATE = 16000
 FRAME = RATE // 100  # 10 ms, Speex's frame
 _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
+SETTLE = RATE // 2
+GATE_DB = 12.0
+"""The residual echo gate (`EchoCanceller._gate`): frames this far under the removed echo are its residue."""
+FRESH_SLIP = 32
+"""How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once: the
+player's and the microphone's timelines slip a little between prompts; a voice's pitch period is longer."""
 MAX_DRIFT = 200e-6
 """No two sound cards' clocks differ by more (USB audio crystals: tens of ppm)."""
 
@@ -85,23 +91,21 @@ class LagTracker:
     def observe(self, n: int, near: np.ndarray, far: np.ndarray) -> None:
         """`near`: the `window` microphone samples up to sample `n`; `far`: the reference up to `n`,
         `window + max_lag` long."""
-        lag = self._peak(near, far)
+        line = None if self._anchor is None else self._anchor[1] + self.slope * (n - self._anchor[0])
+        lag = self._peak(near, far, line if self._fresh else None)
         if lag is None:
             return
-        if self._fresh and self._anchor is not None:
-            self._fresh = False
-            if abs(lag - self._anchor[1]) > RATE // 25:
-                self._anchor = None  # not near the old line: confirm it like any other
-            else:
-                self._points = []
-        expected = self.lag_at(n)
-        if expected is not None and abs(lag - expected) > 2 + MAX_DRIFT * (n - self._last):
+        slip = FRESH_SLIP if self._fresh else 2 + MAX_DRIFT * (n - self._last)
+        if line is not None and abs(lag - line) > slip:
             agree = self._candidate is not None and abs(self._candidate[0] - lag) <= 1
             count = self._candidate[1] + 1 if agree and self._candidate else 1
             if count < self.confirm:
                 self._candidate = (lag, count)
                 return
-            self._points = []  # the echo moved (a new stream, a device re-opened)
+            self._points = []  # the echo moved (a device re-opened, a stall)
+        elif self._fresh:
+            self._points = []  # the same line, a little slipped: the new stream's own points
+        self._fresh = False
         self._candidate, self._last = None, n
         self._points = [p for p in self._points if n - p[0] < 30 * RATE] + [(n, lag)]
         self._fit(n)
@@ -115,16 +119,26 @@ class LagTracker:
                 self.slope = slope
         self._anchor = (n, float(np.median(lags - self.slope * at)))
 
-    def _peak(self, near: np.ndarray, far: np.ndarray) -> float | None:
-        """The lag of the strongest correlation, to a fraction of a sample; None if it is not clear."""
+    def _peak(self, near: np.ndarray, far: np.ndarray, around: float | None = None) -> float | None:
+        """The lag of the strongest correlation, to a fraction of a sample; None if it is not clear.
+
+        `around`: look only within FRESH_SLIP of this lag (a new stream, where the last one's echo was):
+        a clear peak there is enough, however alike the voice's pitch makes the others."""
         w, most = self.window, self.max_lag
         size = 1 << int(np.ceil(np.log2(2 * w + most)))
         cross = np.fft.rfft(far, size) * np.conj(np.fft.rfft(near, size))
         cross /= np.abs(cross) + 1e-9 * float(np.abs(cross).max() or 1.0)
         corr = np.fft.irfft(cross, size)[: most + 1]  # corr[j]: the echo lags by most - j
-        j = int(np.argmax(corr))
+        if around is None:
+            j = int(np.argmax(corr))
+            rest = np.concatenate([corr[: max(j - 4, 0)], corr[j + 5 :]])
+            if corr[j] < 1.3 * float(rest.max(initial=0.0)):
+                return None  # two peaks alike (a voice's pitch period): not clear
+        else:
+            low = int(np.clip(most - around - FRESH_SLIP, 0, most))
+            j = low + int(np.argmax(corr[low : int(np.clip(most - around + FRESH_SLIP, 0, most)) + 1]))
         if corr[j] < 8 * float(np.std(corr)):
-            return None
+            return None  # no peak
         shift = 0.0
         if 0 < j < most:
             a, b, c = corr[j - 1], corr[j], corr[j + 1]
@@ -136,12 +150,16 @@ class EchoCanceller:
     """Microphone in, microphone without the echo out, 10 ms at a time; `far` is what was played meanwhile.
 
     `locked` is False until the echo's lag is known: its output is then the microphone unchanged.
-    `erle_db` is how much quieter the echo is after cancelling (median of the last 5 s with a loud echo);
-    `measured_s`, how many seconds of loud echo it has measured since it started.
+    `erle_db` is how much quieter the echo is after cancelling (median of the last 5 s with a loud echo),
+    `erle_minute_db` the same over a minute; `measured_s`, how many seconds of loud echo it has measured.
     """
 
-    def __init__(self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None) -> None:
+    def __init__(
+        self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None, gate: bool = True
+    ) -> None:
+        """`gate`: quieten what is left of the echo (see `_gate`); off, the linear filter's output alone."""
         self._lib = lib or speexdsp()
+        self.gate = gate
         self._state = self._lib.speex_echo_state_init(FRAME, RATE * tail_ms // 1000)
         rate = ctypes.c_int(RATE)
         self._lib.speex_echo_ctl(self._state, _SET_SAMPLING_RATE, ctypes.byref(rate))
@@ -152,6 +170,7 @@ class EchoCanceller:
         self._n = 0
         self._since = 0
         self._quiet = 0  # samples of reference silence so far
+        self._settled = 0  # samples since the lag was (re)found
         self._gains: list[float] = []
         self.measured_s = 0.0
         self._energy = [0.0, 0.0, 0]  # microphone, output, frames: this half second's loud echo
@@ -163,11 +182,19 @@ class EchoCanceller:
 
     @property
     def locked(self) -> bool:
-        return self.tracker.lag_at(self._n) is not None
+        """The echo's lag is known, and the filter has had `SETTLE` since (re)finding it to catch up: a
+        new prompt's first half second after a pause leaves far more echo (measured: 14 dB, then 30+)."""
+        return self._settled >= SETTLE
 
     @property
     def erle_db(self) -> float | None:
-        return float(np.median(self._gains)) if len(self._gains) >= 4 else None
+        return float(np.median(self._gains[-10:])) if len(self._gains) >= 4 else None
+
+    @property
+    def erle_minute_db(self) -> float | None:
+        """The median over the last minute of loud echo: what the canceller reaches in this room, whatever
+        a moment did (Speex resets a filter it finds diverging, then learns again for a few seconds)."""
+        return float(np.median(self._gains)) if self.measured_s >= 60 else None
 
     def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
         """`near` and `far`: int16, the same length, a multiple of 10 ms."""
@@ -192,7 +219,9 @@ class EchoCanceller:
             self.tracker.observe(self._n, self._near, span)
         lag = self.tracker.lag_at(self._n)
         if lag is None:
+            self._settled = 0
             return np.asarray(near, np.int16)
+        self._settled += FRAME
         # Each microphone sample's reference is the far end `lag` earlier, less a 2 ms margin so that
         # the filter also sees the direct sound's onset.
         positions = np.arange(self._keep - FRAME, self._keep) - (lag - 32)
@@ -202,6 +231,15 @@ class EchoCanceller:
         out = np.zeros(FRAME, np.int16)
         self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
         self._measure(mic, out, played)
+        return self._gate(mic, out) if self.gate else out
+
+    def _gate(self, mic: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """A frame more than `GATE_DB` under the echo the filter just removed is what is left of the echo
+        (20-40 dB under it): 30 dB quieter, so the end-pointer never takes the kiosk's own words, still
+        clear to PocketSphinx at that level, for a patient. A patient is at most 6 dB under the echo:
+        kept whole."""
+        if _rms(out) < _rms(mic.astype(np.float64) - out) * 10 ** (-GATE_DB / 20):
+            return (out * 0.03).astype(np.int16)
         return out
 
     def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray) -> None:
@@ -213,7 +251,7 @@ class EchoCanceller:
         energy[1] += float(np.sum(out.astype(np.float64) ** 2))
         energy[2] += 1
         if energy[2] >= 50:
-            self._gains = [*self._gains[-9:], 10 * float(np.log10((energy[0] + 1) / (energy[1] + 1)))]
+            self._gains = [*self._gains[-119:], 10 * float(np.log10((energy[0] + 1) / (energy[1] + 1)))]
             self.measured_s += 0.5
             self._energy = [0.0, 0.0, 0]
 

@@ -3,7 +3,7 @@
 * Captures at the device's own rate and converts to 16 kHz for the engines.
 * Half-duplex: while the kiosk speaks, and for `TAIL` after, the microphone is ignored; unless barge-in
   is on (kiosk.hearing.barge_in): then the microphone goes through the echo canceller, and what is heard
-  over a prompt is taken only if it is a sure answer, which stops the prompt first.
+  over a prompt is taken only if it is an answer (kiosk.hearing.barge_in.interrupts), which stops the prompt first.
 * A missing or unplugged microphone never blocks the UI: `available` turns False, the thread
   retries every few seconds and resumes when the device is back.
 """
@@ -202,7 +202,7 @@ class MicListener:
             )
             log.debug("utterance decoded in %.0f ms", 1000 * (time.perf_counter() - started))
             if over_prompt and not interrupts(heard, seconds - padding):
-                continue  # over a prompt, only a sure answer counts; the rest is dropped without a word
+                continue  # over a prompt, only an answer counts; the rest is dropped without a word
             if over_prompt:
                 self._interrupt()
                 log.info("answer heard over a prompt: prompt stopped")

@@ -1,0 +1,63 @@
+"""Playing prompts to the real listener as its microphone would hear them from the kiosk's loudspeaker."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from bench.echo_rig import echo, microphone
+from kiosk.core.model import Content
+from kiosk.hearing.barge_in import BargeIn
+from kiosk.hearing.listener import MicListener
+from kiosk.hearing.recognizer import Recognizer
+from kiosk.hearing.understand import Bar
+from kiosk.speech.audio import ENGINE_RATE as RATE
+from kiosk.speech.farend import FarEnd
+
+BLOCK = RATE // 20  # the listener's 50 ms
+NO_MICROPHONE = "no such microphone"
+
+
+def listen_through(
+    listener: MicListener,
+    far: FarEnd,
+    recordings: list[tuple[np.ndarray, np.ndarray | None]],
+    clock: float = 0.0,
+    delay_ms: float = 40,
+) -> float:
+    """Each recording is 2 s of the room, a prompt, then 1 s of the room (`played`), with a patient's
+    answer laid over it (`said`, as long, or None). The microphone hears the prompt `delay_ms` late
+    through a small room at the patient's loudness; the far end is told what played and when; the
+    listener is told the kiosk speaks from 2 s in to 1 s before the end, as the speaker would tell it.
+    The first recording starts at monotonic time `clock`; returns where the last one ended."""
+    for played, said in recordings:
+        heard = microphone(echo(played, delay_ms, 0.0), *([] if said is None else [said]))
+        far.start(clock + 2.0)
+        far.add(played[2 * RATE :])
+        speaking = False
+        for block in range(0, len(heard) - BLOCK, BLOCK):
+            if speaking != (2 * RATE <= block < len(played) - RATE):
+                speaking = not speaking
+                listener.set_speaking(speaking)
+            listener._consume(heard[block : block + BLOCK], clock + (block + BLOCK) / RATE)
+        clock += len(played) / RATE
+    return clock
+
+
+def padded(speech: np.ndarray) -> np.ndarray:
+    """A prompt as a session plays it: 2 s of the room before, 1 s after."""
+    return np.concatenate([np.zeros(2 * RATE, np.int16), speech, np.zeros(RATE, np.int16)])
+
+
+def listener_with(recognizer: Recognizer, pack: Content, barge_in: BargeIn) -> MicListener:
+    """The real listener with `recognizer` for English, fed by hand (`listen_through`): its own thread
+    finds no microphone and keeps retrying, which changes nothing here."""
+    listener = MicListener(
+        lambda: {"en": recognizer}, {"en": pack.filler}, {"en": Bar.of(pack)}, NO_MICROPHONE, barge_in
+    )
+    deadline = time.monotonic() + 10
+    while "en" not in listener.recognizers and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "en" in listener.recognizers
+    return listener
