@@ -13,7 +13,9 @@ have in a session. Measured per canceller:
   prompt at all, by the kiosk's usual rule (act, or ask);
 * false barge-ins: utterances of the echo alone the kiosk would take, per hour of prompts;
 * detection: from the start of the answer to the moment the end-pointer hands it over, plus decoding;
-* CPU: the canceller's own time, in % of one core.
+* CPU: the canceller's own time, in % of one core;
+* stop latency: from the kiosk's stop (what a barge-in calls) to the last sound, through the real
+  speaker on ALSA's file device (no sound card), 10 times.
 
     .venv/bin/pip install -e ".[echo-bench]"; .venv/bin/python bench/barge_in.py [--quick] [--drift PPM]
         [--only kiosk,none]
@@ -22,6 +24,7 @@ have in a session. Measured per canceller:
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +42,7 @@ from kiosk.hearing.base import Decision  # noqa: E402
 from kiosk.hearing.endpoint import LIVE, Endpointer  # noqa: E402
 from kiosk.hearing.engines.sphinx import PocketSphinxRecognizer  # noqa: E402
 from kiosk.hearing.understand import Bar, settings_for, utterances, weigh  # noqa: E402
+from tests.support.audio_env import alsa_home, run_program  # noqa: E402
 from tests.support.speech import Voice, say  # noqa: E402
 
 ANSWERS = {"no": ["no", "nope"], "yes": ["yes", "yeah"], "repeat": ["say that again"], "stop": ["stop"]}
@@ -147,6 +151,16 @@ def measure(
     }
 
 
+def stop_latency() -> str:
+    """p50 / max of the real speaker's stop, half a second into a prompt (tests/support/programs)."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = alsa_home(Path(folder))
+        text = "Do you drink beer, wine, or other alcohol most weeks? Say yes, no, or not sure."
+        params = {"cache": str(home / "cache"), "text": text, "stop_after": 0.5, "step": 3, "prerender": True}
+        runs = [float(run_program("espeak_speaks", params, home)["stop_latency"]) for _ in range(10)]  # type: ignore[arg-type]
+    return f"{1000 * np.median(runs):.1f} / {1000 * max(runs):.1f} ms"
+
+
 def main() -> None:
     global DRIFT_PPM
     quick = "--quick" in sys.argv
@@ -167,6 +181,7 @@ def main() -> None:
                 cells = measure(ear, name, level, delay, prompts, clips)
                 rows.append([name, f"{level:+.0f} dB", f"{delay:.0f} ms", f"{DRIFT_PPM} ppm", *cells.values()])
     print_rows(rows)
+    print(f"\nstop latency (real speaker, ALSA file device), p50 / max of 10: {stop_latency()}")
     missing = [n for n in CANCELLERS if n in only and n not in names]
     if missing:
         print(f"not installed, not measured: {', '.join(missing)} (.venv/bin/pip install -e '.[echo-bench]')")

@@ -76,20 +76,22 @@ class BargeIn:
             self._canceller.close()
             self._canceller = None
 
-    def clean(self, samples: np.ndarray, end: float) -> np.ndarray | None:
-        """The 16 kHz block recorded up to monotonic time `end`, without the kiosk's voice; None while
-        the kiosk's voice cannot be told apart (barge-in off, or the echo not yet found in this prompt)."""
+    def clean(self, samples: np.ndarray, end: float, speaking: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        """The 16 kHz block recorded up to monotonic time `end` without the kiosk's voice, and the same
+        for judging where speech is (EchoCanceller.process_gated); None while the kiosk's voice cannot
+        be told apart (barge-in off, the echo not yet found in this prompt, or `speaking` - the kiosk
+        says it speaks - while nothing played is known for these moments: the timelines disagree)."""
         canceller = self._canceller
         if canceller is None:
             return None
         started = time.perf_counter()
         far = self.far.take(end, len(samples))
-        out = canceller.process(samples, far)
+        out = canceller.process_gated(samples, far)
         self._check(canceller, time.perf_counter() - started, len(samples) / ENGINE_RATE)
         erle = canceller.erle_db
-        if not np.any(far) or (canceller.locked and erle is not None and erle >= MIN_ERLE_DB):
-            return out
-        return None
+        if not self.far.covers(end, len(samples)):
+            return None if speaking else out
+        return out if canceller.locked and erle is not None and erle >= MIN_ERLE_DB else None
 
     def _check(self, canceller: EchoCanceller, busy: float, heard: float) -> None:
         self._busy, self._heard = self._busy + busy, self._heard + heard

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from collections import deque
 
 import numpy as np
 
@@ -25,7 +26,7 @@ RATE = 16000
 FRAME = RATE // 100  # 10 ms, Speex's frame
 _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
 SETTLE = RATE // 2
-GATE_DB = 12.0
+GATE_DB = 18.0
 """The residual echo gate (`EchoCanceller._gate`): frames this far under the removed echo are its residue."""
 FRESH_SLIP = 32
 """How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once: the
@@ -154,12 +155,8 @@ class EchoCanceller:
     `erle_minute_db` the same over a minute; `measured_s`, how many seconds of loud echo it has measured.
     """
 
-    def __init__(
-        self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None, gate: bool = True
-    ) -> None:
-        """`gate`: quieten what is left of the echo (see `_gate`); off, the linear filter's output alone."""
+    def __init__(self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None) -> None:
         self._lib = lib or speexdsp()
-        self.gate = gate
         self._state = self._lib.speex_echo_state_init(FRAME, RATE * tail_ms // 1000)
         rate = ctypes.c_int(RATE)
         self._lib.speex_echo_ctl(self._state, _SET_SAMPLING_RATE, ctypes.byref(rate))
@@ -170,6 +167,7 @@ class EchoCanceller:
         self._n = 0
         self._since = 0
         self._quiet = 0  # samples of reference silence so far
+        self._room: deque[float] = deque(maxlen=300)  # the room's mean square per sample, 3 s of it
         self._settled = 0  # samples since the lag was (re)found
         self._gains: list[float] = []
         self.measured_s = 0.0
@@ -198,11 +196,18 @@ class EchoCanceller:
 
     def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
         """`near` and `far`: int16, the same length, a multiple of 10 ms."""
-        whole = len(near) - len(near) % FRAME
-        out = [self._frame(near[i : i + FRAME], far[i : i + FRAME]) for i in range(0, whole, FRAME)]
-        return np.concatenate(out) if out else np.zeros(0, np.int16)
+        return self.process_gated(near, far)[0]
 
-    def _frame(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+    def process_gated(self, near: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The microphone without the echo, and the same with what is left of the echo quietened
+        (`_gate`): the end-pointer judges where speech is by the second, the recogniser hears the first."""
+        whole = len(near) - len(near) % FRAME
+        pairs = [self._frame(near[i : i + FRAME], far[i : i + FRAME]) for i in range(0, whole, FRAME)]
+        if not pairs:
+            return np.zeros(0, np.int16), np.zeros(0, np.int16)
+        return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+
+    def _frame(self, near: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self._far = np.concatenate([self._far[FRAME:], far.astype(np.float64)])
         self._near = np.concatenate([self._near[FRAME:], near.astype(np.float64)])
         self._n += FRAME
@@ -210,6 +215,7 @@ class EchoCanceller:
         span = self._far[-(self.tracker.window + self.tracker.max_lag) :]
         if np.abs(far).max(initial=0) < 100:
             self._quiet += FRAME
+            self._hear_room(near)
         else:
             if self._quiet >= RATE // 2:
                 self.tracker.restart()
@@ -220,7 +226,7 @@ class EchoCanceller:
         lag = self.tracker.lag_at(self._n)
         if lag is None:
             self._settled = 0
-            return np.asarray(near, np.int16)
+            return np.asarray(near, np.int16), np.asarray(near, np.int16)
         self._settled += FRAME
         # Each microphone sample's reference is the far end `lag` earlier, less a 2 ms margin so that
         # the filter also sees the direct sound's onset.
@@ -231,19 +237,22 @@ class EchoCanceller:
         out = np.zeros(FRAME, np.int16)
         self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
         self._measure(mic, out, played)
-        return self._gate(mic, out) if self.gate else out
+        return out, self._gate(mic, out)
 
     def _gate(self, mic: np.ndarray, out: np.ndarray) -> np.ndarray:
         """A frame more than `GATE_DB` under the echo the filter just removed is what is left of the echo
-        (20-40 dB under it): 30 dB quieter, so the end-pointer never takes the kiosk's own words, still
-        clear to PocketSphinx at that level, for a patient. A patient is at most 6 dB under the echo:
-        kept whole."""
+        (20-40 dB under it): 30 dB quieter, so the end-pointer never starts an utterance on the kiosk's
+        own words, still clear to PocketSphinx at that level. A patient at most 6 dB under the echo is
+        over the line where they are loudest, which is what starts an utterance."""
         if _rms(out) < _rms(mic.astype(np.float64) - out) * 10 ** (-GATE_DB / 20):
             return (out * 0.03).astype(np.int16)
         return out
 
     def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray) -> None:
-        """ERLE over half seconds where the reference is loud, which the median keeps from double talk."""
+        """ERLE over half seconds where the reference is loud, which the median keeps from double talk.
+
+        The room's own noise is taken out of both sides: an echo cancelled down to the room's hiss is
+        cancelled, however quiet it was to begin with (ERLE alone would stop at echo-to-hiss)."""
         if _rms(played) < 300 or _rms(mic) < 150:  # no echo to measure: the speaker is quiet or far away
             return
         energy = self._energy
@@ -251,9 +260,17 @@ class EchoCanceller:
         energy[1] += float(np.sum(out.astype(np.float64) ** 2))
         energy[2] += 1
         if energy[2] >= 50:
-            self._gains = [*self._gains[-119:], 10 * float(np.log10((energy[0] + 1) / (energy[1] + 1)))]
+            room = float(np.percentile(self._room, 20)) * energy[2] * FRAME if self._room else 0.0
+            echo, left = max(energy[0] - room, 1.0), max(energy[1] - room, energy[0] * 1e-6, 1.0)
+            self._gains = [*self._gains[-119:], 10 * float(np.log10(echo / left))]
             self.measured_s += 0.5
             self._energy = [0.0, 0.0, 0]
+
+    def _hear_room(self, mic: np.ndarray) -> None:
+        """The room's level per sample, from frames well after the kiosk's voice has died away (a low
+        percentile of them is used: a patient talking between prompts is not the room)."""
+        if self._quiet >= RATE:
+            self._room.append(float(np.mean(mic.astype(np.float64) ** 2)))
 
 
 def _rms(samples: np.ndarray) -> float:

@@ -173,6 +173,7 @@ class Endpointer:
         self._cutters = [_Cutter(cut, self.s) for cut in self.s.cuts]
         self._learning = self.s.learn_ms // FRAME_MS
         self._buffer = np.zeros(0, dtype=np.int16)
+        self._judge = np.zeros(0, dtype=np.int16)  # what `feed` judges loudness by (see there)
         self._frames = 0
         self._first_started = -1  # where the first cutter's last utterance began (-1: none yet)
         self._room: deque[float] = deque(maxlen=max(1, self.s.room_ms // FRAME_MS))  # as heard, not cleaned
@@ -190,16 +191,22 @@ class Endpointer:
     def reset(self) -> None:
         """Forget any utterance in progress (e.g. when the kiosk starts speaking); the room stays learnt."""
         self._buffer = np.zeros(0, dtype=np.int16)
+        self._judge = np.zeros(0, dtype=np.int16)
         for cutter in self._cutters:
             cutter.reset()
 
-    def feed(self, samples: np.ndarray) -> list[np.ndarray]:
-        """Add 16 kHz audio; return the utterances that ended within it."""
+    def feed(self, samples: np.ndarray, judge: np.ndarray | None = None) -> list[np.ndarray]:
+        """Add 16 kHz audio; return the utterances that ended within it.
+
+        `judge` (as long): where speech is is judged by its loudness instead (barge-in's echo-gated
+        copy, kiosk.hearing.echo), while the utterances are cut from `samples`."""
         self._buffer = np.concatenate([self._buffer, samples.astype(np.int16)])
+        self._judge = np.concatenate([self._judge, (samples if judge is None else judge).astype(np.int16)])
         done: list[np.ndarray] = []
         while len(self._buffer) >= FRAME:
             frame, self._buffer = self._buffer[:FRAME], self._buffer[FRAME:]
-            done += self._frame(frame)
+            judged, self._judge = self._judge[:FRAME], self._judge[FRAME:]
+            done += self._frame(frame, min(_level_db(frame), _level_db(judged)))
         return done
 
     def flush(self) -> list[np.ndarray]:
@@ -211,14 +218,14 @@ class Endpointer:
         """Whether RNNoise is cleaning the stream (the room is a steady noise)."""
         return self._denoiser is not None
 
-    def _frame(self, frame: np.ndarray) -> list[np.ndarray]:
-        level = _level_db(frame)
+    def _frame(self, frame: np.ndarray, level: float) -> list[np.ndarray]:
         self._frames += 1
         if not self.in_speech:
             self._hear_room(level)
         if self._denoiser is not None:
+            gated = level < _level_db(frame)  # the judge found it quieter (barge-in's residue)
             frame = self._denoiser.feed(frame)  # a whole number of its blocks: as long as it came in
-            level = _level_db(frame)
+            level = level if gated else _level_db(frame)
         if self._learning > 0:
             self._learning -= 1
             for cutter in self._cutters:

@@ -168,20 +168,22 @@ class MicListener:
     def _consume(self, samples: np.ndarray, end: float) -> None:
         """One block recorded up to monotonic time `end`: end-point it, and understand what it completes."""
         speaking = self._speaking or time.monotonic() < self._deaf_until
+        judge = None
         if self._duplex:
             assert self.barge_in is not None
-            cleaned = self.barge_in.clean(samples, end + REFERENCE_LEAD)
+            cleaned = self.barge_in.clean(samples, end + REFERENCE_LEAD, speaking)
             if cleaned is None and speaking:
                 with self._lock:
                     self._endpointer.reset()  # the kiosk's voice cannot be told apart yet
                 return
-            samples = samples if cleaned is None else cleaned
+            if cleaned is not None:
+                samples, judge = cleaned
         elif speaking:
             return
         with self._lock:
             if self._paused:
                 return
-            utterances = self._endpointer.feed(samples)
+            utterances = self._endpointer.feed(samples, judge)
             intents, language, decoys = self._intents, self._language, self._decoys
             spoke_at = time.monotonic() if speaking else self._spoke_at
             padding = (self._endpointer.s.lead_ms + self._endpointer.s.tail_ms) / 1000

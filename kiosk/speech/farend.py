@@ -71,6 +71,12 @@ class FarEnd:
             out[lo:last] = stream.samples[lo - first : last - first]
         return out
 
+    def covers(self, end: float, count: int) -> bool:
+        """Whether a stream was being heard at any of the `count` samples up to monotonic time `end`."""
+        begin = end - count / ENGINE_RATE
+        with self._lock:
+            return any(s.start < end and s.end > begin for s in self._streams)
+
     @property
     def playing(self) -> bool:
         """True while a stream is still being heard."""

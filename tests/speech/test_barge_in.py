@@ -4,20 +4,28 @@ listener with PocketSphinx hearing an answer over the kiosk's prompt and never t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bench.echo_rig import FRAME, cancel, echo, erle, microphone
 from kiosk.core.loader import load_language
+from kiosk.core.problems import InvalidFiles
 from kiosk.hearing.barge_in import MIN_ERLE_DB, BargeIn, interrupts
 from kiosk.hearing.base import Heard
 from kiosk.hearing.echo import EchoCanceller, LagTracker
+from kiosk.hearing.listener import MicListener
 from kiosk.hearing.recognizer import Recognizer
 from kiosk.speech.farend import FarEnd
-from tests.support.barge_in import listen_through, listener_with, padded
+from kiosk.station.config import load_settings
+from kiosk.station.settings import Settings
+from tests.support.barge_in import NO_MICROPHONE, listen_through, listener_with, padded
+from tests.support.fakes import ScriptedRecognizer
+from tests.support.kiosk_driver import make_app
 from tests.support.paths import ROOT
 from tests.support.speech import RATE, Voice, say
 
@@ -50,7 +58,7 @@ def test_the_echo_is_removed_at_usb_delays_and_its_own_measure_can_be_trusted(de
     """One clock (no drift): 30 dB and more. Drifting clocks may leave far less, and then the kiosk must
     know it: barge-in is armed by the canceller's own measure (kiosk.hearing.barge_in). Until the echo is
     found in a prompt (`locked`) the kiosk does not listen over it: only locked frames are judged."""
-    canceller = EchoCanceller(gate=False)  # the linear filter's own ERLE
+    canceller = EchoCanceller()
     for i in (0, 1, 0):
         cancel(canceller.process, microphone(echo(prompt(i), delay, 0.0, drift)), prompt(i))
     alone = echo(prompt(1), delay, 0.0, drift)
@@ -158,3 +166,49 @@ def test_the_listener_takes_an_answer_over_its_prompt_and_never_the_prompt(pocke
         assert heard == ["no"] and stops == [0]  # the prompt was stopped before the answer was reported
     finally:
         listener.close()
+
+
+def test_the_setting_is_checked_and_shown_by_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"state_dir: {tmp_path}\nspeech_engine: {{en: off}}\nbarge_in: maybe\n")
+    with pytest.raises(InvalidFiles, match=r"config.yaml:3:\d+: .*barge_in"):
+        load_settings(config, Settings(Path("x")))
+    for value, line in [("false", "barge-in: off (half-duplex"), ("true", "barge-in: on (patients may answer")]:
+        config.write_text(f"state_dir: {tmp_path}\nspeech_engine: {{en: off}}\nbarge_in: {value}\n")
+        assert load_settings(config, Settings(Path("x"))).barge_in == (value == "true")
+        main(["status", "--config", str(config)])
+        assert line in capsys.readouterr().out
+    monkeypatch.setattr("ctypes.util.find_library", lambda _: "libspeexdsp-not-here.so.9")
+    assert main(["status", "--config", str(config)]) == 1
+    assert "barge-in: NOT available: libspeexdsp is not installed (apt install libspeexdsp1)" in capsys.readouterr().out
+
+
+async def test_the_staff_status_line_says_whether_the_kiosk_listens_over_its_prompts() -> None:
+    far = FarEnd()
+    listener = MicListener(lambda: {"en": ScriptedRecognizer("")}, {}, {}, NO_MICROPHONE, BargeIn(far, True))  # type: ignore[dict-item]
+    app = make_app(voiced=True)
+    app.listener = listener
+    try:
+        listener.fault = None
+        listener._language = "en"
+        while "en" not in listener.recognizers:
+            await asyncio.sleep(0.01)
+        assert "voice input on, barge-in on" in app.status_line()
+        listener.barge_in.turn_off("a test")  # type: ignore[union-attr]
+        assert "voice input on, barge-in off (a test)" in app.status_line()
+    finally:
+        listener.close()
+
+
+def test_when_the_kiosk_speaks_but_nothing_played_is_known_it_does_not_listen() -> None:
+    """The speaker's and the microphone's timelines disagree (a device's latency misreported): the
+    canceller has no reference for these moments, so the raw microphone, the kiosk's own voice included,
+    must not reach the end-pointer. Found on ALSA's file device."""
+    barge_in = BargeIn(FarEnd(), wanted=True)
+    voice = (np.sin(np.arange(800) / 3) * 8000).astype(np.int16)
+    assert barge_in.clean(voice, 10.0, speaking=True) is None
+    assert barge_in.clean(voice, 10.05, speaking=False) is not None  # the kiosk is quiet: a patient, heard

@@ -25,14 +25,17 @@ def listen_through(
     recordings: list[tuple[np.ndarray, np.ndarray | None]],
     clock: float = 0.0,
     delay_ms: float = 40,
+    level_db: float = 0.0,
+    drift_ppm: float = 0.0,
 ) -> float:
     """Each recording is 2 s of the room, a prompt, then 1 s of the room (`played`), with a patient's
     answer laid over it (`said`, as long, or None). The microphone hears the prompt `delay_ms` late
-    through a small room at the patient's loudness; the far end is told what played and when; the
+    through a small room, `level_db` louder than played, on a clock `drift_ppm` fast (bench.echo_rig.echo);
+    the far end is told what played and when; the
     listener is told the kiosk speaks from 2 s in to 1 s before the end, as the speaker would tell it.
     The first recording starts at monotonic time `clock`; returns where the last one ended."""
     for played, said in recordings:
-        heard = microphone(echo(played, delay_ms, 0.0), *([] if said is None else [said]))
+        heard = microphone(echo(played, delay_ms, level_db, drift_ppm), *([] if said is None else [said]))
         far.start(clock + 2.0)
         far.add(played[2 * RATE :])
         speaking = False
