@@ -26,6 +26,8 @@ RATE = 16000
 FRAME = RATE // 100  # 10 ms, Speex's frame
 _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
 SETTLE = RATE // 2
+INAUDIBLE_DB = 60.0
+"""The ERLE counted for half a second where the microphone hears the room and no echo at all."""
 GATE_DB = 18.0
 """The residual echo gate (`EchoCanceller._gate`): frames this far under the removed echo are its residue."""
 FRESH_SLIP = 32
@@ -253,7 +255,7 @@ class EchoCanceller:
 
         The room's own noise is taken out of both sides: an echo cancelled down to the room's hiss is
         cancelled, however quiet it was to begin with (ERLE alone would stop at echo-to-hiss)."""
-        if _rms(played) < 300 or _rms(mic) < 150:  # no echo to measure: the speaker is quiet or far away
+        if _rms(played) < 300:
             return
         energy = self._energy
         energy[0] += float(np.sum(mic.astype(np.float64) ** 2))
@@ -262,7 +264,9 @@ class EchoCanceller:
         if energy[2] >= 50:
             room = float(np.percentile(self._room, 20)) * energy[2] * FRAME if self._room else 0.0
             echo, left = max(energy[0] - room, 1.0), max(energy[1] - room, energy[0] * 1e-6, 1.0)
-            self._gains = [*self._gains[-119:], 10 * float(np.log10(echo / left))]
+            # An echo no louder than the room itself is one the kiosk cannot hear: as good as cancelled.
+            inaudible = room > 0 and energy[0] < 2 * room
+            self._gains = [*self._gains[-119:], INAUDIBLE_DB if inaudible else 10 * float(np.log10(echo / left))]
             self.measured_s += 0.5
             self._energy = [0.0, 0.0, 0]
 
