@@ -262,17 +262,18 @@ class EchoCanceller:
         energy[1] += float(np.sum(out.astype(np.float64) ** 2))
         energy[2] += 1
         if energy[2] >= 50:
-            room = float(np.percentile(self._room, 20)) * energy[2] * FRAME if self._room else 0.0
+            room = float(np.median(self._room)) * energy[2] * FRAME if self._room else 0.0
             echo, left = max(energy[0] - room, 1.0), max(energy[1] - room, energy[0] * 1e-6, 1.0)
-            # An echo no louder than the room itself is one the kiosk cannot hear: as good as cancelled.
-            inaudible = room > 0 and energy[0] < 2 * room
+            # An echo, or what is left of it, that adds at most 3 dB to the room's own noise is under what
+            # starts an utterance (5 dB over the room, endpoint.LOOSE): as good as cancelled.
+            inaudible = room > 0 and (energy[0] < 2 * room or energy[1] < 2 * room)
             self._gains = [*self._gains[-119:], INAUDIBLE_DB if inaudible else 10 * float(np.log10(echo / left))]
             self.measured_s += 0.5
             self._energy = [0.0, 0.0, 0]
 
     def _hear_room(self, mic: np.ndarray) -> None:
-        """The room's level per sample, from frames well after the kiosk's voice has died away (a low
-        percentile of them is used: a patient talking between prompts is not the room)."""
+        """The room's level per sample, from frames well after the kiosk's voice has died away (their
+        median: a patient talking now and then between prompts does not move it)."""
         if self._quiet >= RATE:
             self._room.append(float(np.mean(mic.astype(np.float64) ** 2)))
 

@@ -23,6 +23,8 @@ from kiosk.speech.farend import FarEnd
 
 BLOCK_SECONDS = 0.02
 AHEAD = 0.08
+UNDERRUN_SECONDS = 0.03
+"""A clip this late has left the device without audio: what follows plays later than counted."""
 
 
 class PlaybackError(Exception):
@@ -121,6 +123,8 @@ class Player:
                         self.far.start(started + float(stream.latency))
                     if on_start is not None:
                         on_start()
+                else:
+                    started = self._caught_up(stream, started, played / rate)
                 samples = gain(resample(clip.samples, clip.rate, rate), volume_db)
                 if self.far is not None:
                     self.far.add(to_engine_rate(samples, rate))
@@ -145,6 +149,17 @@ class Player:
         finally:
             if stream is not None:
                 stream.close()
+
+    def _caught_up(self, stream: Any, started: float, played_s: float) -> float:
+        """When the next clip came later than the device needed it (rendering was slower than speech),
+        the device played silence meanwhile and plays the clip from now: the stream's start, as the
+        rest of the timing counts it, moves on by the gap, and the far end hears a new stream."""
+        late = time.monotonic() - started - played_s
+        if late <= UNDERRUN_SECONDS:
+            return started
+        if self.far is not None:
+            self.far.start(started + late + played_s + float(stream.latency))
+        return started + late
 
     def _write(self, stream: Any, samples: np.ndarray, rate: int, started: float, before: int) -> bool:
         """Write in small blocks, never more than AHEAD seconds ahead of real time; False if stopped."""

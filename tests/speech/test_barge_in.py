@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from functools import cache
 from pathlib import Path
 
@@ -110,9 +111,9 @@ def test_the_far_end_is_what_played_when_it_played() -> None:
 
 
 def test_only_an_answer_spoken_long_enough_interrupts() -> None:
-    assert interrupts(Heard("no", "no", 0.9), 0.4)
+    assert interrupts(Heard("no", "no", 0.9), 0.2)
     assert interrupts(Heard("no", "no", 0.7, sure=False), 0.6)  # stops the prompt to ask "did you mean no?"
-    assert not interrupts(Heard("no", "no", 0.9), 0.2)  # a clipped word
+    assert not interrupts(Heard("no", "no", 0.9), 0.1)  # a clipped word
     assert not interrupts(Heard("hello", None, 0.9), 0.6)  # not an answer (or not heard well enough)
 
 
@@ -212,3 +213,22 @@ def test_when_the_kiosk_speaks_but_nothing_played_is_known_it_does_not_listen() 
     voice = (np.sin(np.arange(800) / 3) * 8000).astype(np.int16)
     assert barge_in.clean(voice, 10.0, speaking=True) is None
     assert barge_in.clean(voice, 10.05, speaking=False) is not None  # the kiosk is quiet: a patient, heard
+
+
+def test_a_clip_that_came_late_starts_a_new_far_end_stream() -> None:
+    """Rendering slower than speech leaves the device without audio for a moment: what follows plays
+    later than counted, and the far end must place it there (the canceller would look for it 400 ms at
+    most from where it was)."""
+    from types import SimpleNamespace
+
+    from kiosk.speaking.player import Player
+
+    far = FarEnd()
+    player = Player(far=far)
+    stream = SimpleNamespace(latency=0.01)
+    now = time.monotonic()
+    assert player._caught_up(stream, now - 1.0, 0.98) == now - 1.0  # on time: nothing moves
+    far.start(now - 1.0)
+    moved = player._caught_up(stream, now - 1.0, 0.5)  # half a second of silence was played
+    assert abs(moved - (now - 0.5)) < 0.02
+    assert len(far._streams) == 2 and abs(far._streams[-1].start - (time.monotonic() + 0.01)) < 0.02
