@@ -28,7 +28,7 @@ _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
 SETTLE = RATE // 2
 INAUDIBLE_DB = 60.0
 """The ERLE counted for half a second where the microphone hears the room and no echo at all."""
-GATE_DB = 18.0
+GATE_DB = 12.0
 """The residual echo gate (`EchoCanceller._gate`): frames this far under the removed echo are its residue."""
 FRESH_SLIP = 32
 """How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once: the
