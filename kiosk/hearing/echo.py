@@ -1,17 +1,17 @@
 """Echo cancellation: the microphone without the kiosk's own voice, so a patient can answer over a prompt.
 
-The reference is what the kiosk played (kiosk.speech.farend), at 16 kHz on the microphone's timeline. Two
-parts, both measured in docs/calibration.md ("Barge-in"):
+The reference is what the kiosk played (kiosk.speech.farend), at 16 kHz on the microphone's timeline.
+Measured in docs/calibration.md ("Barge-in"):
 
 * `LagTracker` finds where the echo sits in the reference (the device latencies, 20 to 400 ms) by
-  cross-correlation, to a tenth of a sample, and follows it; it also measures clock drift between the
-  microphone and the speaker.
+  cross-correlation, to a tenth of a sample, finds it again at each prompt, and follows clock drift
+  between the microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm).
 * Speex's MDF adaptive filter (Debian's libspeexdsp, through ctypes) then removes the echo of the aligned
   reference through the room: a 250 ms filter, no residual suppression, so the patient's voice is kept.
+* A gate marks what is left of the echo, for the end-pointer to judge speech by (`process_gated`).
 
-A linear filter cannot follow two clocks that drift apart (ERLE falls from 32 dB to 11 dB at 20 ppm): the
-canceller reports the drift it measures and `kiosk.hearing.barge_in` turns barge-in off when it is too
-large. Microphone and speaker on one device (one clock) have none.
+The canceller measures its own ERLE; kiosk.hearing.barge_in listens over a prompt only while it is high
+enough, and turns barge-in off when it stays too low.
 """
 
 from __future__ import annotations
