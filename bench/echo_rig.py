@@ -10,18 +10,15 @@ played (far end) and return the microphone without the echo:
 * `speex`: Speex's MDF canceller with its preprocessor (speex-py, which bundles libspeexdsp);
 * `kiosk`: the kiosk's own (kiosk.hearing.echo): a lag tracker, then Speex's MDF filter on the aligned
   reference, no residual suppression;
-* `speex-linear`: the MDF canceller alone, no residual suppression (libspeexdsp through ctypes: Debian's
-  libspeexdsp1, else the copy speex-py bundles).
+* `speex-linear`: the MDF canceller alone, no residual suppression (Debian's libspeexdsp1, loaded as the
+  kiosk loads it: kiosk.hearing.echo.speexdsp).
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import importlib.util
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
@@ -104,25 +101,13 @@ def speex(filter_ms: int = 400) -> Canceller:
     return run
 
 
-def _speexdsp() -> ctypes.CDLL:
-    found = ctypes.util.find_library("speexdsp")
-    if found is None:
-        spec = importlib.util.find_spec("speex_py")
-        libs = Path(spec.origin).parent.parent / "speex_py.libs" if spec and spec.origin else None
-        bundled = sorted(libs.glob("libspeexdsp*.so*")) if libs else []
-        if not bundled:
-            raise ImportError("libspeexdsp is not installed")
-        found = str(bundled[0])
-    lib = ctypes.CDLL(found)
-    lib.speex_echo_state_init.restype = ctypes.c_void_p
-    lib.speex_echo_state_init.argtypes = [ctypes.c_int, ctypes.c_int]
-    lib.speex_echo_cancellation.argtypes = [ctypes.c_void_p] * 4
-    lib.speex_echo_ctl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
-    return lib
-
-
 def speex_linear(filter_ms: int = 600) -> Canceller:
-    lib = _speexdsp()
+    from kiosk.hearing.echo import EchoUnavailable, speexdsp
+
+    try:
+        lib = speexdsp()
+    except EchoUnavailable as err:
+        raise ImportError(str(err)) from err
     state = lib.speex_echo_state_init(FRAME, RATE * filter_ms // 1000)
     rate = ctypes.c_int(RATE)
     lib.speex_echo_ctl(state, 24, ctypes.byref(rate))  # SPEEX_ECHO_SET_SAMPLING_RATE

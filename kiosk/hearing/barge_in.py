@@ -89,9 +89,9 @@ class BargeIn:
         far = self.far.take(end, len(samples))
         out = canceller.process_gated(samples, far)
         self._check(canceller, time.perf_counter() - started, len(samples) / ENGINE_RATE)
-        erle = canceller.erle_db
         if not self.far.covers(end, len(samples)):
             return None if speaking else out
+        erle = canceller.erle_db
         return out if canceller.locked and erle is not None and erle >= MIN_ERLE_DB else None
 
     def _check(self, canceller: EchoCanceller, busy: float, heard: float) -> None:

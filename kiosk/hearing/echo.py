@@ -22,7 +22,8 @@ from collections import deque
 
 import numpy as np
 
-RATE = 16000
+from kiosk.speech.audio import ENGINE_RATE as RATE
+
 FRAME = RATE // 100  # 10 ms, Speex's frame
 _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
 SETTLE = RATE // 2
@@ -222,7 +223,7 @@ class EchoCanceller:
             if self._quiet >= RATE // 2:
                 self.tracker.restart()
             self._quiet = 0
-        if self._since >= RATE // 4 and float(np.sqrt(np.mean(span**2))) > 100:
+        if self._since >= RATE // 4 and _rms(span) > 100:
             self._since = 0
             self.tracker.observe(self._n, self._near, span)
         lag = self.tracker.lag_at(self._n)

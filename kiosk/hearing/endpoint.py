@@ -206,7 +206,8 @@ class Endpointer:
         while len(self._buffer) >= FRAME:
             frame, self._buffer = self._buffer[:FRAME], self._buffer[FRAME:]
             judged, self._judge = self._judge[:FRAME], self._judge[FRAME:]
-            done += self._frame(frame, min(_level_db(frame), _level_db(judged)))
+            own = _level_db(frame)
+            done += self._frame(frame, own, min(own, _level_db(judged)))
         return done
 
     def flush(self) -> list[np.ndarray]:
@@ -218,14 +219,14 @@ class Endpointer:
         """Whether RNNoise is cleaning the stream (the room is a steady noise)."""
         return self._denoiser is not None
 
-    def _frame(self, frame: np.ndarray, level: float) -> list[np.ndarray]:
+    def _frame(self, frame: np.ndarray, own: float, level: float) -> list[np.ndarray]:
+        """One frame; `own` its loudness, `level` the loudness it is judged by (quieter: barge-in's residue)."""
         self._frames += 1
         if not self.in_speech:
             self._hear_room(level)
         if self._denoiser is not None:
-            gated = level < _level_db(frame)  # the judge found it quieter (barge-in's residue)
             frame = self._denoiser.feed(frame)  # a whole number of its blocks: as long as it came in
-            level = level if gated else _level_db(frame)
+            level = level if level < own else _level_db(frame)
         if self._learning > 0:
             self._learning -= 1
             for cutter in self._cutters:

@@ -76,10 +76,3 @@ class FarEnd:
         begin = end - count / ENGINE_RATE
         with self._lock:
             return any(s.start < end and s.end > begin for s in self._streams)
-
-    @property
-    def playing(self) -> bool:
-        """True while a stream is still being heard."""
-        now = time.monotonic()
-        with self._lock:
-            return any(s.start <= now < s.end for s in self._streams)
