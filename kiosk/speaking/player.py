@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.speech.audio import to_engine_rate
+from kiosk.speech import portaudio
+from kiosk.speech.audio import Resampler
 from kiosk.speech.farend import FarEnd
 
 BLOCK_SECONDS = 0.02
@@ -79,7 +80,6 @@ class Player:
         self.device = device
         self.far = far
         self._stop = threading.Event()
-        self._rescan = False
 
     def stop(self) -> None:
         """Silence what is playing and refuse to play until `reset()`."""
@@ -102,32 +102,38 @@ class Player:
         except OSError as err:  # libportaudio2 is not installed
             raise PlaybackError(f"PortAudio is not available: {err}") from err
 
-        if self._rescan:
-            # PortAudio lists devices once; look again so a speaker plugged in later is found.
-            sd._terminate()
-            sd._initialize()
-            self._rescan = False
-        stream: sd.RawOutputStream | None = None
+        with portaudio.streaming():
+            return self._play(sd, clips, volume_db, on_start)
+
+    def _play(self, sd: Any, clips: Iterable[Clip], volume_db: float, on_start: Callable[[], None] | None) -> bool:
+        stream: Any = None
         rate = 0
         played = 0
         started = 0.0
+        far_rate: Resampler | None = None  # the far end's samples at 16 kHz, on one grid for the whole stream
         try:
             for clip in clips:
                 if self._stop.is_set():
                     break
+                first = stream is None
                 if stream is None:
                     stream, rate = self._open(sd, clip.rate)
+                    far_rate = Resampler(rate)
+                samples = gain(resample(clip.samples, clip.rate, rate), volume_db)
+                heard = far_rate(samples) if far_rate is not None and self.far is not None else None
+                if first:
+                    if on_start is not None:
+                        on_start()
+                    # Started just before its first write, which the device plays from: the far end's
+                    # timeline starts there, to the millisecond (a moment's delay misplaces the echo).
                     stream.start()
                     started = time.monotonic()
                     if self.far is not None:
                         self.far.start(started + float(stream.latency))
-                    if on_start is not None:
-                        on_start()
                 else:
                     started = self._caught_up(stream, started, played / rate)
-                samples = gain(resample(clip.samples, clip.rate, rate), volume_db)
-                if self.far is not None:
-                    self.far.add(to_engine_rate(samples, rate))
+                if self.far is not None and heard is not None:
+                    self.far.add(heard)
                 if not self._write(stream, samples, rate, started, played):
                     break
                 played += len(samples)
@@ -142,7 +148,7 @@ class Player:
                 self.far.stop()
             return False
         except (sd.PortAudioError, OSError) as err:
-            self._rescan = True
+            portaudio.rescan()  # a speaker plugged in again is found at the next prompt
             if self.far is not None:
                 self.far.stop()
             raise PlaybackError(f"audio output failed: {err}") from err
@@ -187,7 +193,7 @@ class Player:
                     samplerate=rate, channels=1, dtype="int16", device=self.device, latency="low"
                 ), rate
         except (sd.PortAudioError, ValueError, OSError) as err:
-            self._rescan = True
+            portaudio.rescan()
             found = [d["name"] for d in sd.query_devices() if d["max_output_channels"] > 0]
             if not found:
                 raise PlaybackError("no audio output device found (is a speaker connected?)") from err
