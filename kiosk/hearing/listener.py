@@ -22,7 +22,8 @@ from kiosk.hearing.base import Heard
 from kiosk.hearing.endpoint import LIVE, Endpointer
 from kiosk.hearing.recognizer import Recognizer
 from kiosk.hearing.understand import Bar, settings_for, understand
-from kiosk.speech.audio import ENGINE_RATE, to_engine_rate
+from kiosk.speech import portaudio
+from kiosk.speech.audio import ENGINE_RATE, Resampler
 
 log = logging.getLogger("kiosk.voice.in")
 TAIL = 0.3
@@ -30,8 +31,37 @@ RETRY_SECONDS = 3.0
 BLOCK_SECONDS = 0.05
 REFERENCE_LEAD = 0.05
 """The played audio is taken this much ahead of the recording, so that timing errors never put the
-echo before its reference (the canceller finds the true lag, up to 400 ms)."""
+echo before its reference (the canceller finds the true lag, up to 600 ms)."""
 RESYNC_SECONDS = 0.02
+CATCH_UP_SECONDS = 1.0
+"""A reader behind the device's clock for longer than this is not reading a backlog: the device's clock
+is slow (or samples were lost), and the timeline starts over."""
+
+
+class Timeline:
+    """When each block read from a device was recorded (its last sample, on the monotonic clock, before
+    the device's latency): counted in samples since the stream started, so the device's clock paces it
+    to the sample, which the echo canceller needs. Reading a backlog after a stall keeps it; lost samples
+    (an overflow) or a device clock behind for `CATCH_UP_SECONDS` start it over, when allowed (not while
+    the kiosk speaks: the canceller would have to find its echo again)."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.started, self.frames = time.monotonic(), 0
+        self._behind_since: float | None = None
+
+    def recorded(self, frames: int, overflowed: bool = False, may_restart: bool = True) -> float:
+        self.frames += frames
+        now = time.monotonic()
+        ahead = self.frames / self.rate - (now - self.started)
+        self._behind_since = (self._behind_since or now) if ahead < -RESYNC_SECONDS else None
+        if ahead > BLOCK_SECONDS:
+            # An unpaced device (ALSA's file device) is read at the pace of speech, not faster: it must
+            # not spin the CPU, and its samples keep the moments they are stamped with.
+            time.sleep(ahead - BLOCK_SECONDS)
+        elif may_restart and (overflowed or (self._behind_since and now - self._behind_since > CATCH_UP_SECONDS)):
+            self.started, self.frames, self._behind_since = now, 0, None
+        return self.started + self.frames / self.rate
 
 
 class MicListener:
@@ -123,23 +153,17 @@ class MicListener:
             self._cut_for_engine()
         while not self._closed.is_set():
             try:
-                self._capture()
+                with portaudio.streaming():
+                    self._capture()
             except Exception as err:  # no PortAudio, no device, device unplugged mid-stream
                 reason = str(err) or type(err).__name__
                 if reason != self.fault:
                     log.error("voice input unavailable: %s", reason)
                 self.fault = reason
                 self._closed.wait(RETRY_SECONDS)
-                self._rescan()
-
-    def _rescan(self) -> None:
-        try:
-            import sounddevice as sd
-
-            sd._terminate()
-            sd._initialize()
-        except Exception:  # keep retrying on the next round
-            pass
+                portaudio.rescan()  # a microphone plugged in again is found
+            else:
+                self._closed.wait(0.2)  # the stream closed for a look for devices: let it happen first
 
     def _capture(self) -> None:
         import sounddevice as sd
@@ -151,19 +175,12 @@ class MicListener:
             if self.fault is not None:
                 log.info("voice input available again")
             self.fault = None
-            started, frames = time.monotonic(), 0
-            while not self._closed.is_set():
-                data, _ = stream.read(block)
-                frames += len(data)
-                now = time.monotonic()
-                ahead = frames / rate - (now - started)
-                if ahead > 0.2:
-                    time.sleep(ahead - 0.2)  # an unpaced device (a file) must not spin the CPU
-                elif ahead < -RESYNC_SECONDS and not self._speaking:
-                    started, frames = now, 0  # behind the clock (a slow device clock, a stall): start over
-                # The block's last sample, on the monotonic clock, on a timeline the device's clock paces.
-                end = started + frames / rate - float(stream.latency)
-                self._consume(to_engine_rate(np.asarray(data).reshape(-1), rate), end)
+            timeline = Timeline(rate)
+            resample = Resampler(rate)
+            while not self._closed.is_set() and not portaudio.wanted():
+                data, overflowed = stream.read(block)
+                end = timeline.recorded(len(data), overflowed, may_restart=not self._speaking)
+                self._consume(resample(np.asarray(data).reshape(-1)), end - float(stream.latency))
 
     def _consume(self, samples: np.ndarray, end: float) -> None:
         """One block recorded up to monotonic time `end`: end-point it, and understand what it completes."""

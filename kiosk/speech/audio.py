@@ -80,3 +80,38 @@ def to_engine_rate(samples: np.ndarray, rate: int, target: int = ENGINE_RATE) ->
     out = np.interp(np.linspace(0, len(x) - 1, n), np.arange(len(x)), x)
     result: np.ndarray = np.clip(out, -32768, 32767).astype(np.int16)
     return result
+
+
+class Resampler:
+    """`to_engine_rate` for a stream in blocks: the low-pass filter and the sampling grid run on across
+    blocks, so every output sample sits exactly `rate / target` input samples after the one before.
+    (Resampling each block alone stretches it a little and filters its edges against silence: the echo
+    canceller then cannot match the microphone to what was played.) Going down, output lags input by
+    the filter's 32 samples."""
+
+    def __init__(self, rate: int, target: int = ENGINE_RATE) -> None:
+        self.step = rate / target
+        self.kernel: np.ndarray | None = None
+        if target < rate:
+            taps = np.arange(-32, 33)
+            kernel = np.sinc(2 * 0.45 * target / rate * taps) * np.hamming(len(taps))
+            self.kernel = kernel / kernel.sum()
+        self._history = np.zeros(0 if self.kernel is None else len(self.kernel) - 1)
+        self._last = np.zeros(1)  # the previous block's last filtered sample, for the grid's first step
+        self._at = 1.0  # where the next output falls, counted from `_last` (the first: the first sample)
+
+    def __call__(self, samples: np.ndarray) -> np.ndarray:
+        if self.step == 1:
+            return samples.astype(np.int16)
+        x = samples.astype(np.float64)
+        if self.kernel is not None:
+            whole = np.concatenate([self._history, x])
+            self._history = whole[len(whole) - len(self._history) :]
+            x = np.convolve(whole, self.kernel, mode="valid")
+        y = np.concatenate([self._last, x])
+        count = max(0, int(np.floor((len(y) - 1 - self._at) / self.step + 1e-9)) + 1)
+        out = np.interp(self._at + np.arange(count) * self.step, np.arange(len(y)), y)
+        self._at += count * self.step - (len(y) - 1)
+        self._last = y[-1:]
+        result: np.ndarray = np.clip(np.round(out), -32768, 32767).astype(np.int16)
+        return result
