@@ -3,7 +3,7 @@
 The reference is what the kiosk played (kiosk.speech.farend), at 16 kHz on the microphone's timeline.
 Measured in docs/calibration.md ("Barge-in"):
 
-* `LagTracker` finds where the echo sits in the reference (the device latencies, 20 to 400 ms) by
+* `LagTracker` finds where the echo sits in the reference (the device latencies, 20 to 600 ms) by
   cross-correlation, to a tenth of a sample, finds it again at each prompt, and follows clock drift
   between the microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm).
 * Speex's MDF adaptive filter (Debian's libspeexdsp, through ctypes) then removes the echo of the aligned
@@ -26,14 +26,25 @@ from kiosk.speech.audio import ENGINE_RATE as RATE
 
 FRAME = RATE // 100  # 10 ms, Speex's frame
 _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
+_GET_IMPULSE_RESPONSE_SIZE = 27  # SPEEX_ECHO_GET_IMPULSE_RESPONSE_SIZE
+_GET_IMPULSE_RESPONSE = 29  # SPEEX_ECHO_GET_IMPULSE_RESPONSE
 SETTLE = RATE // 2
 INAUDIBLE_DB = 60.0
 """The ERLE counted for half a second where the microphone hears the room and no echo at all."""
 GATE_DB = 12.0
 """The residual echo gate (`EchoCanceller._gate`): frames this far under the removed echo are its residue."""
 FRESH_SLIP = 32
-"""How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once: the
-player's and the microphone's timelines slip a little between prompts; a voice's pitch period is longer."""
+"""How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once, found
+on the reference alone: a voice's pitch period is longer."""
+TRAINED_SLIP = RATE // 50
+"""The same (20 ms), found on the echo the trained filter predicts: its correlation with the microphone
+has one sharp peak, whatever the voice and the room (the player's and the microphone's timelines slip
+a few milliseconds between prompts on real devices and on the test rig's)."""
+TRAINED_DB = 12.0
+"""The filter predicts the echo well enough to find it by (`TRAINED_SLIP`) from this ERLE on."""
+MARGIN = RATE // 100
+"""The reference runs this far (10 ms) ahead of the lag found: in a live room a reflection can correlate
+more than the direct sound, which must still fall inside the filter."""
 MAX_DRIFT = 200e-6
 """No two sound cards' clocks differ by more (USB audio crystals: tens of ppm)."""
 
@@ -79,8 +90,17 @@ class LagTracker:
     def restart(self) -> None:
         self._fresh = True
 
+    @property
+    def fresh(self) -> bool:
+        """A new stream whose lag is not found yet."""
+        return self._fresh
+
     def lag_at(self, n: int) -> float | None:
-        if self._anchor is None or self._fresh:
+        return None if self._fresh else self.line_at(n)
+
+    def line_at(self, n: int) -> float | None:
+        """The lag the line gives at sample `n`, found in this stream or not."""
+        if self._anchor is None:
             return None
         at, lag = self._anchor
         return lag + self.slope * (n - at)
@@ -92,14 +112,16 @@ class LagTracker:
             return None
         return -self.slope * 1e6
 
-    def observe(self, n: int, near: np.ndarray, far: np.ndarray) -> None:
+    def observe(self, n: int, near: np.ndarray, far: np.ndarray, fresh_slip: int = FRESH_SLIP) -> None:
         """`near`: the `window` microphone samples up to sample `n`; `far`: the reference up to `n`,
-        `window + max_lag` long."""
-        line = None if self._anchor is None else self._anchor[1] + self.slope * (n - self._anchor[0])
-        lag = self._peak(near, far, line if self._fresh else None)
+        `window + max_lag` long; `fresh_slip`: how far from the old line a new stream's lag may be."""
+        line = self.line_at(n)
+        lag = self._peak(near, far, line if self._fresh else None, fresh_slip)
+        if lag is None and self._fresh:
+            lag = self._peak(near, far)  # not near the old line: the echo moved further, to be confirmed
         if lag is None:
             return
-        slip = FRESH_SLIP if self._fresh else 2 + MAX_DRIFT * (n - self._last)
+        slip = fresh_slip if self._fresh else 2 + MAX_DRIFT * (n - self._last)
         if line is not None and abs(lag - line) > slip:
             agree = self._candidate is not None and abs(self._candidate[0] - lag) <= 1
             count = self._candidate[1] + 1 if agree and self._candidate else 1
@@ -123,10 +145,12 @@ class LagTracker:
                 self.slope = slope
         self._anchor = (n, float(np.median(lags - self.slope * at)))
 
-    def _peak(self, near: np.ndarray, far: np.ndarray, around: float | None = None) -> float | None:
+    def _peak(
+        self, near: np.ndarray, far: np.ndarray, around: float | None = None, slip: int = FRESH_SLIP
+    ) -> float | None:
         """The lag of the strongest correlation, to a fraction of a sample; None if it is not clear.
 
-        `around`: look only within FRESH_SLIP of this lag (a new stream, where the last one's echo was):
+        `around`: look only within `slip` of this lag (a new stream, where the last one's echo was):
         a clear peak there is enough, however alike the voice's pitch makes the others."""
         w, most = self.window, self.max_lag
         size = 1 << int(np.ceil(np.log2(2 * w + most)))
@@ -135,18 +159,16 @@ class LagTracker:
         corr = np.fft.irfft(cross, size)[: most + 1]  # corr[j]: the echo lags by most - j
         if around is None:
             j = int(np.argmax(corr))
-            rest = np.concatenate([corr[: max(j - 4, 0)], corr[j + 5 :]])
-            if corr[j] < 1.3 * float(rest.max(initial=0.0)):
-                return None  # two peaks alike (a voice's pitch period): not clear
         else:
-            low = int(np.clip(most - around - FRESH_SLIP, 0, most))
-            j = low + int(np.argmax(corr[low : int(np.clip(most - around + FRESH_SLIP, 0, most)) + 1]))
-        if corr[j] < 8 * float(np.std(corr)):
-            return None  # no peak
-        shift = 0.0
-        if 0 < j < most:
-            a, b, c = corr[j - 1], corr[j], corr[j + 1]
-            shift = 0.5 * float(a - c) / float(a - 2 * b + c)
+            low = int(np.clip(most - around - slip, 0, most))
+            j = low + int(np.argmax(corr[low : int(np.clip(most - around + slip, 0, most)) + 1]))
+        rest = np.concatenate([corr[: max(j - 4, 0)], corr[j + 5 :]])
+        if (around is None or slip > FRESH_SLIP) and corr[j] < 1.3 * float(rest.max(initial=0.0)):
+            return None  # two peaks alike (a voice's pitch period): not clear
+        if corr[j] <= 8 * float(np.std(corr)) or not 0 < j < most:
+            return None  # no peak, or one at an end of the range: no echo lags so (it is out of range)
+        a, b, c = corr[j - 1], corr[j], corr[j + 1]
+        shift = 0.5 * float(a - c) / float(a - 2 * b + c)
         return most - (j + shift)
 
 
@@ -158,7 +180,7 @@ class EchoCanceller:
     `erle_minute_db` the same over a minute; `measured_s`, how many seconds of loud echo it has measured.
     """
 
-    def __init__(self, tail_ms: int = 250, max_lag_ms: int = 400, lib: ctypes.CDLL | None = None) -> None:
+    def __init__(self, tail_ms: int = 250, max_lag_ms: int = 600, lib: ctypes.CDLL | None = None) -> None:
         self._lib = lib or speexdsp()
         self._state = self._lib.speex_echo_state_init(FRAME, RATE * tail_ms // 1000)
         rate = ctypes.c_int(RATE)
@@ -223,17 +245,20 @@ class EchoCanceller:
             if self._quiet >= RATE // 2:
                 self.tracker.restart()
             self._quiet = 0
-        if self._since >= RATE // 4 and _rms(span) > 100:
+        if self._since >= RATE // 4 and self._echo_heard(span):
             self._since = 0
-            self.tracker.observe(self._n, self._near, span)
+            if self.tracker.fresh and (self.erle_db or 0.0) >= TRAINED_DB:
+                self.tracker.observe(self._n, self._near, self._predicted(span), TRAINED_SLIP)
+            else:
+                self.tracker.observe(self._n, self._near, span)
         lag = self.tracker.lag_at(self._n)
         if lag is None:
             self._settled = 0
             return np.asarray(near, np.int16), np.asarray(near, np.int16)
         self._settled += FRAME
-        # Each microphone sample's reference is the far end `lag` earlier, less a 2 ms margin so that
-        # the filter also sees the direct sound's onset.
-        positions = np.arange(self._keep - FRAME, self._keep) - (lag - 32)
+        # Each microphone sample's reference is the far end `lag` earlier, less a margin so that the
+        # filter also sees the direct sound.
+        positions = np.arange(self._keep - FRAME, self._keep) - (lag - MARGIN)
         reference = np.interp(positions, np.arange(self._keep), self._far)
         played = np.ascontiguousarray(np.clip(reference, -32768, 32767), np.int16)
         mic = np.ascontiguousarray(near, np.int16)
@@ -241,6 +266,24 @@ class EchoCanceller:
         self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
         self._measure(mic, out, played)
         return out, self._gate(mic, out)
+
+    def _echo_heard(self, span: np.ndarray) -> bool:
+        """Whether the microphone's last window should hold the echo of a loud reference, as far as the
+        last line knows the lag: at a prompt's start the microphone has not heard it yet."""
+        line = self.tracker.line_at(self._n)
+        lag = 0 if line is None else int(np.clip(line, 0, self.tracker.max_lag))
+        return _rms(span[len(span) - self.tracker.window - lag : len(span) - lag]) > 100
+
+    def _predicted(self, far: np.ndarray) -> np.ndarray:
+        """The echo of `far` as the filter has learned the room, on `far`'s timeline (the filter's
+        `MARGIN` taken off): its lag against the microphone is the lag the filter was trained at."""
+        size = ctypes.c_int32(0)
+        self._lib.speex_echo_ctl(self._state, _GET_IMPULSE_RESPONSE_SIZE, ctypes.byref(size))
+        taps = np.zeros(size.value, np.int32)
+        self._lib.speex_echo_ctl(self._state, _GET_IMPULSE_RESPONSE, taps.ctypes.data)
+        whole = 1 << int(np.ceil(np.log2(len(far) + len(taps))))
+        echo = np.fft.irfft(np.fft.rfft(far, whole) * np.fft.rfft(taps.astype(np.float64), whole), whole)
+        return np.concatenate([echo[MARGIN : len(far)], np.zeros(MARGIN)])
 
     def _gate(self, mic: np.ndarray, out: np.ndarray) -> np.ndarray:
         """A frame more than `GATE_DB` under the echo the filter just removed is what is left of the echo
