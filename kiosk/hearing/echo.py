@@ -3,9 +3,10 @@
 The reference is what the kiosk played (kiosk.speech.farend), at 16 kHz on the microphone's timeline.
 Measured in docs/calibration.md ("Barge-in"):
 
-* `LagTracker` finds where the echo sits in the reference (the device latencies, 20 to 600 ms) by
-  cross-correlation, to a tenth of a sample, finds it again at each prompt, and follows clock drift
-  between the microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm).
+* `LagTracker` (kiosk.hearing.lag) finds where the echo sits in the reference (the device latencies,
+  20 to 600 ms) by cross-correlation, to a tenth of a sample, finds it again at each prompt (on the
+  trained filter's own prediction of the echo once it has one), and follows clock drift between the
+  microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm).
 * Speex's MDF adaptive filter (Debian's libspeexdsp, through ctypes) then removes the echo of the aligned
   reference through the room: a 250 ms filter, no residual suppression, so the patient's voice is kept.
 * A gate marks what is left of the echo, for the end-pointer to judge speech by (`process_gated`).
@@ -22,6 +23,7 @@ from collections import deque
 
 import numpy as np
 
+from kiosk.hearing.lag import LagTracker
 from kiosk.speech.audio import ENGINE_RATE as RATE
 
 FRAME = RATE // 100  # 10 ms, Speex's frame
@@ -33,9 +35,6 @@ INAUDIBLE_DB = 60.0
 """The ERLE counted for half a second where the microphone hears the room and no echo at all."""
 GATE_DB = 12.0
 """The residual echo gate (`EchoCanceller._gate`): frames this far under the removed echo are its residue."""
-FRESH_SLIP = 32
-"""How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once, found
-on the reference alone: a voice's pitch period is longer."""
 TRAINED_SLIP = RATE // 50
 """The same (20 ms), found on the echo the trained filter predicts: its correlation with the microphone
 has one sharp peak, whatever the voice and the room (the player's and the microphone's timelines slip
@@ -45,8 +44,6 @@ TRAINED_DB = 12.0
 MARGIN = RATE // 100
 """The reference runs this far (10 ms) ahead of the lag found: in a live room a reflection can correlate
 more than the direct sound, which must still fall inside the filter."""
-MAX_DRIFT = 200e-6
-"""No two sound cards' clocks differ by more (USB audio crystals: tens of ppm)."""
 
 
 class EchoUnavailable(Exception):
@@ -66,110 +63,6 @@ def speexdsp() -> ctypes.CDLL:
     lib.speex_echo_cancellation.argtypes = [ctypes.c_void_p] * 4
     lib.speex_echo_ctl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
     return lib
-
-
-class LagTracker:
-    """How many samples the echo lags the reference, as a straight line over time (its slope is the drift).
-
-    Each `observe` correlates the last `window` microphone samples with the reference (GCC-PHAT, a sharp
-    peak at the direct sound). A new lag far from the line is believed only when `confirm` windows in a row
-    agree: one window of a patient talking, or of silence, must not move it. After `restart` (a new
-    stream: the timelines may have slipped a few milliseconds) there is no lag until the first clear
-    one near the old line, which is believed at once.
-    """
-
-    def __init__(self, max_lag: int, window: int = RATE // 2, confirm: int = 3) -> None:
-        self.max_lag, self.window, self.confirm = max_lag, window, confirm
-        self.slope = 0.0  # lag change per sample: minus the drift
-        self._points: list[tuple[int, float]] = []
-        self._anchor: tuple[int, float] | None = None
-        self._candidate: tuple[float, int] | None = None
-        self._last = 0
-        self._fresh = False
-
-    def restart(self) -> None:
-        self._fresh = True
-
-    @property
-    def fresh(self) -> bool:
-        """A new stream whose lag is not found yet."""
-        return self._fresh
-
-    def lag_at(self, n: int) -> float | None:
-        return None if self._fresh else self.line_at(n)
-
-    def line_at(self, n: int) -> float | None:
-        """The lag the line gives at sample `n`, found in this stream or not."""
-        if self._anchor is None:
-            return None
-        at, lag = self._anchor
-        return lag + self.slope * (n - at)
-
-    @property
-    def drift_ppm(self) -> float | None:
-        """The microphone clock's drift from the speaker's, once 4 s of echo measured it."""
-        if len(self._points) < 2 or self._points[-1][0] - self._points[0][0] < 4 * RATE:
-            return None
-        return -self.slope * 1e6
-
-    def observe(self, n: int, near: np.ndarray, far: np.ndarray, fresh_slip: int = FRESH_SLIP) -> None:
-        """`near`: the `window` microphone samples up to sample `n`; `far`: the reference up to `n`,
-        `window + max_lag` long; `fresh_slip`: how far from the old line a new stream's lag may be."""
-        line = self.line_at(n)
-        lag = self._peak(near, far, line if self._fresh else None, fresh_slip)
-        if lag is None and self._fresh:
-            lag = self._peak(near, far)  # not near the old line: the echo moved further, to be confirmed
-        if lag is None:
-            return
-        slip = fresh_slip if self._fresh else 2 + MAX_DRIFT * (n - self._last)
-        if line is not None and abs(lag - line) > slip:
-            agree = self._candidate is not None and abs(self._candidate[0] - lag) <= 1
-            count = self._candidate[1] + 1 if agree and self._candidate else 1
-            if count < self.confirm:
-                self._candidate = (lag, count)
-                return
-            self._points = []  # the echo moved (a device re-opened, a stall)
-        elif self._fresh:
-            self._points = []  # the same line, a little slipped: the new stream's own points
-        self._fresh = False
-        self._candidate, self._last = None, n
-        self._points = [p for p in self._points if n - p[0] < 30 * RATE] + [(n, lag)]
-        self._fit(n)
-
-    def _fit(self, n: int) -> None:
-        at = np.array([p[0] - n for p in self._points], dtype=np.float64)
-        lags = np.array([p[1] for p in self._points])
-        if at[-1] - at[0] > 2 * RATE and len(at) >= 6:
-            slope = float(np.polyfit(at, lags, 1)[0])
-            if abs(slope) <= MAX_DRIFT:  # else an outlier bent the line: keep the old slope
-                self.slope = slope
-        self._anchor = (n, float(np.median(lags - self.slope * at)))
-
-    def _peak(
-        self, near: np.ndarray, far: np.ndarray, around: float | None = None, slip: int = FRESH_SLIP
-    ) -> float | None:
-        """The lag of the strongest correlation, to a fraction of a sample; None if it is not clear.
-
-        `around`: look only within `slip` of this lag (a new stream, where the last one's echo was):
-        a clear peak there is enough, however alike the voice's pitch makes the others."""
-        w, most = self.window, self.max_lag
-        size = 1 << int(np.ceil(np.log2(2 * w + most)))
-        cross = np.fft.rfft(far, size) * np.conj(np.fft.rfft(near, size))
-        cross /= np.abs(cross) + 1e-9 * float(np.abs(cross).max() or 1.0)
-        corr = np.fft.irfft(cross, size)[: most + 1]  # corr[j]: the echo lags by most - j
-        if around is None:
-            j = int(np.argmax(corr))
-        else:
-            low = int(np.clip(most - around - slip, 0, most))
-            j = low + int(np.argmax(corr[low : int(np.clip(most - around + slip, 0, most)) + 1]))
-        rest = np.concatenate([corr[: max(j - 4, 0)], corr[j + 5 :]])
-        if (around is None or slip > FRESH_SLIP) and corr[j] < 1.3 * float(rest.max(initial=0.0)):
-            return None  # two peaks alike (a voice's pitch period): not clear
-        if corr[j] <= 8 * float(np.std(corr)) or not 0 < j < most:
-            return None  # no peak, or one at an end of the range: no echo lags so (it is out of range)
-        a, b, c = corr[j - 1], corr[j], corr[j + 1]
-        shift = 0.5 * float(a - c) / float(a - 2 * b + c)
-        return most - (j + shift)
 
 
 class EchoCanceller:

@@ -18,7 +18,8 @@ from kiosk.core.loader import load_language
 from kiosk.core.problems import InvalidFiles
 from kiosk.hearing.barge_in import MIN_ERLE_DB, BargeIn, interrupts
 from kiosk.hearing.base import Heard
-from kiosk.hearing.echo import EchoCanceller, LagTracker
+from kiosk.hearing.echo import EchoCanceller
+from kiosk.hearing.lag import LagTracker
 from kiosk.hearing.listener import MicListener
 from kiosk.hearing.recognizer import Recognizer
 from kiosk.speech.farend import FarEnd
