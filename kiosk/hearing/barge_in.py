@@ -6,8 +6,8 @@ answer valid on this screen, at least `MIN_SECONDS` long, that the kiosk would a
 prompt stops, then the kiosk acts, or asks "Did you mean ...?" (which never acts by itself). Anything
 else heard over a prompt is dropped without a word: no "sorry, I didn't catch that" over the kiosk's voice.
 
-Over a prompt the kiosk listens only while the canceller's measured ERLE is at least `MIN_ERLE_DB` (a new
-kiosk's filter takes a few prompts to learn the room; meanwhile it is half-duplex). Barge-in turns itself
+Over a prompt the kiosk listens only while the canceller's measured ERLE is at least `LISTEN_ERLE_DB` (a
+new kiosk's filter takes a few prompts to learn the room; meanwhile it is half-duplex). Barge-in turns itself
 off, with a log line, when the canceller is missing, cannot keep up, or leaves the echo less than
 `MIN_ERLE_DB` down over a minute of it (EchoCanceller.erle_minute_db).
 """
@@ -30,7 +30,10 @@ MIN_SECONDS = 0.15
 """An interruption has at least this much loud speech, from its first loud frame to its last voiced one
 (a click or a clipped echo word has less; a brisk "no" measures 0.2 s, and 0.3 s lost 2 answers in 12)."""
 MIN_ERLE_DB = 20.0
-"""Below this the residual echo is loud enough for prompt words to be heard as answers (calibration.md)."""
+"""Below this, over a minute, the canceller is not doing its job: barge-in turns itself off."""
+LISTEN_ERLE_DB = 25.0
+"""The kiosk listens over a prompt only at least this far down: at 21-25 dB PocketSphinx still heard
+short clear prompts ("Did you mean Yes?") as answers now and then (calibration.md)."""
 MAX_LOAD = 0.5
 """The canceller may use at most this share of real time, averaged over 5 s of audio."""
 
@@ -92,7 +95,7 @@ class BargeIn:
         if not self.far.covers(end, len(samples)):
             return None if speaking else out
         erle = canceller.erle_db
-        return out if canceller.locked and erle is not None and erle >= MIN_ERLE_DB else None
+        return out if canceller.locked and erle is not None and erle >= LISTEN_ERLE_DB else None
 
     def _check(self, canceller: EchoCanceller, busy: float, heard: float) -> None:
         self._busy, self._heard = self._busy + busy, self._heard + heard

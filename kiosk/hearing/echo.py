@@ -4,9 +4,11 @@ The reference is what the kiosk played (kiosk.speech.farend), at 16 kHz on the m
 Measured in docs/calibration.md ("Barge-in"):
 
 * `LagTracker` (kiosk.hearing.lag) finds where the echo sits in the reference (the device latencies,
-  20 to 600 ms) by cross-correlation, to a tenth of a sample, finds it again at each prompt (on the
-  trained filter's own prediction of the echo once it has one), and follows clock drift between the
-  microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm).
+  20 to 600 ms) by cross-correlation, to a tenth of a sample, and follows clock drift between the
+  microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm). Once the filter
+  is trained it follows the echo on its own prediction of it (one sharp peak), at each prompt and
+  within one: raw correlation in a live room jumps between the direct sound and a reflection, and a
+  line moved mid-prompt had left the filter misaligned.
 * Speex's MDF adaptive filter (Debian's libspeexdsp, through ctypes) then removes the echo of the aligned
   reference through the room: a 250 ms filter, no residual suppression, so the patient's voice is kept.
 * A gate marks what is left of the echo, for the end-pointer to judge speech by (`process_gated`).
@@ -40,7 +42,7 @@ TRAINED_SLIP = RATE // 50
 has one sharp peak, whatever the voice and the room (the player's and the microphone's timelines slip
 a few milliseconds between prompts on real devices and on the test rig's)."""
 TRAINED_DB = 12.0
-"""The filter predicts the echo well enough to find it by (`TRAINED_SLIP`) from this ERLE on."""
+"""The filter predicts the echo well enough to track it by (`TRAINED_SLIP`) from this ERLE on."""
 MARGIN = RATE // 100
 """The reference runs this far (10 ms) ahead of the lag found: in a live room a reflection can correlate
 more than the direct sound, which must still fall inside the filter."""
@@ -140,7 +142,7 @@ class EchoCanceller:
             self._quiet = 0
         if self._since >= RATE // 4 and self._echo_heard(span):
             self._since = 0
-            if self.tracker.fresh and (self.erle_db or 0.0) >= TRAINED_DB:
+            if (self.erle_db or 0.0) >= TRAINED_DB:
                 self.tracker.observe(self._n, self._near, self._predicted(span), TRAINED_SLIP)
             else:
                 self.tracker.observe(self._n, self._near, span)

@@ -82,6 +82,8 @@ class MicListener:
         self.bars = bars
         self.device = device
         self.fault: str | None = None
+        # The clock the kiosk's speaking and the recorded blocks are both stamped on (a test's rig sets its own).
+        self.clock: Callable[[], float] = time.monotonic
         self._on_heard: Callable[[Heard], None] = lambda _: None
         self._intents: dict[str, tuple[str, ...]] = {}
         self._decoys: tuple[str, ...] = ()
@@ -121,8 +123,8 @@ class MicListener:
         """Half-duplex: the kiosk's own voice is never an answer."""
         with self._lock:
             self._speaking = speaking
-            self._deaf_until = time.monotonic() + TAIL
-            self._spoke_at = time.monotonic()
+            self._spoke_at = self.clock()
+            self._deaf_until = self._spoke_at + TAIL
             if speaking or not self._duplex:
                 self._endpointer.reset()
 
@@ -184,7 +186,7 @@ class MicListener:
 
     def _consume(self, samples: np.ndarray, end: float) -> None:
         """One block recorded up to monotonic time `end`: end-point it, and understand what it completes."""
-        speaking = self._speaking or time.monotonic() < self._deaf_until
+        speaking = self._speaking or self.clock() < self._deaf_until
         judge = None
         if self._duplex:
             assert self.barge_in is not None
@@ -202,7 +204,7 @@ class MicListener:
                 return
             utterances = self._endpointer.feed(samples, judge)
             intents, language, decoys = self._intents, self._language, self._decoys
-            spoke_at = time.monotonic() if speaking else self._spoke_at
+            spoke_at = self.clock() if speaking else self._spoke_at
             padding = (self._endpointer.s.lead_ms + self._endpointer.s.tail_ms) / 1000
         recognizer = self.recognizers.get(language)
         for utterance in utterances:

@@ -33,17 +33,23 @@ def listen_through(
     through a small room, `level_db` louder than played, on a clock `drift_ppm` fast (bench.echo_rig.echo);
     the far end is told what played and when; the
     listener is told the kiosk speaks from 2 s in to 1 s before the end, as the speaker would tell it.
-    The first recording starts at monotonic time `clock`; returns where the last one ended."""
+    The first recording starts at time `clock`, the listener's clock for the run (its tail of deafness
+    after a prompt and its test for an answer begun over a prompt read it, as they read the real one);
+    returns where the last one ended."""
+    now = [clock]
+    listener.clock = lambda: now[0]
     for played, said in recordings:
         heard = microphone(echo(played, delay_ms, level_db, drift_ppm), *([] if said is None else [said]))
         far.start(clock + 2.0)
         far.add(played[2 * RATE :])
         speaking = False
         for block in range(0, len(heard) - BLOCK, BLOCK):
+            now[0] = clock + block / RATE
             if speaking != (2 * RATE <= block < len(played) - RATE):
                 speaking = not speaking
                 listener.set_speaking(speaking)
-            listener._consume(heard[block : block + BLOCK], clock + (block + BLOCK) / RATE)
+            now[0] = clock + (block + BLOCK) / RATE
+            listener._consume(heard[block : block + BLOCK], now[0])
         clock += len(played) / RATE
     return clock
 
