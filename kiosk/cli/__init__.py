@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -102,16 +103,25 @@ def _exit_now(code: int) -> NoReturn:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.station.ops import status
+    from kiosk.station.status import SCHEMA, status, status_json
 
     try:
         settings = configured(args)
     except InvalidFiles as err:
-        print(err)
-        print("status: NEEDS ATTENTION (configuration refused)")
+        if args.json:
+            problems = [str(p) for p in err.problems]
+            doc = {"schema": SCHEMA, "version": __version__, "ok": False, "configuration": {"problems": problems}}
+            print(json.dumps(doc, indent=2))
+        else:
+            print(err)
+            print("status: NEEDS ATTENTION (configuration refused)")
         return 1
-    lines, ok = status(settings)
-    print("\n".join(lines))
+    if args.json:
+        text, ok = status_json(settings)
+        print(text)
+    else:
+        lines, ok = status(settings)
+        print("\n".join(lines))
     return 0 if ok else 1
 
 
@@ -229,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="what staff need at a glance; exit 1 when something needs attention")
     status.add_argument("--config", metavar="FILE", help="configuration file")
+    status.add_argument(
+        "--json",
+        action="store_true",
+        help="the same as one JSON document for a fleet's tools (fields: README, 'alt-kiosk status --json'; "
+        "schema: docs/status.schema.json); same exit codes",
+    )
     status.set_defaults(func=cmd_status)
 
     pin = sub.add_parser(

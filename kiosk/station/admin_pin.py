@@ -60,6 +60,10 @@ def valid_pin(pin: str) -> bool:
     return pin.isdigit() and 4 <= len(pin) <= 12
 
 
+LOCK_FILE = "admin-lock.json"
+"""Where, in the state folder, the wrong-PIN lock-out is kept."""
+
+
 class PinGuard:
     """Counts wrong tries (kept in the state folder, so a restart does not reset them)."""
 

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from kiosk.speaking import VOLUME_LEVELS, clamp_volume_step
-from kiosk.station.admin_pin import PinGuard, hash_problem
+from kiosk.station.admin_pin import LOCK_FILE, PinGuard, hash_problem
 from kiosk.station.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.host import Host
@@ -63,7 +63,7 @@ class StaffDesk:
 
     def __init__(self, host: StaffHost) -> None:
         self.host = host
-        self.pin_guard = PinGuard(lambda: host.settings.admin_pin_hash, host.settings.state_dir / "admin-lock.json")
+        self.pin_guard = PinGuard(lambda: host.settings.admin_pin_hash, host.settings.state_dir / LOCK_FILE)
         self._gesture: list[float] = []
         self._screen: AdminScreen | PinScreen | None = None
         self._mic_level: MicLevel | None = None

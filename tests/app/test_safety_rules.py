@@ -11,8 +11,8 @@ from kiosk.cli import main
 from kiosk.core import safety
 from kiosk.core.model import Text
 from kiosk.station.content_store import ContentStore
-from kiosk.station.ops import status
 from kiosk.station.settings import Settings
+from kiosk.station.status import status
 from tests.support.kiosk_driver import keys, screen_text
 from tests.support.paths import CONTENT
 from tests.support.service_app import kiosk

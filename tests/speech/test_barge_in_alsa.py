@@ -52,4 +52,3 @@ def test_the_real_kiosk_on_alsa_never_takes_its_own_voice(
     assert result["moved"] is False, result
     assert float(str(result["question_played_s"])) > 10, result  # "Do you have any of these now? ..." read to its end
     assert str(result["barge_in"]).startswith("on"), result
-

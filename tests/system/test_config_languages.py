@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 from kiosk.station.config import load_settings
-from kiosk.station.ops import status
 from kiosk.station.settings import Settings
+from kiosk.station.status import status
 from tests.support.kiosk_driver import screen_text
 from tests.support.paths import CONTENT
 from tests.support.service_app import reloadable

@@ -15,8 +15,8 @@ import pytest
 from kiosk.cli import main
 from kiosk.station.admin_pin import LOCK_SECONDS, MAX_TRIES, PinGuard, hash_pin, hash_problem
 from kiosk.station.config import load_settings
-from kiosk.station.ops import status
 from kiosk.station.settings import Settings
+from kiosk.station.status import status
 from tests.support.kiosk_driver import keys, screen_text
 from tests.support.service_app import reloadable
 from tests.support.service_user import ServiceBox
