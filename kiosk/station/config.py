@@ -75,6 +75,13 @@ def _rate(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
     return {} if text is None else {name: text}
 
 
+def _folder_or_off(f: YamlFile, name: str, node: Node, here: Path) -> dict[str, object]:
+    """A folder, or `off` (YAML reads a bare off as false) for none."""
+    if _null(node) or (node.tag.endswith(":bool") and f.boolean(node, name) is False) or node.value == "off":
+        return {name: None}
+    return _folder(f, name, node, here)
+
+
 def _flag(f: YamlFile, name: str, node: Node, _: Path) -> dict[str, object]:
     flag = f.boolean(node, name)
     return {} if flag is None else {name: flag}
@@ -147,6 +154,7 @@ READERS: dict[str, Reader] = {  # in README's order; `config: unknown key` lists
     "touch_font_size": _font_size,
     "cache_dir": _folder,
     "admin_pin_hash": _text_or_null,
+    "metrics_dir": _folder_or_off,
 }
 
 

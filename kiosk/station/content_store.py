@@ -48,6 +48,21 @@ class ContentState:
         return ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
 
 
+def language_state(code: str, problems: list[Problem], waiting: list[str], folder: Path) -> tuple[str, list[str]]:
+    """One language's content state, "OK", "WAITING" or "REFUSED", and why: refused by a problem in its
+    own folder or in a file all languages share; waiting while the folder waits for `content apply`."""
+
+    def language_of(file: str) -> str | None:
+        path = Path(file)
+        parts = path.relative_to(folder).parts if path.is_relative_to(folder) else ()
+        return parts[0] if len(parts) > 1 else None
+
+    refused = [str(p) for p in problems if language_of(p.file) in (code, None)]
+    if refused:
+        return "REFUSED", refused
+    return ("WAITING" if waiting else "OK"), list(waiting)
+
+
 def content_digest(folder: Path) -> str:
     """Changes whenever a content file's name or bytes under `folder` change (not its times)."""
     return snapshot.read(folder).digest()

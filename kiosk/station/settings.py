@@ -35,6 +35,10 @@ def default_state_dir() -> Path:
     return default_dir("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state")
 
 
+NODE_EXPORTER_DIR = Path("/var/lib/prometheus/node-exporter")
+"""Where Debian's prometheus-node-exporter reads textfiles (its --collector.textfile.directory)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     content_dir: Path
@@ -80,5 +84,9 @@ class Settings:
     """Touch deployment: the panel's resolution (and height), when the kernel cannot tell (kiosk.station.panel)."""
     touch_font_size: int | None = None
     """Touch deployment: foot's font size, instead of the one chosen for the panel."""
+    metrics_dir: Path | None = None
+    """Where the kiosk writes its Prometheus textfile (kiosk.station.metrics); None writes none. The
+    command line's default is node_exporter's textfile folder (`NODE_EXPORTER_DIR`); a folder that does
+    not exist turns metrics off with one journal line."""
     config_path: Path | None = None
     """The configuration file these settings came from, if any."""

@@ -20,7 +20,7 @@ from kiosk.core.problems import InvalidFiles
 from kiosk.core.snapshot import read_file
 from kiosk.station.admin_pin import LOCK_FILE, hash_problem
 from kiosk.station.config import language_problems
-from kiosk.station.content_store import ContentState, ContentStore
+from kiosk.station.content_store import ContentState, ContentStore, language_state
 from kiosk.station.ops import service_state
 from kiosk.station.settings import Settings
 
@@ -74,31 +74,17 @@ def assess(settings: Settings) -> tuple[list[str], bool, dict[str, Any]]:
     for part in parts:
         data.update(part.fields)
     voice_in, voice_out = data.pop("voice_in"), data.pop("voice_out")
-    data["languages"] = {
-        code: {
-            **_language_content(code, assessed, store.source),
+    data["languages"] = {}
+    for code, pack in packs.items():
+        state_name, reasons = language_state(code, assessed.problems, assessed.waiting, store.source)
+        data["languages"][code] = {
+            "content_state": state_name,
+            "reasons": reasons,
             "content_version": pack.version,
             "voice_in": voice_in.get(code),
             "voice_out": voice_out.get(code),
         }
-        for code, pack in packs.items()
-    }
     return lines, ok, data
-
-
-def _language_content(code: str, state: ContentState, folder: Path) -> dict[str, Any]:
-    """One language's content state: REFUSED by a problem in its own folder or in a file all languages
-    share, WAITING while the folder waits for `content apply`, else OK."""
-
-    def language_of(file: str) -> str | None:
-        path = Path(file)
-        parts = path.relative_to(folder).parts if path.is_relative_to(folder) else ()
-        return parts[0] if len(parts) > 1 else None
-
-    problems = [str(p) for p in state.problems if language_of(p.file) in (code, None)]
-    if problems:
-        return {"content_state": "REFUSED", "reasons": problems}
-    return {"content_state": "WAITING" if state.waiting else "OK", "reasons": list(state.waiting)}
 
 
 def _content(store: ContentStore) -> tuple[Part, ContentState]:

@@ -51,6 +51,7 @@ class KioskApp(StationApp, inherit_bindings=False):
         """The patient's side, built once the service side is (StationApp.__init__ calls it)."""
         settings = self.settings
         self.staff = StaffDesk(self)
+        self.staff.on_lockout = self.metrics.pin_locked_out
         self.language = ""
         self.conversation: Conversation
         self.session: Session
@@ -130,8 +131,10 @@ class KioskApp(StationApp, inherit_bindings=False):
         would tell who reported warning signs."""
         if not before.history and self.session.history:
             log.info("session started")
+            self.metrics.session_started()
         elif before.history and not self.session.history:
             log.info("session ended")
+            self.metrics.session_ended()
 
     def _after(self, effect: Effect) -> None:
         if effect is Effect.SHOW:
@@ -168,6 +171,7 @@ class KioskApp(StationApp, inherit_bindings=False):
         self.packs = self.offered(packs)
         self.speaker.prepare(spoken_texts(self.packs, self.settings.idle_warning_seconds))
         log.info("content applied: %s", self.status_line())
+        self.metrics.content_went_live()
         return True
 
     def on_content_updates_accepted(self, _: ContentUpdates.Accepted) -> None:

@@ -29,6 +29,8 @@ from kiosk.station.notify import Notifier, watchdog_interval
 from kiosk.station.settings import Settings
 from kiosk.ui.content_updates import ContentUpdates
 from kiosk.ui.languages import console_terminal, offer
+from kiosk.ui.metrics_feed import CHECK_SECONDS as METRICS_CHECK_SECONDS
+from kiosk.ui.metrics_feed import MetricsFeed
 from kiosk.ui.theme import KIOSK_THEME
 
 log = logging.getLogger("kiosk")
@@ -65,6 +67,7 @@ class StationApp(App[None], inherit_bindings=False):
         self.speaker: Speaker = speaker or SilentSpeaker()
         self.listener: Listener = listener or SilentListener()
         self.clock = clock
+        self.metrics = MetricsFeed(self)
         self.set_up()
 
     def set_up(self) -> None:
@@ -78,6 +81,8 @@ class StationApp(App[None], inherit_bindings=False):
             loop.add_signal_handler(signal.SIGTERM, self.stop)
             loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
         self.updates.start()
+        self.metrics.update()
+        self.set_interval(METRICS_CHECK_SECONDS, self.metrics.update)
         interval = watchdog_interval()
         if interval is not None:
             # Pinged from the UI's own event loop: a frozen UI stops the pings and systemd restarts it.
