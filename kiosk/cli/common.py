@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.station.settings import CHECKOUT, NODE_EXPORTER_DIR, Settings
+from kiosk.station.settings import CHECKOUT, Settings
 
 BUNDLED_CONTENT = CHECKOUT / "content"
 
@@ -19,9 +19,7 @@ def configured(args: argparse.Namespace) -> Settings:
     """Defaults, then the configuration file (required when named with --config)."""
     from kiosk.station.config import config_path, load_settings
 
-    return load_settings(
-        config_path(args.config), Settings(BUNDLED_CONTENT, metrics_dir=NODE_EXPORTER_DIR), required=bool(args.config)
-    )
+    return load_settings(config_path(args.config), Settings(BUNDLED_CONTENT), required=bool(args.config))
 
 
 def sound_options(parser: argparse.ArgumentParser, defaults: bool) -> None:

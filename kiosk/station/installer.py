@@ -36,6 +36,7 @@ sound: true
 output_device: null        # null: the system default
 input_device: null
 speech_engine: {{en: auto}}  # auto, vosk, pocketsphinx or off, per language
+# metrics_dir: /var/lib/prometheus/node-exporter  # a Prometheus textfile (README, "Running many kiosks")
 """
 
 

@@ -85,8 +85,8 @@ class Settings:
     touch_font_size: int | None = None
     """Touch deployment: foot's font size, instead of the one chosen for the panel."""
     metrics_dir: Path | None = None
-    """Where the kiosk writes its Prometheus textfile (kiosk.station.metrics); None writes none. The
-    command line's default is node_exporter's textfile folder (`NODE_EXPORTER_DIR`); a folder that does
+    """Where the kiosk writes its Prometheus textfile (kiosk.station.metrics), usually node_exporter's
+    textfile folder (`NODE_EXPORTER_DIR`); None (the default, or `off`) writes none. A folder that does
     not exist turns metrics off with one journal line."""
     config_path: Path | None = None
     """The configuration file these settings came from, if any."""

@@ -13,9 +13,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from textual.pilot import Pilot
 
 from kiosk.core.flow import Kind
+from kiosk.core.problems import InvalidFiles
 from kiosk.hearing.listener import MicListener
+from kiosk.station.config import load_settings
 from kiosk.station.content_store import ContentStore
 from kiosk.station.metrics import FILE, Counters, Language, Station, TextfileWriter, render
+from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
 from tests.support.barge_in import NO_MICROPHONE
 from tests.support.fakes import ScriptedRecognizer
@@ -151,3 +154,25 @@ async def test_a_microphone_that_goes_away_shows_as_voice_input_down(tmp_path: P
             assert up['alt_kiosk_voice_input_up{language="zh"}'] == 0  # no recogniser for Chinese here
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("off", None),
+        ("null", None),
+        ("false", None),
+        ("/var/lib/prometheus/node-exporter", Path("/var/lib/prometheus/node-exporter")),
+    ],
+)
+def test_metrics_dir_is_a_folder_or_off(tmp_path: Path, value: str, expected: Path | None) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"metrics_dir: {value}\n")
+    assert load_settings(config, Settings(CONTENT, metrics_dir=tmp_path)).metrics_dir == expected
+
+
+def test_metrics_dir_of_another_kind_is_refused_at_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("sound: true\nmetrics_dir: [a, b]\n")
+    with pytest.raises(InvalidFiles, match=r"config.yaml:2:\d+: .*metrics_dir"):
+        load_settings(config, Settings(CONTENT))
