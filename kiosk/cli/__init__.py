@@ -207,10 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
         "dir",
         nargs="?",
         metavar="DIR",
-        help="a content folder (all languages) or one language folder; default: the bundled content",
+        help="a content folder (all languages), one language folder, or a zip of one; default: the bundled content",
     )
     check.add_argument(
         "--speech", action="store_true", help="also check every phrase against the speech model the kiosk would use"
+    )
+    check.add_argument(
+        "--versions",
+        action="store_true",
+        help='when good, print each language\'s version as JSON instead ({"en": "2026.11.27-1"}; for scripts)',
     )
     check.set_defaults(func=cmd_content_check)
 

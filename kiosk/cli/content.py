@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import json
 import sys
+import tempfile
 from pathlib import Path
 
 from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir
@@ -20,8 +22,21 @@ from kiosk.station.settings import Settings
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
+    if args.dir and Path(args.dir).is_file():  # a zip, as `content install` takes
+        from kiosk.station.content_install import extract_zip
+
+        with tempfile.TemporaryDirectory() as staging:
+            try:
+                folder = extract_zip(Path(args.dir), Path(staging))
+            except InvalidFiles as err:
+                return _refused(err.problems, "; content refused")
+            return _check(folder, args.dir, args)
     folder = content_dir(args.dir)
-    snap = snapshot.read(folder, args.dir or str(folder))  # read once: every check below uses these bytes
+    return _check(folder, args.dir or str(folder), args)
+
+
+def _check(folder: Path, shown: str, args: argparse.Namespace) -> int:
+    snap = snapshot.read(folder, shown)  # read once: every check below uses these bytes
     try:
         packs = load_snapshot(snap)
     except InvalidFiles as err:
@@ -32,7 +47,10 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     ranks = _hanzi_ranks() if chinese else {}
     if problems := [p for code in chinese for p in _plain_chinese(snap, code, packs[code], ranks)]:
         return _refused(problems, " with plain language")
-    print(f"OK {folder}: " + "; ".join(_summary(code, pack, ranks) for code, pack in packs.items()))
+    if args.versions:
+        print(json.dumps({code: pack.version for code, pack in packs.items()}))
+    else:
+        print(f"OK {shown}: " + "; ".join(_summary(code, pack, ranks) for code, pack in packs.items()))
     return 0
 
 

@@ -38,6 +38,20 @@ def test_a_stream_resampled_in_blocks_is_the_stream_resampled_whole(rate: int) -
     assert np.sqrt(np.mean((whole[n] - ideal) ** 2)) < 40
 
 
+def in_real_time(params: dict[str, object], folder: Path, tries: int = 3) -> list[dict[str, object]]:
+    """Runs of the rig until one in which it kept up (the microphone, a FIFO it fills in real time, never
+    ran dry), that one last. A machine busy with something else can starve the rig: such a run is not
+    the test the caller means, though what the kiosk did in it is still returned, to be checked too."""
+    runs = []
+    for _ in range(tries):
+        (folder / "heard.fifo").unlink(missing_ok=True)
+        os.mkfifo(folder / "heard.fifo")
+        runs.append(run_program("barge_in_kiosk", params, folder, timeout=120))
+        if runs[-1]["fifo_ran_dry"] == 0:
+            return runs
+    raise AssertionError(f"the rig could not keep up in {tries} runs: {runs}")
+
+
 @pytest.mark.parametrize(("delay_ms", "level_db", "drift_ppm"), [(20, 6.0, 0.0), (150, 6.0, 50.0)])
 def test_the_real_kiosk_on_alsa_never_takes_its_own_voice(
     tmp_path: Path, delay_ms: int, level_db: float, drift_ppm: float
@@ -45,10 +59,9 @@ def test_the_real_kiosk_on_alsa_never_takes_its_own_voice(
     """Barge-in on, the question read through ALSA with its echo 6 dB louder than a patient would be,
     and nobody answering: the kiosk reads it to the end and stays on it."""
     (tmp_path / ".asoundrc").write_text(ASOUNDRC.format(folder=tmp_path))
-    os.mkfifo(tmp_path / "heard.fifo")
     case = {"folder": str(tmp_path), "delay_ms": delay_ms, "level_db": level_db, "drift_ppm": drift_ppm}
-    result = run_program("barge_in_kiosk", {**case, "answer": None, "answer_after_s": 0}, tmp_path, timeout=120)
-    assert result["fifo_ran_dry"] == 0, result  # the rig kept up: the microphone had no gaps
-    assert result["moved"] is False, result
+    runs = in_real_time({**case, "answer": None, "answer_after_s": 0}, tmp_path)
+    assert all(run["moved"] is False for run in runs), runs  # its own voice never taken, starved or not
+    result = runs[-1]
     assert float(str(result["question_played_s"])) > 10, result  # "Do you have any of these now? ..." read to its end
     assert str(result["barge_in"]).startswith("on"), result
