@@ -54,11 +54,15 @@ def chroot(root: Path, *command: str, timeout: float = 900) -> subprocess.Comple
 
 def test_the_deploy_playbook_installs_the_kiosk_and_a_second_run_changes_nothing(debian13: Path) -> None:
     root = debian13
-    # The controller's side, inside the root: git, Ansible, and a clone of this repository at its HEAD.
+    # The controller's side, inside the root: git, Ansible, and a clone of this repository at its HEAD;
+    # and systemd, which every booted kiosk has (the root is a minimal image).
     (root / "etc/ssl/certs/ca-certificates.crt").write_bytes(Path("/etc/ssl/certs/ca-certificates.crt").read_bytes())
     assert chroot(root, "apt-get", "update", "-q").returncode == 0
     assert (
-        chroot(root, "apt-get", "install", "-y", "-q", "--no-install-recommends", "git", "python3-apt").returncode == 0
+        chroot(
+            root, "apt-get", "install", "-y", "-q", "--no-install-recommends", "git", "python3-apt", "systemd"
+        ).returncode
+        == 0
     )
     venv = chroot(root, "python3", "-m", "venv", "/opt/ansible")
     pip = chroot(root, "/opt/ansible/bin/pip", "install", "-q", "ansible-core>=2.15,<2.19")
