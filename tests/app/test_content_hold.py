@@ -171,14 +171,14 @@ def test_content_that_is_the_last_good_copy_is_never_held(folder: Path, tmp_path
 def test_status_needs_attention_when_the_service_is_down(
     service: str, ok: bool, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk.station import ops
+    from kiosk.station import status
 
     config = tmp_path / "config.yaml"
     config.write_text(
         f"content_dir: {folder}\nstate_dir: {tmp_path / 'state'}\nspeech_engine: {{en: off}}\nsound: false\n"
     )
     ContentStore(folder, tmp_path / "state").load()  # the kiosk has kept its copy
-    monkeypatch.setattr(ops, "service_state", lambda: ("alt-kiosk-touch.service", service))
+    monkeypatch.setattr(status, "service_state", lambda: ("alt-kiosk-touch.service", service))
     assert (main(["status", "--config", str(config)]) == 0) == ok
 
 
