@@ -42,6 +42,15 @@ def test_the_playbooks_parse(playbook: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ansible_lint_finds_nothing() -> None:
+    env = {**os.environ, "ANSIBLE_CONFIG": str(PLAYBOOKS / "ansible.cfg"), "NO_COLOR": "1"}
+    env["PATH"] = f"{BIN}:{env['PATH']}"
+    command = [str(BIN / "ansible-lint"), "--offline", "deploy.yml", "content.yml", "pin.yml", "roles/alt_kiosk"]
+    result = subprocess.run(command, cwd=PLAYBOOKS, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 failure(s), 0 warning(s)" in result.stdout + result.stderr
+
+
 def kiosk(tmp_path: Path, name: str, languages: list[str]) -> Path:
     """A kiosk's configuration and state on this machine, with the bundled content installed."""
     home = tmp_path / name
