@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import sys
@@ -103,15 +102,13 @@ def _exit_now(code: int) -> NoReturn:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.station.status import SCHEMA, status, status_json
+    from kiosk.station.status import refused_json, status, status_json
 
     try:
         settings = configured(args)
     except InvalidFiles as err:
         if args.json:
-            problems = [str(p) for p in err.problems]
-            doc = {"schema": SCHEMA, "version": __version__, "ok": False, "configuration": {"problems": problems}}
-            print(json.dumps(doc, indent=2))
+            print(refused_json(err.problems))
         else:
             print(err)
             print("status: NEEDS ATTENTION (configuration refused)")

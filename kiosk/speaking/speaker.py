@@ -59,7 +59,8 @@ class VoiceSpeaker:
         self._wake = threading.Condition()
         self._closed = False
         self.cache_ready = False
-        """Every prompt of the content is rendered ahead (`prepare` has finished)."""
+        """Every prompt of the content is rendered ahead (the latest `prepare` has finished)."""
+        self._prepares = 0
         self._scratch: Path | None = None
         scratch.remove_stale(scratch.parent())  # left by a kiosk that was killed
         self._thread = threading.Thread(target=self._run, name="kiosk-speaker", daemon=True)
@@ -158,11 +159,13 @@ class VoiceSpeaker:
     def prepare(self, texts: Iterable[tuple[str, str]]) -> None:
         """Render `texts` ahead in the background (start-up, new content), so playing them is instant."""
         pairs = list(texts)
-        self.cache_ready = False
+        self._prepares += 1
+        latest, self.cache_ready = self._prepares, False
 
         def work() -> None:
             made = self.prerender(pairs)
-            self.cache_ready = True
+            if latest == self._prepares:  # an older batch finishing says nothing about the newest
+                self.cache_ready = True
             log.info("speech cache ready: %d prompts, %d newly rendered", len(pairs), made)
 
         threading.Thread(target=work, name="kiosk-prerender", daemon=True).start()

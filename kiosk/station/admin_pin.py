@@ -67,12 +67,22 @@ LOCK_FILE = "admin-lock.json"
 class PinGuard:
     """Counts wrong tries (kept in the state folder, so a restart does not reset them)."""
 
-    def __init__(self, stored_hash: Callable[[], str | None], state_file: Path, clock: object = time.time) -> None:
-        """`stored_hash` gives the PIN's hash as configured now (a reload may change it), or None."""
+    def __init__(
+        self,
+        stored_hash: Callable[[], str | None],
+        state_file: Path,
+        clock: object = time.time,
+        read_only: bool = False,
+    ) -> None:
+        """`stored_hash` gives the PIN's hash as configured now (a reload may change it), or None.
+        `read_only`: never write the lock file (`alt-kiosk status` looks; the kiosk decides)."""
         self.stored_hash = stored_hash
         self.state_file = state_file
         self._clock = clock
+        self._read_only = read_only
         self._memory: dict[str, float] | None = None
+        self.on_lockout: Callable[[], None] = lambda: None
+        """Called when wrong PINs lock the staff screen (a count for the kiosk's metrics)."""
 
     def _now(self) -> float:
         return float(self._clock())  # type: ignore[operator]
@@ -101,7 +111,8 @@ class PinGuard:
         """Locked for the normal period from now: what a damaged or tampered lock file means (written
         back, so the period runs from the first time it was found)."""
         locked = {"failures": 0.0, "locked_until": self._now() + LOCK_SECONDS}
-        self._save(locked)
+        if not self._read_only:
+            self._save(locked)
         return locked
 
     def _save(self, data: dict[str, float]) -> None:
@@ -133,4 +144,6 @@ class PinGuard:
         failures = data["failures"] + 1
         locked_until = self._now() + LOCK_SECONDS if failures >= MAX_TRIES else 0.0
         self._save({"failures": 0.0 if locked_until else failures, "locked_until": locked_until})
+        if locked_until:
+            self.on_lockout()
         return False

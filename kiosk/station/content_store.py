@@ -48,6 +48,11 @@ class ContentState:
         return ",".join(f"{code} {pack.version}" for code, pack in self.packs.items())
 
 
+def state_name(problems: list[Problem], waiting: list[str]) -> str:
+    """ "REFUSED" (problems), "WAITING" (valid, held for `content apply`) or "OK" (in use)."""
+    return "REFUSED" if problems else "WAITING" if waiting else "OK"
+
+
 def language_state(code: str, problems: list[Problem], waiting: list[str], folder: Path) -> tuple[str, list[str]]:
     """One language's content state, "OK", "WAITING" or "REFUSED", and why: refused by a problem in its
     own folder or in a file all languages share; waiting while the folder waits for `content apply`."""
@@ -57,10 +62,8 @@ def language_state(code: str, problems: list[Problem], waiting: list[str], folde
         parts = path.relative_to(folder).parts if path.is_relative_to(folder) else ()
         return parts[0] if len(parts) > 1 else None
 
-    refused = [str(p) for p in problems if language_of(p.file) in (code, None)]
-    if refused:
-        return "REFUSED", refused
-    return ("WAITING" if waiting else "OK"), list(waiting)
+    refused = [p for p in problems if language_of(p.file) in (code, None)]
+    return state_name(refused, waiting), [str(p) for p in refused] or list(waiting)
 
 
 def content_digest(folder: Path) -> str:

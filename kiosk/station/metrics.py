@@ -134,21 +134,22 @@ def render(station: Station, counters: Counters) -> str:
 class TextfileWriter:
     """Writes the file when what it says changed, and at least every `EVERY_SECONDS`."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    def __init__(self) -> None:
+        self._folder: Path | None = None
         self._last = ""
         self._written_at = 0.0
         self._failed: str | None = None
 
-    def update(self, station: Station, counters: Counters, now: float | None = None) -> bool:
-        """Write if due; returns whether it wrote."""
-        if self.folder is None:
+    def update(self, folder: Path | None, station: Station, counters: Counters, now: float | None = None) -> bool:
+        """Write into `folder` (None: nowhere) if due; returns whether it wrote. A new folder (a reload
+        changed it) is written at once."""
+        if folder != self._folder:
+            self._folder, self._last = folder, ""
+        if folder is None:
             return False
-        if not self.folder.is_dir():
+        if not folder.is_dir():
             if self._failed != "missing":
-                log.info(
-                    "metrics off: no folder %s (install prometheus-node-exporter, or set metrics_dir)", self.folder
-                )
+                log.info("metrics off: no folder %s (install prometheus-node-exporter, or set metrics_dir)", folder)
             self._failed = "missing"
             return False
         now = time.monotonic() if now is None else now
@@ -156,15 +157,15 @@ class TextfileWriter:
         if text == self._last and now - self._written_at < EVERY_SECONDS:
             return False
         try:
-            _write(self.folder / FILE, text)
+            _write(folder / FILE, text)
         except OSError as err:
-            reason = f"{self.folder}: {err.strerror or err}"
+            reason = f"{folder}: {err.strerror or err}"
             if reason != self._failed:
                 log.error("metrics not written: %s", reason)
             self._failed = reason
             return False
         if self._failed is not None:
-            log.info("metrics written again to %s", self.folder)
+            log.info("metrics written again to %s", folder)
         self._failed, self._last, self._written_at = None, text, now
         return True
 

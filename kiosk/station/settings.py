@@ -35,10 +35,6 @@ def default_state_dir() -> Path:
     return default_dir("STATE_DIRECTORY", "XDG_STATE_HOME", ".local/state")
 
 
-NODE_EXPORTER_DIR = Path("/var/lib/prometheus/node-exporter")
-"""Where Debian's prometheus-node-exporter reads textfiles (its --collector.textfile.directory)."""
-
-
 @dataclass(frozen=True)
 class Settings:
     content_dir: Path
@@ -86,7 +82,7 @@ class Settings:
     """Touch deployment: foot's font size, instead of the one chosen for the panel."""
     metrics_dir: Path | None = None
     """Where the kiosk writes its Prometheus textfile (kiosk.station.metrics), usually node_exporter's
-    textfile folder (`NODE_EXPORTER_DIR`); None (the default, or `off`) writes none. A folder that does
+    textfile folder (Debian: /var/lib/prometheus/node-exporter); None (the default, or `off`) writes none. A folder that does
     not exist turns metrics off with one journal line."""
     config_path: Path | None = None
     """The configuration file these settings came from, if any."""

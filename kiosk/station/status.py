@@ -7,20 +7,17 @@ Each part of the station gives its lines, whether it is fine, and its fields of 
 from __future__ import annotations
 
 import json
-import math
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
 from kiosk.core.model import Content
-from kiosk.core.problems import InvalidFiles
-from kiosk.core.snapshot import read_file
-from kiosk.station.admin_pin import LOCK_FILE, hash_problem
+from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.station.admin_pin import LOCK_FILE, PinGuard, hash_problem
 from kiosk.station.config import language_problems
-from kiosk.station.content_store import ContentState, ContentStore, language_state
+from kiosk.station.content_store import ContentState, ContentStore, language_state, state_name
 from kiosk.station.ops import service_state
 from kiosk.station.settings import Settings
 
@@ -35,6 +32,8 @@ class Part:
     lines: list[str]
     ok: bool = True
     fields: dict[str, Any] = field(default_factory=dict)
+    languages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Fields of `languages.<code>` this part knows."""
 
 
 def status(settings: Settings) -> tuple[list[str], bool]:
@@ -47,6 +46,17 @@ def status_json(settings: Settings) -> tuple[str, bool]:
     """The same as a JSON document, and whether everything is fine."""
     _, ok, data = assess(settings)
     return json.dumps(data, indent=2, ensure_ascii=False), ok
+
+
+def refused_json(problems: list[Problem]) -> str:
+    """The document when the configuration itself is refused: only schema, version, ok and configuration."""
+    data = {
+        "schema": SCHEMA,
+        "version": __version__,
+        "ok": False,
+        "configuration": {"problems": [str(p) for p in problems]},
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def assess(settings: Settings) -> tuple[list[str], bool, dict[str, Any]]:
@@ -73,17 +83,12 @@ def assess(settings: Settings) -> tuple[list[str], bool, dict[str, Any]]:
     data: dict[str, Any] = {"schema": SCHEMA, "version": __version__, "ok": ok}
     for part in parts:
         data.update(part.fields)
-    voice_in, voice_out = data.pop("voice_in"), data.pop("voice_out")
-    data["languages"] = {}
-    for code, pack in packs.items():
-        state_name, reasons = language_state(code, assessed.problems, assessed.waiting, store.source)
-        data["languages"][code] = {
-            "content_state": state_name,
-            "reasons": reasons,
-            "content_version": pack.version,
-            "voice_in": voice_in.get(code),
-            "voice_out": voice_out.get(code),
-        }
+    data["languages"] = {code: {} for code in packs}
+    for part in parts:
+        for code, fields in part.languages.items():
+            data["languages"][code].update(fields)
+    for fields in data["languages"].values():
+        fields.setdefault("voice_out", None)  # sound is off
     return lines, ok, data
 
 
@@ -95,13 +100,17 @@ def _content(store: ContentStore) -> tuple[Part, ContentState]:
     except InvalidFiles as err:
         state = ContentState({}, err.problems)  # refused, and no last good copy to fall back on
     fields: dict[str, Any] = {
-        "state": "REFUSED" if state.problems else "WAITING" if state.waiting else "OK",
+        "state": state_name(state.problems, state.waiting),
         "folder": str(folder),
         "reasons": [str(p) for p in state.problems] or list(state.waiting),
         "serving": None if not state.packs else "last good copy" if state.problems or state.waiting else "folder",
         "versions": {code: pack.version for code, pack in state.packs.items()},
     }
-    part = Part([], False, {"content": fields})
+    languages = {}
+    for code, pack in state.packs.items():
+        name, reasons = language_state(code, state.problems, state.waiting, folder)
+        languages[code] = {"content_state": name, "reasons": reasons, "content_version": pack.version}
+    part = Part([], False, {"content": fields}, languages)
     if state.problems:
         part.lines.append(f"content: REFUSED, {len(state.problems)} problem(s) in {folder}; first: {state.problems[0]}")
         if not state.packs:
@@ -129,15 +138,17 @@ def _speech_input(settings: Settings, packs: dict[str, Content]) -> Part:
 
     engines = {code: choose(code, settings.speech_engine.get(code, "auto"), settings.models_dir) for code in packs}
     lines = [f"speech input {code}: {engine.description}" for code, engine in engines.items()]
-    fields = {
+    languages = {
         code: {
-            "engine": "off" if engine.load is None else engine.description.split()[0].rstrip(":,"),
-            "usable": engine.usable,
-            "description": engine.description,
+            "voice_in": {
+                "engine": "off" if engine.load is None else engine.description.split()[0].rstrip(":,"),
+                "usable": engine.usable,
+                "description": engine.description,
+            }
         }
         for code, engine in engines.items()
     }
-    return Part(lines, all(engine.usable for engine in engines.values()), {"voice_in": fields})
+    return Part(lines, all(engine.usable for engine in engines.values()), languages=languages)
 
 
 def _noise_filter() -> Part:
@@ -176,9 +187,8 @@ def _speech_output(settings: Settings, packs: dict[str, Content]) -> Part:
             f"{'' if espeak else ' - espeak-ng is NOT installed'}"
         ],
         True,
-        {"voice_out": {}},
+        {"sound": {"enabled": settings.sound, "espeak_ng": espeak}},
     )
-    part.fields["sound"] = {"enabled": settings.sound, "espeak_ng": espeak}
     if not settings.sound:
         return part
     from kiosk.speaking.voices import choose_all
@@ -186,7 +196,7 @@ def _speech_output(settings: Settings, packs: dict[str, Content]) -> Part:
     chosen = choose_all(settings.voice, packs, settings.models_dir)
     for code, (voice, why) in chosen.items():
         part.lines.append(f"speech output {code}: {voice.spec} ({voice.source})" + (f" - {why}" if why else ""))
-        part.fields["voice_out"][code] = {"engine": voice.engine, "voice": voice.name, "problem": why}
+        part.languages[code] = {"voice_out": {"engine": voice.engine, "voice": voice.name, "problem": why}}
     part.ok = espeak and all(why is None for _, why in chosen.values())
     return part
 
@@ -213,7 +223,7 @@ def _audio(settings: Settings) -> Part:
 
 def _admin_pin(settings: Settings) -> Part:
     problem = hash_problem(settings.admin_pin_hash)
-    locked_for = pin_locked_for(settings.state_dir / LOCK_FILE)
+    locked_for = PinGuard(lambda: None, settings.state_dir / LOCK_FILE, read_only=True).locked_for()
     fields = {
         "pin": {
             "set": settings.admin_pin_hash is not None,
@@ -229,21 +239,6 @@ def _admin_pin(settings: Settings) -> Part:
     if locked_for > 0:
         line += f"; LOCKED after wrong PINs for {locked_for / 60:.0f} more min"
     return Part([line], True, fields)
-
-
-def pin_locked_for(lock_file: Path) -> float:
-    """Seconds the staff screen stays locked after wrong PINs, read without writing (kiosk.station.admin_pin
-    fails closed on a damaged lock file; here that shows as locked, for the kiosk to decide)."""
-    raw = read_file(lock_file, limit=4096)
-    if raw == "file is missing":
-        return 0.0
-    try:
-        until = json.loads(raw).get("locked_until", 0) if isinstance(raw, bytes) else None
-    except (ValueError, AttributeError):
-        until = None
-    if not isinstance(until, (int, float)) or isinstance(until, bool) or not math.isfinite(until):
-        return 1.0  # damaged: the kiosk treats it as locked
-    return max(0.0, float(until) - time.time())
 
 
 def _service(unit: str, state: str) -> Part:

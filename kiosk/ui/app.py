@@ -51,7 +51,7 @@ class KioskApp(StationApp, inherit_bindings=False):
         """The patient's side, built once the service side is (StationApp.__init__ calls it)."""
         settings = self.settings
         self.staff = StaffDesk(self)
-        self.staff.on_lockout = self.metrics.pin_locked_out
+        self.staff.pin_guard.on_lockout = self.metrics.pin_locked_out
         self.language = ""
         self.conversation: Conversation
         self.session: Session

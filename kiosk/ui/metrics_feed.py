@@ -39,7 +39,7 @@ class MetricsFeed:
     def __init__(self, host: FeedHost) -> None:
         self.host = host
         self.counters = Counters()
-        self.writer = TextfileWriter(host.settings.metrics_dir)
+        self.writer = TextfileWriter()
         self.content_live_since = time.time()
 
     def content_went_live(self) -> None:
@@ -59,8 +59,7 @@ class MetricsFeed:
         self.update()
 
     def update(self) -> None:
-        self.writer.folder = self.host.settings.metrics_dir  # a reload may change it
-        self.writer.update(self.station(), self.counters)
+        self.writer.update(self.host.settings.metrics_dir, self.station(), self.counters)
 
     def station(self) -> Station:
         host = self.host

@@ -67,8 +67,6 @@ class StaffDesk:
         self._gesture: list[float] = []
         self._screen: AdminScreen | PinScreen | None = None
         self._mic_level: MicLevel | None = None
-        self.on_lockout: Callable[[], None] = lambda: None
-        """Called when wrong PINs lock the staff screen (a count for the kiosk's metrics)."""
 
     @property
     def busy(self) -> bool:
@@ -104,12 +102,8 @@ class StaffDesk:
         self._screen = None
         if pin is None:
             return
-        was_locked = self.pin_guard.locked_for() > 0
         if not self.pin_guard.attempt(pin):
-            locked_for = self.pin_guard.locked_for()
-            log.warning("admin PIN refused (locked for %.0f s)", locked_for)
-            if locked_for > 0 and not was_locked:
-                self.on_lockout()
+            log.warning("admin PIN refused (locked for %.0f s)", self.pin_guard.locked_for())
             return
         log.info("admin screen opened")
         self._screen = AdminScreen(self.host.status_line())

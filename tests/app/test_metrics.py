@@ -98,7 +98,7 @@ async def test_the_file_follows_content_refused_and_a_lockout(tmp_path: Path) ->
         now = samples(written(app, folder))
         assert now['alt_kiosk_content_state{language="en",state="refused"}'] == 1
         assert now['alt_kiosk_content_state{language="zh",state="ok"}'] == 1
-        app.staff.on_lockout()
+        app.staff.pin_guard.on_lockout()
         assert samples(written(app, folder))["alt_kiosk_pin_lockouts_total"] == 1
 
 
@@ -123,16 +123,16 @@ def test_every_metric_has_help_and_a_type_and_follows_the_naming_rules() -> None
 
 
 def test_the_file_is_written_whole_on_change_and_every_minute(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    writer, counters = TextfileWriter(tmp_path), Counters()
-    assert writer.update(station(), counters, now=0.0)
+    writer, counters = TextfileWriter(), Counters()
+    assert writer.update(tmp_path, station(), counters, now=0.0)
     assert (tmp_path / FILE).stat().st_mode & 0o777 == 0o644
-    assert not writer.update(station(), counters, now=30.0)  # nothing changed
-    assert writer.update(station(microphone=False), counters, now=31.0)  # a change: at once
+    assert not writer.update(tmp_path, station(), counters, now=30.0)  # nothing changed
+    assert writer.update(tmp_path, station(microphone=False), counters, now=31.0)  # a change: at once
     assert "alt_kiosk_microphone_up 0" in (tmp_path / FILE).read_text()
-    assert writer.update(station(microphone=False), counters, now=92.0)  # a minute on: again
+    assert writer.update(tmp_path, station(microphone=False), counters, now=92.0)  # a minute on: again
     assert [p.name for p in tmp_path.iterdir()] == [FILE]  # no temporary file left
     with caplog.at_level(logging.INFO):
-        assert not TextfileWriter(tmp_path / "none").update(station(), counters)
+        assert not TextfileWriter().update(tmp_path / "none", station(), counters)
     assert "metrics off: no folder" in caplog.text
 
 

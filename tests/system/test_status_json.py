@@ -91,10 +91,10 @@ def test_the_pin_set_locked_and_damaged(station: tuple[Path, Path], capsys: pyte
     config.write_text(base + f'admin_pin_hash: "{hash_pin("4711")}"\n')
     state = config.parent / "state"
     state.mkdir(exist_ok=True)
-    (state / LOCK_FILE).write_text(json.dumps({"failures": 0, "locked_until": time.time() + 600}))
+    (state / LOCK_FILE).write_text(json.dumps({"failures": 0, "locked_until": time.time() + 250}))
     data, _, _ = status(config, capsys)
     assert data["pin"]["set"] and data["pin"]["valid"] and data["pin"]["locked"]
-    assert 590 <= data["pin"]["locked_for_s"] <= 600
+    assert 240 <= data["pin"]["locked_for_s"] <= 250
     (state / LOCK_FILE).write_text("{not json")
     assert status(config, capsys)[0]["pin"]["locked"] is True  # as the kiosk reads it: fail closed
     assert (state / LOCK_FILE).read_text() == "{not json"  # status only reads
