@@ -4,8 +4,10 @@ tests/support/programs/barge_in_kiosk.py fills in real time with its own voice (
 `level` dB against the patient, `drift` ppm fast) and the answer, said 3 s into the question that follows
 the welcome and three questions answered by touch (the canceller learns the room meanwhile).
 
-Per case, of `runs` tries: how often the kiosk stopped the question and moved on, the time from the
-answer's start to the question's last sound, and the canceller's own ERLE at the end.
+Per case, of `runs` tries: how often the kiosk stopped the question and moved on at once, how often it
+stopped to ask "Did you mean No?" and moved on when the patient said it again, how often it did neither
+(read the question to its end, or asked about a wrong answer), the time from the answer's start to the
+question's last sound, and the canceller's own ERLE at the end.
 
     .venv/bin/python bench/barge_in_alsa.py [--runs 5]
 """
@@ -43,11 +45,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    rows = [["answer", "echo vs patient", "delay", "drift", "stopped and moved on", "stop after answer p50", "ERLE"]]
+    rows = [["answer", "echo vs patient", "delay", "drift", "moved on", "asked, moved on", "neither", "stop p50", "ERLE"]]
     for answer, delay_ms, level_db, drift_ppm in CASES:
         results = [once(answer, delay_ms, level_db, drift_ppm) for _ in range(args.runs)]
-        moved = [r for r in results if r["moved"] is True and not r["fifo_ran_dry"]]
-        stops = [float(str(r["stopped_after_answer_s"])) for r in moved]
+        kept = [r for r in results if not r["fifo_ran_dry"]]  # a starved rig is not the room meant
+        at_once = [r for r in kept if r["moved"] is True and r["asked"] is None]
+        asked = [r for r in kept if r["moved"] is True and r["asked"] == "no"]
+        stops = [float(str(r["stopped_after_answer_s"])) for r in at_once + asked]
         erle = [m.group(1) for r in results if (m := re.search(r"(\d+) dB quieter", str(r["barge_in"])))]
         rows.append(
             [
@@ -55,7 +59,9 @@ def main() -> None:
                 f"{level_db:+.0f} dB",
                 f"{delay_ms} ms",
                 f"{drift_ppm:.0f} ppm",
-                f"{len(moved)} of {len(results)}",
+                f"{len(at_once)} of {len(kept)}",
+                f"{len(asked)} of {len(kept)}",
+                f"{len(kept) - len(at_once) - len(asked)} of {len(kept)}",
                 f"{statistics.median(stops):.2f} s" if stops else "-",
                 "/".join(erle) + " dB",
             ]

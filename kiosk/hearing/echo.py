@@ -87,6 +87,7 @@ class EchoCanceller:
         self._n = 0
         self._since = 0
         self._quiet = 0  # samples of reference silence so far
+        self._stream = 0  # the sample the speaker's current stream started at
         self._room: deque[float] = deque(maxlen=300)  # the room's mean square per sample, 3 s of it
         self._settled = 0  # samples since the lag was (re)found
         self._gains: list[float] = []
@@ -118,9 +119,14 @@ class EchoCanceller:
         """`near` and `far`: int16, the same length, a multiple of 10 ms."""
         return self.process_gated(near, far)[0]
 
-    def process_gated(self, near: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def process_gated(
+        self, near: np.ndarray, far: np.ndarray, stream_at: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The microphone without the echo, and the same with what is left of the echo quietened
-        (`_gate`): the end-pointer judges where speech is by the second, the recogniser hears the first."""
+        (`_gate`): the end-pointer judges where speech is by the second, the recogniser hears the first.
+        `stream_at`: where in `far` the speaker started a new stream, if it did (kiosk.speech.farend)."""
+        if stream_at is not None:
+            self._new_stream(self._n + stream_at)
         whole = len(near) - len(near) % FRAME
         pairs = [self._frame(near[i : i + FRAME], far[i : i + FRAME]) for i in range(0, whole, FRAME)]
         if not pairs:
@@ -132,20 +138,15 @@ class EchoCanceller:
         self._near = np.concatenate([self._near[FRAME:], near.astype(np.float64)])
         self._n += FRAME
         self._since += FRAME
-        span = self._far[-(self.tracker.window + self.tracker.max_lag) :]
         if np.abs(far).max(initial=0) < 100:
             self._quiet += FRAME
             self._hear_room(near)
         else:
             if self._quiet >= RATE // 2:
-                self.tracker.restart()
+                self._new_stream(self._n - FRAME)
             self._quiet = 0
-        if self._since >= RATE // 4 and self._echo_heard(span):
-            self._since = 0
-            if (self.erle_db or 0.0) >= TRAINED_DB:
-                self.tracker.observe(self._n, self._near, self._predicted(span), TRAINED_SLIP)
-            else:
-                self.tracker.observe(self._n, self._near, span)
+        if self._since >= RATE // 4:
+            self._observe(self._stream_span())
         lag = self.tracker.lag_at(self._n)
         if lag is None:
             self._settled = 0
@@ -161,6 +162,34 @@ class EchoCanceller:
         self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
         self._measure(mic, out, played)
         return out, self._gate(mic, out)
+
+    def _observe(self, span: np.ndarray) -> None:
+        """Where the echo sits now, from the last window of microphone, if it should hold the echo."""
+        if not self._echo_heard(span):
+            return
+        self._since = 0
+        if (self.erle_db or 0.0) >= TRAINED_DB:
+            self.tracker.observe(self._n, self._near, self._predicted(span), TRAINED_SLIP)
+        else:
+            self.tracker.observe(self._n, self._near, span)
+
+    def _new_stream(self, at: int) -> None:
+        """The speaker's audio from sample `at` on is a new stream (or speech after a pause): the devices
+        may have slipped, so the lag is found anew, on this stream's echo alone."""
+        self._stream = at
+        self.tracker.restart()
+
+    def _stream_span(self) -> np.ndarray:
+        """The reference the lag is looked for in (`window + max_lag` up to now), silent before the current
+        stream: a prompt stopped for an answer still echoes where the old stream sat, and the next one
+        (asking "Did you mean ...?") starts at once, perhaps elsewhere."""
+        span = self._far[-(self.tracker.window + self.tracker.max_lag) :]
+        before = len(span) - (self._n - self._stream)
+        if before <= 0:
+            return span
+        span = span.copy()
+        span[:before] = 0.0
+        return span
 
     def _echo_heard(self, span: np.ndarray) -> bool:
         """Whether the microphone's last window should hold the echo of a loud reference, as far as the

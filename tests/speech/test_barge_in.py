@@ -78,6 +78,33 @@ def test_the_echo_is_removed_at_usb_delays_and_its_own_measure_can_be_trusted(de
         assert judged.sum() > 0.75 * loud.sum() and true_db >= 25 and abs(measured - true_db) < 5
 
 
+def test_a_prompt_started_as_another_is_stopped_is_cancelled_where_its_own_echo_sits() -> None:
+    """An answer stops a prompt and the kiosk at once asks "Did you mean No?" on a new stream, whose echo
+    sits 2.5 ms later (a device opened anew). The lag is found again on the new stream's echo alone,
+    before the kiosk listens over it: where it would listen, the echo is at least 25 dB down."""
+    canceller = EchoCanceller()
+    for i in (0, 1, 0):
+        cancel(canceller.process, microphone(echo(prompt(i), 40, 0.0)), prompt(i))
+    stopped = prompt(1)[: 5 * RATE]  # 3 s of the question, then an answer stopped it
+    asked = padded(say("Did you mean No? Tap it, or say it again.", KIOSK_VOICE))[2 * RATE :]
+    gap = np.zeros(RATE // 10, np.int16)
+    played = np.concatenate([stopped, gap, asked])
+    start = len(stopped) + len(gap)
+    later = np.concatenate([np.zeros(start, np.int16), asked])
+    first = echo(np.concatenate([stopped, np.zeros(len(played) - len(stopped), np.int16)]), 40, 0.0)
+    second = echo(later, 42.5, 0.0)
+    heard = microphone(first, second)
+    left, judged = [], []
+    for at in range(0, len(heard) - FRAME + 1, FRAME):
+        new = start - at if 0 <= start - at < FRAME else None
+        left.append(canceller.process_gated(heard[at : at + FRAME], played[at : at + FRAME], new)[0])
+        loud = float(np.std(second[at : at + FRAME])) > 300
+        judged += [at >= start and loud and canceller.locked and (canceller.erle_db or 0) >= LISTEN_ERLE_DB] * FRAME
+    mask = np.array(judged)
+    assert mask.sum() > RATE  # it listens over most of the 2.6 s question
+    assert erle(second[: len(mask)][mask], np.concatenate(left)[mask]) >= 25
+
+
 def test_the_patient_talking_over_the_prompt_is_kept() -> None:
     answer = say("no", Voice("espeak", "en-us+f3", 150))
     start = 4 * RATE

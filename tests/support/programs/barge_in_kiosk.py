@@ -4,13 +4,15 @@ What it plays lands in played.raw; what it records comes from the FIFO heard.fif
 a process of its own keeps fed with the kiosk's own voice as a loudspeaker a metre away returns it:
 through a small room, `delay_ms` late, `level_db` relative to the patient, on a clock `drift_ppm` off.
 The kiosk reads the welcome and the first question to their ends (the canceller learns the room, as it
-has on a kiosk that has run a while); if `answer` is given, the first is answered "No" by touch and a
-patient says `answer` `answer_after_s` into the second.
+has on a kiosk that has run a while); if `answer` is given, `warm_questions` questions are answered "No"
+by touch and a patient says `answer` `answer_after_s` into the next. If the kiosk stops to ask "Did you
+mean ...?", the patient says it again once that is read.
 
 Parameters: folder (holding .asoundrc, played.raw and the FIFO), delay_ms, level_db, drift_ppm,
-answer (text or null), answer_after_s.
-Replies: whether the kiosk moved on, how much of the last question it played, when it stopped after the
-answer began, how much echo the rig could not make in time (it must be none), and barge-in's state.
+answer (text or null), answer_after_s, warm_questions (default 1).
+Replies: whether the kiosk moved on, what it asked about (the guessed answer, or null), how much of the
+question it played, when its last sound was after the answer began, how much echo the rig could not make
+in time (it must be none), and barge-in's state.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Room:
         self.answer_at: Synchronized[float] = shared.Value("d", 0.0)  # set by the kiosk's side; 0: none yet
         self.prompts: Synchronized[int] = shared.Value("i", 0)
         self.prompt_s: Synchronized[float] = shared.Value("d", 0.0)  # the last prompt's length so far
+        self.ends = shared.Array("d", 64)  # per prompt, numbered from 0: when it last grew, its length (s)
+        self.lengths = shared.Array("d", 64)
         self.last_growth: Synchronized[float] = shared.Value("d", 0.0)
         self.missing_s: Synchronized[float] = shared.Value("d", 0.0)
         self.underruns: Synchronized[int] = shared.Value("i", 0)
@@ -96,6 +100,8 @@ class Room:
     def look(self) -> None:
         size = self.played.stat().st_size // 2 if self.played.exists() else 0
         if size < self.seen:  # a new prompt
+            number = (self.prompts.value - 1) % 64
+            self.ends[number], self.lengths[number] = self.last_growth.value, self.prompt_s.value
             self.seen = 0
             self.segments.append((time.monotonic(), np.zeros(0)))
             self.prompts.value += 1
@@ -196,13 +202,21 @@ async def drive(room: Room, p: dict[str, Any]) -> dict[str, object]:
                 question = await next_prompt(app, room, pilot, "No", deadline)
             await asyncio.sleep(p["answer_after_s"])
             said_at = room.answer_at.value = time.monotonic() + QUEUED  # in the next audio written
+        number = room.prompts.value - 1  # the question's
         await read_out(app, time.monotonic() + 25, question)
+        asked = app.voice.guess.intent if app.voice.guess is not None else None
+        if asked is not None and said_at is not None:  # "Did you mean No? ... say it again.", read out
+            room.answer_at.value = time.monotonic() + QUEUED
+            await read_out(app, time.monotonic() + 15, question)
         moved = app.prompt is not question
-        stopped, question_s = room.last_growth.value, room.prompt_s.value
+        ended = room.prompts.value - 1 > number
+        stopped = room.ends[number % 64] if ended else room.last_growth.value
+        question_s = room.lengths[number % 64] if ended else room.prompt_s.value
         state = getattr(listener, "barge_in", None)  # a MicListener's (kiosk.hearing.barge_in)
         barge_in = state.describe() if state is not None else "none"
     return {
         "moved": moved,
+        "asked": asked,
         "question_played_s": question_s,
         "stopped_after_answer_s": None if said_at is None else stopped - said_at,
         "echo_missing_s": room.missing_s.value,
