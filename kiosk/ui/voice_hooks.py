@@ -107,7 +107,9 @@ class VoiceHooks:
             text = texts["status_listening"].show
         else:
             text = texts["status_voice_off"].show
-        bar = app.journey.query_one(StatusBar)
+        bar = next(iter(app.journey.query(StatusBar)), None)
+        if bar is None:  # the kiosk is stopping: its widgets went before the speaker's last word
+            return
         if app.speaker.speaks(app.language):
             bar.set_voice(text)
         else:  # a narrow panel drops "Sound is off." first: tapping is what the patient must know
@@ -123,7 +125,8 @@ class VoiceHooks:
             self.refresh()
         if app.speaker.available != self._sound_ok:
             self._sound_ok = app.speaker.available
-            app.journey.query_one("#control-sound", Button).display = self._sound_ok
+            for button in app.journey.query("#control-sound").results(Button):  # none once stopping
+                button.display = self._sound_ok
             self.refresh()
 
     def speaking_changed(self, speaking: bool) -> None:

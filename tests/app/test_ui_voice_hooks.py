@@ -14,6 +14,7 @@ from kiosk.core.loader import load_all
 from kiosk.hearing import Heard
 from kiosk.station.settings import Settings
 from kiosk.ui.app import KioskApp
+from kiosk.ui.widgets import StatusBar
 from tests.support.fakes import RecordingSpeaker, ScriptedListener
 from tests.support.kiosk_driver import keys, screen_text, tap
 from tests.support.paths import CONTENT
@@ -240,3 +241,16 @@ async def test_a_control_can_be_the_guess_and_a_guess_ends_with_its_screen() -> 
         listener.on_heard(Heard("go back", "back", 0.4, sure=False))  # the old guess is gone: ask again
         await pilot.pause()
         assert app.session.answers == {"warning_signs": "no", "alcohol": "yes"} and guessed(app) == ["7 Back"]
+
+
+async def test_speech_that_starts_as_the_screen_is_taken_down_is_no_crash() -> None:
+    """The speaker tells the app from its own thread; as the kiosk stops, the screen's widgets go first,
+    and a prompt that began meanwhile (seen: the next question after an answer said over a prompt) must
+    not end the kiosk with an error."""
+    app, speaker, _ = voiced_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.journey.query_one(StatusBar).remove()  # as the app's shutdown does
+        speaker.on_speaking(True)
+        await pilot.pause()
+        assert app.voice.speaking
