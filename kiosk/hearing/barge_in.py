@@ -55,6 +55,7 @@ class BargeIn:
         self._canceller: EchoCanceller | None = None
         self._busy = 0.0
         self._heard = 0.0
+        self._stream: float | None = None  # the start of the speaker's stream the canceller was told of
         if wanted:
             try:
                 self._canceller = EchoCanceller()
@@ -90,12 +91,21 @@ class BargeIn:
             return None
         started = time.perf_counter()
         far = self.far.take(end, len(samples))
-        out = canceller.process_gated(samples, far, self.far.start_in(end, len(samples)))
+        out = canceller.process_gated(samples, far, self._new_stream(end, len(samples)))
         self._check(canceller, time.perf_counter() - started, len(samples) / ENGINE_RATE)
         if not self.far.covers(end, len(samples)):
             return None if speaking else out
         erle = canceller.erle_db
         return out if canceller.locked and erle is not None and erle >= LISTEN_ERLE_DB else None
+
+    def _new_stream(self, end: float, count: int) -> int | None:
+        """Where in the `count` samples up to `end` a stream the canceller has not been told of starts
+        (at their start if it started earlier: the player told of it after these moments were taken)."""
+        start = self.far.latest_start(end)
+        if start is None or start == self._stream:
+            return None
+        self._stream = start
+        return int(np.clip(round((start - end) * ENGINE_RATE) + count, 0, count - 1))
 
     def _check(self, canceller: EchoCanceller, busy: float, heard: float) -> None:
         self._busy, self._heard = self._busy + busy, self._heard + heard

@@ -71,13 +71,10 @@ class FarEnd:
             out[lo:last] = stream.samples[lo - first : last - first]
         return out
 
-    def start_in(self, end: float, count: int) -> int | None:
-        """Where among the `count` samples up to monotonic time `end` the last stream to start there
-        starts (None: none does): a new stream, whose echo may sit elsewhere (a device opened anew)."""
-        begin = end - count / ENGINE_RATE
+    def latest_start(self, end: float) -> float | None:
+        """When the last stream to start before monotonic time `end` started (None: none did)."""
         with self._lock:
-            starts = [s.start for s in self._streams if begin <= s.start < end]
-        return None if not starts else min(count - 1, round((max(starts) - begin) * ENGINE_RATE))
+            return max((s.start for s in self._streams if s.start < end), default=None)
 
     def covers(self, end: float, count: int) -> bool:
         """Whether a stream was being heard at any of the `count` samples up to monotonic time `end`."""

@@ -105,6 +105,18 @@ def test_a_prompt_started_as_another_is_stopped_is_cancelled_where_its_own_echo_
     assert erle(second[: len(mask)][mask], np.concatenate(left)[mask]) >= 25
 
 
+def test_the_canceller_hears_of_every_new_stream_even_one_told_late() -> None:
+    """The rig's microphone timeline runs up to 0.2 s ahead of the player's: a stream the player starts
+    may sit before the block now taken. It is still a new stream, from this block's start."""
+    far = FarEnd()
+    barge_in = BargeIn(far, wanted=True)
+    far.start(10.0)
+    assert barge_in._new_stream(10.025, 800) == 400  # halfway through this 50 ms block
+    assert barge_in._new_stream(10.075, 800) is None  # the same stream
+    far.start(10.1)
+    assert barge_in._new_stream(10.2, 800) == 0
+
+
 def test_the_patient_talking_over_the_prompt_is_kept() -> None:
     answer = say("no", Voice("espeak", "en-us+f3", 150))
     start = 4 * RATE
