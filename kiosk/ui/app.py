@@ -233,10 +233,12 @@ class KioskApp(StationApp, inherit_bindings=False):
             self.focused.press()
 
     def on_speaking_changed(self, message: SpeakingChanged) -> None:
-        self.voice.speaking_changed(message.speaking)
+        if self.is_running:  # stopping, Textual takes the widgets down while it still hands out messages
+            self.voice.speaking_changed(message.speaking)
 
     def on_heard_something(self, message: HeardSomething) -> None:
-        self.voice.heard(message.heard)
+        if self.is_running:
+            self.voice.heard(message.heard)
 
     # Events and idle (kiosk/ui/idle_watch.py) --------------------------------------------
 

@@ -107,9 +107,7 @@ class VoiceHooks:
             text = texts["status_listening"].show
         else:
             text = texts["status_voice_off"].show
-        bar = next(iter(app.journey.query(StatusBar)), None)
-        if bar is None:  # the kiosk is stopping: its widgets went before the speaker's last word
-            return
+        bar = app.journey.query_one(StatusBar)
         if app.speaker.speaks(app.language):
             bar.set_voice(text)
         else:  # a narrow panel drops "Sound is off." first: tapping is what the patient must know
@@ -125,8 +123,7 @@ class VoiceHooks:
             self.refresh()
         if app.speaker.available != self._sound_ok:
             self._sound_ok = app.speaker.available
-            for button in app.journey.query("#control-sound").results(Button):  # none once stopping
-                button.display = self._sound_ok
+            app.journey.query_one("#control-sound", Button).display = self._sound_ok
             self.refresh()
 
     def speaking_changed(self, speaking: bool) -> None:
