@@ -27,7 +27,8 @@ class _Stream:
     @property
     def end(self) -> float:
         natural = self.start + len(self.samples) / ENGINE_RATE
-        return natural if self.stopped is None else min(natural, self.stopped)
+        # Stopped before its first sample was heard (within the device's latency of starting): never heard.
+        return natural if self.stopped is None else max(self.start, min(natural, self.stopped))
 
 
 class FarEnd:

@@ -148,6 +148,10 @@ def test_the_far_end_is_what_played_when_it_played() -> None:
     assert np.array_equal(far.take(100.05, 1600)[:800], np.zeros(800))  # before it started: silence
     far.stop(100.25)  # a tap stopped it
     assert not far.take(100.5, 800).any() and np.array_equal(far.take(100.25, 800), played[3200:4000])
+    far.start(101.0)  # the next prompt, stopped as it started: before its first sample reached the speaker
+    far.add(played)
+    far.stop(100.99)
+    assert not far.take(101.02, 800).any() and not far.covers(101.5, 800)
 
 
 def test_only_an_answer_spoken_long_enough_interrupts() -> None:

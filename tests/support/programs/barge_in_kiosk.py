@@ -176,7 +176,7 @@ async def drive(room: Room, p: dict[str, Any]) -> dict[str, object]:
     from kiosk.speech.farend import FarEnd
     from kiosk.station.settings import Settings
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.launch import make_listener, make_speaker
+    from kiosk.ui.launch import close_voice, make_listener, make_speaker
     from tests.support.paths import CONTENT
 
     folder = room.played.parent
@@ -214,6 +214,7 @@ async def drive(room: Room, p: dict[str, Any]) -> dict[str, object]:
         question_s = room.lengths[number % 64] if ended else room.prompt_s.value
         state = getattr(listener, "barge_in", None)  # a MicListener's (kiosk.hearing.barge_in)
         barge_in = state.describe() if state is not None else "none"
+    close_voice(speaker, listener)  # as the kiosk does when it stops: no stream left to PortAudio's exit
     return {
         "moved": moved,
         "asked": asked,
