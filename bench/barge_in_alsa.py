@@ -45,7 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    rows = [["answer", "echo vs patient", "delay", "drift", "moved on", "asked, moved on", "neither", "stop p50", "ERLE"]]
+    rows = [
+        ["answer", "echo vs patient", "delay", "drift", "moved on", "asked, moved on", "neither", "stop p50", "ERLE"]
+    ]
     for answer, delay_ms, level_db, drift_ppm in CASES:
         results = [once(answer, delay_ms, level_db, drift_ppm) for _ in range(args.runs)]
         kept = [r for r in results if not r["fifo_ran_dry"]]  # a starved rig is not the room meant
