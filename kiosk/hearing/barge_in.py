@@ -91,14 +91,14 @@ class BargeIn:
             return None
         started = time.perf_counter()
         far = self.far.take(end, len(samples))
-        out = canceller.process_gated(samples, far, self._new_stream(end, len(samples)))
+        out = canceller.process_gated(samples, far, self._stream_start(end, len(samples)))
         self._check(canceller, time.perf_counter() - started, len(samples) / ENGINE_RATE)
         if not self.far.covers(end, len(samples)):
             return None if speaking else out
         erle = canceller.erle_db
         return out if canceller.locked and erle is not None and erle >= LISTEN_ERLE_DB else None
 
-    def _new_stream(self, end: float, count: int) -> int | None:
+    def _stream_start(self, end: float, count: int) -> int | None:
         """Where in the `count` samples up to `end` a stream the canceller has not been told of starts
         (at their start if it started earlier: the player told of it after these moments were taken)."""
         start = self.far.latest_start(end)

@@ -111,10 +111,10 @@ def test_the_canceller_hears_of_every_new_stream_even_one_told_late() -> None:
     far = FarEnd()
     barge_in = BargeIn(far, wanted=True)
     far.start(10.0)
-    assert barge_in._new_stream(10.025, 800) == 400  # halfway through this 50 ms block
-    assert barge_in._new_stream(10.075, 800) is None  # the same stream
+    assert barge_in._stream_start(10.025, 800) == 400  # halfway through this 50 ms block
+    assert barge_in._stream_start(10.075, 800) is None  # the same stream
     far.start(10.1)
-    assert barge_in._new_stream(10.2, 800) == 0
+    assert barge_in._stream_start(10.2, 800) == 0
 
 
 def test_the_patient_talking_over_the_prompt_is_kept() -> None:

@@ -43,6 +43,7 @@ SPEAKER_PATH = 0.2
 sample before the microphone hears it, and it writes the microphone `QUEUED` ahead."""
 BLOCK = 0.02  # seconds the rig writes at a time
 F_SETPIPE_SZ = 1031  # fcntl: a pipe's buffer size
+PROMPTS_KEPT = 64  # prompts whose end the rig remembers
 
 
 class Room:
@@ -68,8 +69,7 @@ class Room:
         self.answer_at: Synchronized[float] = shared.Value("d", 0.0)  # set by the kiosk's side; 0: none yet
         self.prompts: Synchronized[int] = shared.Value("i", 0)
         self.prompt_s: Synchronized[float] = shared.Value("d", 0.0)  # the last prompt's length so far
-        self.ends = shared.Array("d", 64)  # per prompt, numbered from 0: when it last grew, its length (s)
-        self.lengths = shared.Array("d", 64)
+        self._ended = shared.Array("d", 2 * PROMPTS_KEPT)  # per prompt ended: when it last grew, its length
         self.last_growth: Synchronized[float] = shared.Value("d", 0.0)
         self.missing_s: Synchronized[float] = shared.Value("d", 0.0)
         self.underruns: Synchronized[int] = shared.Value("i", 0)
@@ -100,8 +100,8 @@ class Room:
     def look(self) -> None:
         size = self.played.stat().st_size // 2 if self.played.exists() else 0
         if size < self.seen:  # a new prompt
-            number = (self.prompts.value - 1) % 64
-            self.ends[number], self.lengths[number] = self.last_growth.value, self.prompt_s.value
+            at = 2 * ((self.prompts.value - 1) % PROMPTS_KEPT)
+            self._ended[at : at + 2] = [self.last_growth.value, self.prompt_s.value]
             self.seen = 0
             self.segments.append((time.monotonic(), np.zeros(0)))
             self.prompts.value += 1
@@ -126,6 +126,13 @@ class Room:
             self.gain = self.level * loudness(self.said.astype(np.int16)) / loudness(self.segments[-1][1])
         self.prompt_s.value += len(new) / PLAYED_RATE
         self.last_growth.value = now
+
+    def prompt_played(self, number: int) -> tuple[float, float]:
+        """When prompt `number` (from 0) last grew, and how many seconds of it were played."""
+        if number < self.prompts.value - 1:  # another has started since
+            at = 2 * (number % PROMPTS_KEPT)
+            return self._ended[at], self._ended[at + 1]
+        return self.last_growth.value, self.prompt_s.value
 
     def _heard(self, times: np.ndarray) -> np.ndarray:
         direct = np.zeros(len(times))
@@ -209,9 +216,7 @@ async def drive(room: Room, p: dict[str, Any]) -> dict[str, object]:
             room.answer_at.value = time.monotonic() + QUEUED
             await read_out(app, time.monotonic() + 15, question)
         moved = app.prompt is not question
-        ended = room.prompts.value - 1 > number
-        stopped = room.ends[number % 64] if ended else room.last_growth.value
-        question_s = room.lengths[number % 64] if ended else room.prompt_s.value
+        stopped, question_s = room.prompt_played(number)
         state = getattr(listener, "barge_in", None)  # a MicListener's (kiosk.hearing.barge_in)
         barge_in = state.describe() if state is not None else "none"
     close_voice(speaker, listener)  # as the kiosk does when it stops: no stream left to PortAudio's exit
