@@ -26,7 +26,6 @@ class SoundHost(Host, Protocol):
     def rate(self) -> str: ...
 
     def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None]) -> Any: ...
-    def call_after_refresh(self, callback: Callable[[], None]) -> bool: ...
 
 
 class SoundPanel:
@@ -42,12 +41,17 @@ class SoundPanel:
         self._screen: SoundScreen | None = None
 
     def open(self) -> None:
+        """Push the panel already showing the app's volume and rate, so its first frame is its final one."""
         content = self.host.content
         labels = {k: content.buttons[k].show for k in ("louder", "softer", "done")}
-        labels["rate"] = content.buttons["slower"].show
-        self._screen = SoundScreen(content.screens["sound"].title.show, labels)
+        labels["rate"] = self._rate_label()
+        title = content.screens["sound"].title.show
+        self._screen = SoundScreen(title, labels, self._body(self.host.volume_step)[0])
         self.host.push_screen(self._screen, lambda _: setattr(self, "_screen", None))
-        self.host.call_after_refresh(self.refresh)
+
+    def _rate_label(self) -> str:
+        """The rate button offers the other speed: "Normal speed" when slow, else "Slower"."""
+        return self.host.content.buttons["normal_speed" if self.host.rate == "slow" else "slower"].show
 
     def _body(self, volume_step: int) -> tuple[str, str]:
         """What the panel says at this volume: shown and spoken forms."""
@@ -58,9 +62,7 @@ class SoundPanel:
         """Show the app's volume and rate (after a change, once the app has taken it)."""
         if self._screen is None:
             return
-        buttons = self.host.content.buttons
-        rate_label = buttons["normal_speed" if self.host.rate == "slow" else "slower"].show
-        self._screen.show(self._body(self.host.volume_step)[0], rate_label)
+        self._screen.show(self._body(self.host.volume_step)[0], self._rate_label())
 
     def act(self, action: str) -> None:
         """A button of the panel: louder, softer, rate or done."""

@@ -26,15 +26,16 @@ class SoundScreen(ModalScreen[None], inherit_bindings=False):
         Binding("space", "app.press_focused", show=False),
     ]
 
-    def __init__(self, title: str, labels: dict[str, str]) -> None:
+    def __init__(self, title: str, labels: dict[str, str], level_text: str) -> None:
         super().__init__()
         self._title = title
         self._labels = labels
+        self._level_text = level_text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sound-box"):
             yield Wrapped(self._title, id="sound-title")
-            yield Wrapped("", id="sound-level")
+            yield Wrapped(self._level_text, id="sound-level")
             with Horizontal(classes="button-row"):
                 for number, action in enumerate(ACTIONS, 1):
                     yield Button(f"{number} {self._labels[action]}", id=f"sound-{action}", classes="kiosk answer")
