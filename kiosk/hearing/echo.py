@@ -43,6 +43,9 @@ has one sharp peak, whatever the voice and the room (the player's and the microp
 a few milliseconds between prompts on real devices and on the test rig's)."""
 TRAINED_DB = 12.0
 """The filter predicts the echo well enough to track it by (`TRAINED_SLIP`) from this ERLE on."""
+ECHO_HEARD = RATE // 5
+"""How much loud reference (0.2 s, in 10 ms frames) a window of microphone must hold the echo of before
+the lag is looked for in it."""
 MARGIN = RATE // 100
 """The reference runs this far (10 ms) ahead of the lag found: in a live room a reflection can correlate
 more than the direct sound, which must still fall inside the filter."""
@@ -192,11 +195,14 @@ class EchoCanceller:
         return span
 
     def _echo_heard(self, span: np.ndarray) -> bool:
-        """Whether the microphone's last window should hold the echo of a loud reference, as far as the
-        last line knows the lag: at a prompt's start the microphone has not heard it yet."""
+        """Whether the microphone's last window holds `ECHO_HEARD` of the echo of a loud reference, where
+        the last line puts the lag (the longest lag looked for, before any line): a window that holds
+        only a prompt's first syllable, or none of it yet, correlates best at chance lags."""
         line = self.tracker.line_at(self._n)
-        lag = 0 if line is None else int(np.clip(line, 0, self.tracker.max_lag))
-        return _rms(span[len(span) - self.tracker.window - lag : len(span) - lag]) > 100
+        lag = self.tracker.max_lag if line is None else int(np.clip(line, 0, self.tracker.max_lag))
+        heard = span[len(span) - self.tracker.window - lag : len(span) - lag]
+        frames = heard[: len(heard) - len(heard) % FRAME].reshape(-1, FRAME)
+        return int(np.sum(np.sqrt(np.mean(frames**2, axis=1)) > 100)) * FRAME >= ECHO_HEARD
 
     def _predicted(self, far: np.ndarray) -> np.ndarray:
         """The echo of `far` as the filter has learned the room, on `far`'s timeline (the filter's
