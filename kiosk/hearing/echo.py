@@ -6,9 +6,9 @@ Measured in docs/calibration.md ("Barge-in"):
 * `LagTracker` (kiosk.hearing.lag) finds where the echo sits in the reference (the device latencies,
   20 to 600 ms) by cross-correlation, to a tenth of a sample, and follows clock drift between the
   microphone and the speaker (a linear filter alone falls from 32 to 11 dB at 20 ppm). Once the filter
-  is trained it follows the echo on its own prediction of it (one sharp peak), at each prompt and
-  within one: raw correlation in a live room jumps between the direct sound and a reflection, and a
-  line moved mid-prompt had left the filter misaligned.
+  is trained, its own prediction of the echo (one sharp peak) tells which of the reference's peaks is
+  the direct sound, at each prompt and within one: raw correlation in a live room jumps between the
+  direct sound and a reflection, and a line moved mid-prompt had left the filter misaligned.
 * Speex's MDF adaptive filter (Debian's libspeexdsp, through ctypes) then removes the echo of the aligned
   reference through the room: a 250 ms filter, no residual suppression, so the patient's voice is kept.
 * A gate marks what is left of the echo, for the end-pointer to judge speech by (`process_gated`).
@@ -172,7 +172,7 @@ class EchoCanceller:
             return
         self._since = 0
         if (self.erle_db or 0.0) >= TRAINED_DB:
-            self.tracker.observe(self._n, self._near, self._predicted(span), TRAINED_SLIP)
+            self.tracker.observe(self._n, self._near, span, TRAINED_SLIP, guide=self._predicted(span))
         else:
             self.tracker.observe(self._n, self._near, span)
 

@@ -10,6 +10,8 @@ from kiosk.speech.audio import ENGINE_RATE as RATE
 FRESH_SLIP = 32
 """How far (samples, 2 ms) a new stream's echo may sit from the last one's and be believed at once, found
 on the reference alone: a voice's pitch period is longer."""
+REFINE = 4
+"""How far (samples) the reference's own peak may sit from the guide's (`LagTracker.observe`)."""
 MAX_DRIFT = 200e-6
 """No two sound cards' clocks differ by more (USB audio crystals: tens of ppm)."""
 
@@ -21,13 +23,14 @@ class LagTracker:
     peak at the direct sound). A new lag far from the line is believed only when `confirm` windows in a row
     agree: one window of a patient talking, or of silence, must not move it. After `restart` (a new
     stream: the timelines may have slipped a few milliseconds) there is no lag until the first clear
-    one near the old line, which is believed at once.
+    one near the old line, which is believed at once; the line then starts there, with the same slope.
     """
 
     def __init__(self, max_lag: int, window: int = RATE // 2, confirm: int = 3) -> None:
         self.max_lag, self.window, self.confirm = max_lag, window, confirm
         self.slope = 0.0  # lag change per sample: minus the drift
-        self._points: list[tuple[int, float]] = []
+        self._points: list[tuple[int, float, int]] = []  # (sample, lag, stream), the last 30 s
+        self._stream = 0
         self._anchor: tuple[int, float] | None = None
         self._candidate: tuple[float, int] | None = None
         self._last = 0
@@ -58,13 +61,20 @@ class LagTracker:
             return None
         return -self.slope * 1e6
 
-    def observe(self, n: int, near: np.ndarray, far: np.ndarray, fresh_slip: int = FRESH_SLIP) -> None:
+    def observe(
+        self, n: int, near: np.ndarray, far: np.ndarray, fresh_slip: int = FRESH_SLIP, guide: np.ndarray | None = None
+    ) -> None:
         """`near`: the `window` microphone samples up to sample `n`; `far`: the reference up to `n`,
-        `window + max_lag` long; `fresh_slip`: how far from the old line a new stream's lag may be."""
+        `window + max_lag` long; `fresh_slip`: how far from the old line a new stream's lag may be.
+
+        `guide`: `far` as the echo it makes (a trained filter's prediction), whose correlation has one
+        peak, at the direct sound or near it: the lag is then `far`'s own peak within `REFINE` of that
+        one. `far`'s alone may be a reflection; the guide's alone follows the filter, which follows the
+        line: a drift was then under-measured by a fifth."""
         line = self.line_at(n)
-        lag = self._peak(near, far, line if self._fresh else None, fresh_slip)
-        if lag is None and self._fresh:
-            lag = self._peak(near, far)  # not near the old line: the echo moved further, to be confirmed
+        lag = self._find(near, guide if guide is not None else far, line, fresh_slip)
+        if lag is not None and guide is not None:
+            lag = self._peak(near, far, lag, REFINE)
         if lag is None:
             return
         slip = fresh_slip if self._fresh else 2 + MAX_DRIFT * (n - self._last)
@@ -76,20 +86,36 @@ class LagTracker:
                 return
             self._points = []  # the echo moved (a device re-opened, a stall)
         elif self._fresh:
-            self._points = []  # the same line, a little slipped: the new stream's own points
+            self._stream += 1  # the same line, a little slipped: the new stream's points stand apart
         self._fresh = False
         self._candidate, self._last = None, n
-        self._points = [p for p in self._points if n - p[0] < 30 * RATE] + [(n, lag)]
+        self._points = [p for p in self._points if n - p[0] < 30 * RATE] + [(n, lag, self._stream)]
         self._fit(n)
 
+    def _find(self, near: np.ndarray, far: np.ndarray, line: float | None, fresh_slip: int) -> float | None:
+        """The lag of the clearest peak: near the old line for a new stream, else anywhere (confirmed)."""
+        lag = self._peak(near, far, line if self._fresh else None, fresh_slip)
+        if lag is None and self._fresh:
+            lag = self._peak(near, far)  # not near the old line: the echo moved further, to be confirmed
+        return lag
+
     def _fit(self, n: int) -> None:
+        """The slope from every stream's points at once, each about its own mean (a stream's line starts
+        where the devices put it, the clocks drift the same in all); the anchor from this stream's alone."""
         at = np.array([p[0] - n for p in self._points], dtype=np.float64)
         lags = np.array([p[1] for p in self._points])
-        if at[-1] - at[0] > 2 * RATE and len(at) >= 6:
-            slope = float(np.polyfit(at, lags, 1)[0])
+        streams = np.array([p[2] for p in self._points])
+        spread, covary = 0.0, 0.0
+        for stream in np.unique(streams):
+            mine = streams == stream
+            at_c, lags_c = at[mine] - at[mine].mean(), lags[mine] - lags[mine].mean()
+            spread, covary = spread + float(at_c @ at_c), covary + float(at_c @ lags_c)
+        if len(at) >= 6 and spread >= len(at) * (2 * RATE) ** 2 / 12:  # as much as 6 points over 2 s
+            slope = covary / spread
             if abs(slope) <= MAX_DRIFT:  # else an outlier bent the line: keep the old slope
                 self.slope = slope
-        self._anchor = (n, float(np.median(lags - self.slope * at)))
+        here = streams == self._stream
+        self._anchor = (n, float(np.median(lags[here] - self.slope * at[here])))
 
     def _peak(
         self, near: np.ndarray, far: np.ndarray, around: float | None = None, slip: int = FRESH_SLIP

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -25,24 +24,13 @@ from kiosk.hearing.recognizer import Recognizer
 from kiosk.speech.farend import FarEnd
 from kiosk.station.config import load_settings
 from kiosk.station.settings import Settings
-from tests.support.barge_in import NO_MICROPHONE, listen_through, listener_with, padded
+from tests.support.barge_in import KIOSK_VOICE, NO_MICROPHONE, listen_through, listener_with, padded, prompt
 from tests.support.fakes import ScriptedRecognizer
 from tests.support.kiosk_driver import make_app
 from tests.support.paths import ROOT
 from tests.support.speech import RATE, Voice, say
 
 pytestmark = pytest.mark.slow
-KIOSK_VOICE = Voice("espeak", "en-us", 175)
-PROMPTS = (
-    "Do you drink alcohol most weeks? Say yes, no or not sure.",
-    "Do you often stay up late, or feel tired most days? Say yes, no or not sure.",
-)
-
-
-@cache
-def prompt(i: int) -> np.ndarray:
-    """A question as the kiosk speaks it, with the room's quiet around it (as a session plays it)."""
-    return padded(say(PROMPTS[i], KIOSK_VOICE))
 
 
 def heard_through(
@@ -57,9 +45,10 @@ def heard_through(
 
 @pytest.mark.parametrize(("delay", "drift"), [(20, 0), (300, 0), (150, 50), (300, 50), (40, 100)])
 def test_the_echo_is_removed_at_usb_delays_and_its_own_measure_can_be_trusted(delay: float, drift: float) -> None:
-    """One clock (no drift): 30 dB and more. Drifting clocks may leave far less, and then the kiosk must
-    know it: barge-in is armed by the canceller's own measure (kiosk.hearing.barge_in). Until the echo is
-    found in a prompt (`locked`) the kiosk does not listen over it: only locked frames are judged."""
+    """One clock (no drift): 30 dB and more; drifting clocks (up to 100 ppm) 25 dB and more, where the
+    kiosk listens (kiosk.hearing.barge_in arms itself by the canceller's own measure, which must never
+    say more than it leaks). Until the echo is found in a prompt (`locked`) the kiosk does not listen
+    over it: only locked frames are judged."""
     canceller = EchoCanceller()
     for i in (0, 1, 0):
         cancel(canceller.process, microphone(echo(prompt(i), delay, 0.0, drift)), prompt(i))
@@ -74,8 +63,9 @@ def test_the_echo_is_removed_at_usb_delays_and_its_own_measure_can_be_trusted(de
     measured = canceller.erle_db
     assert measured is not None
     assert not (measured >= LISTEN_ERLE_DB and true_db < MIN_ERLE_DB)  # never listening while it leaks
+    assert judged.sum() > 0.75 * loud.sum() and true_db >= 25 and abs(measured - true_db) < 5
     if drift == 0:
-        assert judged.sum() > 0.75 * loud.sum() and true_db >= 25 and abs(measured - true_db) < 5
+        assert true_db >= 30
 
 
 def test_a_prompt_started_as_another_is_stopped_is_cancelled_where_its_own_echo_sits() -> None:

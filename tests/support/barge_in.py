@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import cache
 
 import numpy as np
 
@@ -14,8 +15,14 @@ from kiosk.hearing.recognizer import Recognizer
 from kiosk.hearing.understand import Bar
 from kiosk.speech.audio import ENGINE_RATE as RATE
 from kiosk.speech.farend import FarEnd
+from tests.support.speech import Voice, say
 
 BLOCK = RATE // 20  # the listener's 50 ms
+KIOSK_VOICE = Voice("espeak", "en-us", 175)
+PROMPTS = (
+    "Do you drink alcohol most weeks? Say yes, no or not sure.",
+    "Do you often stay up late, or feel tired most days? Say yes, no or not sure.",
+)
 NO_MICROPHONE = "no such microphone"
 
 
@@ -70,3 +77,9 @@ def listener_with(recognizer: Recognizer, pack: Content, barge_in: BargeIn) -> M
         time.sleep(0.01)
     assert "en" in listener.recognizers
     return listener
+
+
+@cache
+def prompt(i: int) -> np.ndarray:
+    """A question as the kiosk speaks it, with the room's quiet around it (as a session plays it)."""
+    return padded(say(PROMPTS[i], KIOSK_VOICE))
