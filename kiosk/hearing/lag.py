@@ -12,6 +12,10 @@ FRESH_SLIP = 32
 on the reference alone: a voice's pitch period is longer."""
 REFINE = 4
 """How far (samples) the reference's own peak may sit from the guide's (`LagTracker.observe`)."""
+MIN_LAG = RATE // 1000
+"""No echo comes back within 1 ms of the moment the far end says it was heard (the converters' own
+filters take longer). On ALSA's file device the first prompt's correlation peaked at 1 sample, 8
+times over the rest: the filter then learned nothing for two prompts."""
 MAX_DRIFT = 200e-6
 """No two sound cards' clocks differ by more (USB audio crystals: tens of ppm)."""
 
@@ -69,12 +73,14 @@ class LagTracker:
 
         `guide`: `far` as the echo it makes (a trained filter's prediction), whose correlation has one
         peak, at the direct sound or near it: the lag is then `far`'s own peak within `REFINE` of that
-        one. `far`'s alone may be a reflection; the guide's alone follows the filter, which follows the
-        line: a drift was then under-measured by a fifth."""
+        one (or, for a new stream's first lag, the guide's where `far`'s is not clear). `far`'s alone may be a reflection; the guide's
+        alone follows the filter, which follows the line: a drift was then under-measured by a fifth."""
         line = self.line_at(n)
         lag = self._find(near, guide if guide is not None else far, line, fresh_slip)
         if lag is not None and guide is not None:
-            lag = self._peak(near, far, lag, REFINE)
+            refined = self._peak(near, far, lag, REFINE)
+            # A new stream's first windows may hold too little for `far`'s own peak: the guide's then.
+            lag = lag if refined is None and self._fresh else refined
         if lag is None:
             return
         slip = fresh_slip if self._fresh else 2 + MAX_DRIFT * (n - self._last)
@@ -128,16 +134,16 @@ class LagTracker:
         size = 1 << int(np.ceil(np.log2(2 * w + most)))
         cross = np.fft.rfft(far, size) * np.conj(np.fft.rfft(near, size))
         cross /= np.abs(cross) + 1e-9 * float(np.abs(cross).max() or 1.0)
-        corr = np.fft.irfft(cross, size)[: most + 1]  # corr[j]: the echo lags by most - j
-        if around is None:
-            j = int(np.argmax(corr))
-        else:
-            low = int(np.clip(most - around - slip, 0, most))
-            j = low + int(np.argmax(corr[low : int(np.clip(most - around + slip, 0, most)) + 1]))
+        top = most - MIN_LAG  # corr[j]: the echo lags by most - j, at least MIN_LAG
+        corr = np.fft.irfft(cross, size)[: top + 1]
+        low, high = 0, top
+        if around is not None:
+            low, high = int(np.clip(most - around - slip, 0, top)), int(np.clip(most - around + slip, 0, top))
+        j = low + int(np.argmax(corr[low : high + 1]))
         rest = np.concatenate([corr[: max(j - 4, 0)], corr[j + 5 :]])
         if (around is None or slip > FRESH_SLIP) and corr[j] < 1.3 * float(rest.max(initial=0.0)):
             return None  # two peaks alike (a voice's pitch period): not clear
-        if corr[j] <= 8 * float(np.std(corr)) or not 0 < j < most:
+        if corr[j] <= 8 * float(np.std(corr)) or not 0 < j < top:
             return None  # no peak, or one at an end of the range: no echo lags so (it is out of range)
         a, b, c = corr[j - 1], corr[j], corr[j + 1]
         shift = 0.5 * float(a - c) / float(a - 2 * b + c)
