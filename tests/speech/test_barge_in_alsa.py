@@ -46,7 +46,7 @@ def in_real_time(params: dict[str, object], folder: Path, tries: int = 3) -> lis
     for _ in range(tries):
         (folder / "heard.fifo").unlink(missing_ok=True)
         os.mkfifo(folder / "heard.fifo")
-        runs.append(run_program("barge_in_kiosk", params, folder, timeout=120))
+        runs.append(run_program("barge_in_kiosk", params, folder, timeout=180))
         if runs[-1]["fifo_ran_dry"] == 0:
             return runs
     raise AssertionError(f"the rig could not keep up in {tries} runs: {runs}")
@@ -64,4 +64,24 @@ def test_the_real_kiosk_on_alsa_never_takes_its_own_voice(
     assert all(run["moved"] is False and run["asked"] is None for run in runs), runs  # never taken, starved or not
     result = runs[-1]
     assert float(str(result["question_played_s"])) > 10, result  # "Do you have any of these now? ..." read to its end
+    assert str(result["barge_in"]).startswith("on"), result
+
+
+def test_the_real_kiosk_on_alsa_stops_and_moves_on_when_a_patient_answers_over_a_question(tmp_path: Path) -> None:
+    """Barge-in on, after the welcome and three questions answered by touch, a patient says "no" 3 s into
+    the next question with the echo as loud as they are: the kiosk stops the question within 1.6 s of
+    the answer's start and moves on (at once, or after asking "Did you mean No?" and hearing it again).
+    The bench moved on in 15 of 15 such runs; one success in up to three tries is asked, and no try
+    may take anything but "no"."""
+    (tmp_path / ".asoundrc").write_text(ASOUNDRC.format(folder=tmp_path))
+    case = {"folder": str(tmp_path), "delay_ms": 20, "level_db": 0.0, "drift_ppm": 0.0, "warm_questions": 3}
+    runs: list[dict[str, object]] = []
+    for _ in range(3):
+        runs += in_real_time({**case, "answer": "no", "answer_after_s": 3}, tmp_path)
+        if runs[-1]["moved"] is True:
+            break
+    assert all(run["asked"] in (None, "no") for run in runs), runs  # never a wrong answer, starved or not
+    result = runs[-1]
+    assert result["moved"] is True, runs
+    assert float(str(result["stopped_after_answer_s"])) < 1.6, result
     assert str(result["barge_in"]).startswith("on"), result
