@@ -12,7 +12,10 @@ wpm) twice with no patient, then each answer said halfway through a question pro
 * detection: from the start of the answer to the listener's report (audio time, plus decoding time);
 * CPU: the echo canceller's time (BargeIn.clean) in % of one core while the kiosk speaks.
 
-    .venv/bin/python bench/barge_in_kiosk.py [--quick]
+With --oracle a last row (echo "none") has a perfect canceller: no echo and listening from the first
+prompt, the ceiling of the rest (end-pointer, recogniser, the stricter rule over a prompt).
+
+    .venv/bin/python bench/barge_in_kiosk.py [--quick] [--oracle]
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ Clip = tuple[str, np.ndarray]
 class Session:
     """One kiosk's listener with barge-in on, and what it reported (intent, audio time, decoding time)."""
 
-    def __init__(self, recognizer: PocketSphinxRecognizer, wanted: bool = True) -> None:
+    def __init__(self, recognizer: PocketSphinxRecognizer, wanted: bool = True, oracle: bool = False) -> None:
         self.far = FarEnd()
         self.barge_in = BargeIn(self.far, wanted)
         self.listener = listener_with(recognizer, PACK, self.barge_in)
@@ -54,6 +57,8 @@ class Session:
         self.clock = 0.0
         self._at = (0.0, 0.0)
         consume, clean = self.listener._consume, self.barge_in.clean
+        if oracle:  # a perfect canceller: the microphone as it is (the rig then plays no echo), from the start
+            clean = lambda samples, end, speaking=False: (samples.astype(np.int16),) * 2  # noqa: E731
 
         def timed_consume(samples: np.ndarray, end: float) -> None:
             self._at = (end, time.perf_counter())
@@ -93,9 +98,10 @@ def measure(
     drift: float,
     prompts: list[np.ndarray],
     clips: list[Clip],
+    oracle: bool = False,
 ) -> list[str]:
     """One row: `level` is the echo's loudness relative to the patient's answers (dB)."""
-    session = Session(recognizer)
+    session = Session(recognizer, oracle=oracle)
     patient = np.mean([loudness(a) for _, a in clips])
     echo = {
         "delay_ms": delay,
@@ -163,6 +169,8 @@ def main() -> None:
             for delay in (40.0, 300.0) if quick else (20.0, 150.0, 300.0):
                 cells = measure(recognizer, level, delay, drift, prompts, clips)
                 rows.append([f"{level:+.0f} dB", f"{delay:.0f} ms", f"{drift:.0f} ppm", *cells])
+    if "--oracle" in sys.argv:  # the ceiling of everything but the canceller: no echo, always listening
+        rows.append(["none", "-", "-", *measure(recognizer, -60.0, 40.0, 0.0, prompts, clips, oracle=True)])
     print_rows(rows)
 
 
