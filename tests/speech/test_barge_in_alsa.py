@@ -41,7 +41,9 @@ def test_a_stream_resampled_in_blocks_is_the_stream_resampled_whole(rate: int) -
 def in_real_time(params: dict[str, object], folder: Path, tries: int = 3) -> list[dict[str, object]]:
     """Runs of the rig until one in which it kept up (the microphone, a FIFO it fills in real time, never
     ran dry), that one last. A machine busy with something else can starve the rig: such a run is not
-    the test the caller means, though what the kiosk did in it is still returned, to be checked too."""
+    the test the caller means, though what the kiosk did in it is still returned, to be checked too. The
+    kiosk plays and records through `folder`'s .asoundrc (ASOUNDRC)."""
+    (folder / ".asoundrc").write_text(ASOUNDRC.format(folder=folder))
     runs = []
     for _ in range(tries):
         (folder / "heard.fifo").unlink(missing_ok=True)
@@ -58,7 +60,6 @@ def test_the_real_kiosk_on_alsa_never_takes_its_own_voice(
 ) -> None:
     """Barge-in on, the question read through ALSA with its echo 6 dB louder than a patient would be,
     and nobody answering: the kiosk reads it to the end and stays on it."""
-    (tmp_path / ".asoundrc").write_text(ASOUNDRC.format(folder=tmp_path))
     case = {"folder": str(tmp_path), "delay_ms": delay_ms, "level_db": level_db, "drift_ppm": drift_ppm}
     runs = in_real_time({**case, "answer": None, "answer_after_s": 0}, tmp_path)
     assert all(run["moved"] is False and run["asked"] is None for run in runs), runs  # never taken, starved or not
@@ -73,7 +74,6 @@ def test_the_real_kiosk_on_alsa_stops_and_moves_on_when_a_patient_answers_over_a
     the answer's start and moves on (at once, or after asking "Did you mean No?" and hearing it again).
     The bench moved on in 15 of 15 such runs; one success in up to three tries is asked, and no try
     may take anything but "no"."""
-    (tmp_path / ".asoundrc").write_text(ASOUNDRC.format(folder=tmp_path))
     case = {"folder": str(tmp_path), "delay_ms": 20, "level_db": 0.0, "drift_ppm": 0.0, "warm_questions": 3}
     runs: list[dict[str, object]] = []
     for _ in range(3):
