@@ -58,17 +58,17 @@ class Session:
         self._at = (0.0, 0.0)
         consume, clean = self.listener._consume, self.barge_in.clean
         if oracle:  # a perfect canceller: the microphone as it is (the rig then plays no echo), from the start
-            clean = lambda samples, end, speaking=False: (samples.astype(np.int16),) * 2  # noqa: E731
+            clean = lambda samples, end, speaking=False, hearing=False: (samples.astype(np.int16),) * 2  # noqa: E731
 
         def timed_consume(samples: np.ndarray, end: float) -> None:
             self._at = (end, time.perf_counter())
             consume(samples, end)
 
         def timed_clean(
-            samples: np.ndarray, end: float, speaking: bool = False
+            samples: np.ndarray, end: float, speaking: bool = False, hearing: bool = False
         ) -> tuple[np.ndarray, np.ndarray] | None:
             started = time.process_time()
-            out = clean(samples, end, speaking)
+            out = clean(samples, end, speaking, hearing)
             self.busy += time.process_time() - started
             return out
 

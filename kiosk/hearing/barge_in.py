@@ -6,8 +6,9 @@ answer valid on this screen, at least `MIN_SECONDS` long, that the kiosk would a
 prompt stops, then the kiosk acts, or asks "Did you mean ...?" (which never acts by itself). Anything
 else heard over a prompt is dropped without a word: no "sorry, I didn't catch that" over the kiosk's voice.
 
-Over a prompt the kiosk listens only while the canceller's measured ERLE is at least `LISTEN_ERLE_DB` (a
-new kiosk's filter takes a few prompts to learn the room; meanwhile it is half-duplex). Barge-in turns itself
+Over a prompt the kiosk starts an utterance only while the canceller's measured ERLE is at least
+`LISTEN_ERLE_DB` (a new kiosk's filter takes a few prompts to learn the room; meanwhile it is half-duplex),
+and hears one it started to its end. Barge-in turns itself
 off, with a log line, when the canceller is missing, cannot keep up, or leaves the echo less than
 `MIN_ERLE_DB` down over a minute of it (EchoCanceller.erle_minute_db).
 """
@@ -81,11 +82,17 @@ class BargeIn:
             self._canceller.close()
             self._canceller = None
 
-    def clean(self, samples: np.ndarray, end: float, speaking: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+    def clean(
+        self, samples: np.ndarray, end: float, speaking: bool = False, hearing: bool = False
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """The 16 kHz block recorded up to monotonic time `end` without the kiosk's voice, and the same
         for judging where speech is (EchoCanceller.process_gated); None while the kiosk's voice cannot
         be told apart (barge-in off, the echo not yet found in this prompt, or `speaking` - the kiosk
-        says it speaks - while nothing played is known for these moments: the timelines disagree)."""
+        says it speaks - while nothing played is known for these moments: the timelines disagree).
+
+        `hearing`: an utterance is under way, so the ERLE needed to start listening no longer applies: the
+        patient's own voice, left in by the canceller, lowers the ERLE it measures (a long answer had
+        stopped the kiosk listening halfway through itself)."""
         canceller = self._canceller
         if canceller is None:
             return None
@@ -96,7 +103,7 @@ class BargeIn:
         if not self.far.covers(end, len(samples)):
             return None if speaking else out
         erle = canceller.erle_db
-        return out if canceller.locked and erle is not None and erle >= LISTEN_ERLE_DB else None
+        return out if canceller.locked and (hearing or (erle is not None and erle >= LISTEN_ERLE_DB)) else None
 
     def _stream_start(self, end: float, count: int) -> int | None:
         """Where in the `count` samples up to `end` a stream the canceller has not been told of starts

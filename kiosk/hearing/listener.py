@@ -190,7 +190,7 @@ class MicListener:
         judge = None
         if self._duplex:
             assert self.barge_in is not None
-            cleaned = self.barge_in.clean(samples, end + REFERENCE_LEAD, speaking)
+            cleaned = self.barge_in.clean(samples, end + REFERENCE_LEAD, speaking, self._endpointer.in_speech)
             if cleaned is None and speaking:
                 with self._lock:
                     self._endpointer.reset()  # the kiosk's voice cannot be told apart yet

@@ -13,21 +13,18 @@ import numpy as np
 import pytest
 
 from bench.echo_rig import FRAME, cancel, echo, erle, microphone
-from kiosk.core.loader import load_language
 from kiosk.core.problems import InvalidFiles
 from kiosk.hearing.barge_in import LISTEN_ERLE_DB, MIN_ERLE_DB, BargeIn, interrupts
 from kiosk.hearing.base import Heard
 from kiosk.hearing.echo import EchoCanceller
 from kiosk.hearing.lag import LagTracker
 from kiosk.hearing.listener import MicListener
-from kiosk.hearing.recognizer import Recognizer
 from kiosk.speech.farend import FarEnd
 from kiosk.station.config import load_settings
 from kiosk.station.settings import Settings
-from tests.support.barge_in import KIOSK_VOICE, NO_MICROPHONE, listen_through, listener_with, padded, prompt
+from tests.support.barge_in import KIOSK_VOICE, NO_MICROPHONE, padded, prompt
 from tests.support.fakes import ScriptedRecognizer
 from tests.support.kiosk_driver import make_app
-from tests.support.paths import ROOT
 from tests.support.speech import RATE, Voice, say
 
 pytestmark = pytest.mark.slow
@@ -179,28 +176,6 @@ def test_barge_in_turns_itself_off_when_the_echo_cannot_be_cancelled(caplog: pyt
                 barge_in.clean(heard[at : at + 800], session * seconds + (at + 800) / RATE)
     assert not barge_in.on and "dB quieter after cancelling" in caplog.text
     assert "barge-in turned off" in caplog.text
-
-
-def test_the_listener_takes_an_answer_over_its_prompt_and_never_the_prompt(pocketsphinx: Recognizer) -> None:
-    pack = load_language(ROOT / "content" / "en")
-    far = FarEnd()
-    listener = listener_with(pocketsphinx, pack, BargeIn(far, True))
-    heard: list[str | None] = []
-    stops: list[int] = []
-    listener.set_listener(lambda h: heard.append(h.intent))
-    listener.set_interrupt(lambda: stops.append(len(heard)))
-    try:
-        listener.listen({i: pack.intents[i] for i in ("yes", "no", "unsure", "repeat", "back", "help")}, "en")
-        clock = listen_through(listener, far, [(prompt(i % 2), None) for i in range(6)])  # "Say yes, no or not sure"
-        assert heard == [] and stops == []
-        assert listener.barge_in is not None and listener.barge_in.describe().startswith("on (the kiosk's voice")
-        answer = np.zeros(len(prompt(0)))
-        said = say("no", Voice("espeak", "en-us+f3", 150))
-        answer[4 * RATE : 4 * RATE + len(said)] = said
-        listen_through(listener, far, [(prompt(0), answer)], clock)
-        assert heard == ["no"] and stops == [0]  # the prompt was stopped before the answer was reported
-    finally:
-        listener.close()
 
 
 def test_the_setting_is_checked_and_shown_by_status(
