@@ -98,7 +98,7 @@ class BargeIn:
             return None
         started = time.perf_counter()
         far = self.far.take(end, len(samples))
-        out = canceller.process_gated(samples, far, self._stream_start(end, len(samples)))
+        out = canceller.process_gated(samples, far, self._stream_start(end, len(samples)), hearing)
         self._check(canceller, time.perf_counter() - started, len(samples) / ENGINE_RATE)
         if not self.far.covers(end, len(samples)):
             return None if speaking else out

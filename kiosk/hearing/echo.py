@@ -33,6 +33,10 @@ _SET_SAMPLING_RATE = 24  # SPEEX_ECHO_SET_SAMPLING_RATE
 _GET_IMPULSE_RESPONSE_SIZE = 27  # SPEEX_ECHO_GET_IMPULSE_RESPONSE_SIZE
 _GET_IMPULSE_RESPONSE = 29  # SPEEX_ECHO_GET_IMPULSE_RESPONSE
 SETTLE = RATE // 2
+TALK_SKIPPED = 6
+"""At most this many half seconds in a row (3 s) of the patient talking are left out of the ERLE measure
+(`EchoCanceller._measure`); longer, they count, so that an echo leaking enough to seem a patient talking on
+and on cannot keep the measure up."""
 INAUDIBLE_DB = 60.0
 """The ERLE counted for half a second where the microphone hears the room and no echo at all."""
 GATE_DB = 12.0
@@ -96,6 +100,9 @@ class EchoCanceller:
         self._gains: list[float] = []
         self.measured_s = 0.0
         self._energy = [0.0, 0.0, 0]  # microphone, output, frames: this half second's loud echo
+        self._talking = False  # the listener hears speech now (`process_gated`)
+        self._talked = False  # ... at some moment of this half second
+        self._skipped = 0  # half seconds left out of the measure in a row
 
     def close(self) -> None:
         if self._state:
@@ -123,11 +130,13 @@ class EchoCanceller:
         return self.process_gated(near, far)[0]
 
     def process_gated(
-        self, near: np.ndarray, far: np.ndarray, stream_at: int | None = None
+        self, near: np.ndarray, far: np.ndarray, stream_at: int | None = None, talking: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
         """The microphone without the echo, and the same with what is left of the echo quietened
         (`_gate`): the end-pointer judges where speech is by the second, the recogniser hears the first.
-        `stream_at`: where in `far` the speaker started a new stream, if it did (kiosk.speech.farend)."""
+        `stream_at`: where in `far` the speaker started a new stream, if it did (kiosk.speech.farend).
+        `talking`: the listener hears someone speak in `near` (the ERLE measure leaves it out)."""
+        self._talking = talking
         if stream_at is not None:
             self._new_stream(self._n + stream_at)
         whole = len(near) - len(near) % FRAME
@@ -163,7 +172,8 @@ class EchoCanceller:
         mic = np.ascontiguousarray(near, np.int16)
         out = np.zeros(FRAME, np.int16)
         self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
-        self._measure(mic, out, played)
+        if self.locked:  # what the kiosk listens through: the filter caught up with a new stream's lag
+            self._measure(mic, out, played)
         return out, self._gate(mic, out)
 
     def _observe(self, span: np.ndarray) -> None:
@@ -225,12 +235,15 @@ class EchoCanceller:
         return out
 
     def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray) -> None:
-        """ERLE over half seconds where the reference is loud, which the median keeps from double talk.
+        """ERLE over half seconds where the reference is loud and nobody talks over it: the canceller keeps
+        a patient's voice, which would count as echo left (an answer pulled the measure from 30 dB to 2,
+        and the kiosk stopped listening over the next prompt); up to `TALK_SKIPPED` of them are left out.
 
         The room's own noise is taken out of both sides: an echo cancelled down to the room's hiss is
         cancelled, however quiet it was to begin with (ERLE alone would stop at echo-to-hiss)."""
         if _rms(played) < 300:
             return
+        self._talked |= self._talking
         energy = self._energy
         energy[0] += float(np.sum(mic.astype(np.float64) ** 2))
         energy[1] += float(np.sum(out.astype(np.float64) ** 2))
@@ -241,9 +254,11 @@ class EchoCanceller:
             # An echo, or what is left of it, that adds at most 3 dB to the room's own noise is under what
             # starts an utterance (5 dB over the room, endpoint.LOOSE): as good as cancelled.
             inaudible = room > 0 and (energy[0] < 2 * room or energy[1] < 2 * room)
-            self._gains = [*self._gains[-119:], INAUDIBLE_DB if inaudible else 10 * float(np.log10(echo / left))]
-            self.measured_s += 0.5
-            self._energy = [0.0, 0.0, 0]
+            self._skipped = self._skipped + 1 if self._talked else 0
+            if not 0 < self._skipped <= TALK_SKIPPED:
+                self._gains = [*self._gains[-119:], INAUDIBLE_DB if inaudible else 10 * float(np.log10(echo / left))]
+                self.measured_s += 0.5
+            self._energy, self._talked = [0.0, 0.0, 0], False
 
     def _hear_room(self, mic: np.ndarray) -> None:
         """The room's level per sample, from frames well after the kiosk's voice has died away (their
