@@ -3,7 +3,8 @@ barge-in on, PocketSphinx, the content's English answers) fed the rig of bench/e
 tests/support/barge_in.py, per echo level, delay and clock drift.
 
 One session per cell: 3 prompts to learn the room, then every English question prompt (espeak-ng, 175
-wpm) twice with no patient, then each answer said halfway through a question prompt. Measured:
+wpm) twice with no patient, then each answer said over a question prompt, at 35 %, 50 % and 65 % of it
+(--quick: 50 % only, 12 answers a cell; else 36). Measured:
 
 * ERLE: the canceller's own measure at the end of the session (the unit tests check it against the truth);
 * false barge-ins: anything the listener reported over the prompts alone, per hour of prompts;
@@ -99,8 +100,10 @@ def measure(
     prompts: list[np.ndarray],
     clips: list[Clip],
     oracle: bool = False,
+    at: tuple[float, ...] = (0.5,),
 ) -> list[str]:
-    """One row: `level` is the echo's loudness relative to the patient's answers (dB)."""
+    """One row: `level` is the echo's loudness relative to the patient's answers (dB); each answer is said
+    once at each of `at` (shares of its prompt's length)."""
     session = Session(recognizer, oracle=oracle)
     patient = np.mean([loudness(a) for _, a in clips])
     echo = {
@@ -116,9 +119,10 @@ def measure(
         false, busy_alone = len(session.reports) - alone_from, session.busy
         right = wrong = 0
         latencies = []
-        for i, (meant, answer) in enumerate(clips):
+        trials = [(meant, answer, share) for share in at for meant, answer in clips]
+        for i, (meant, answer, share) in enumerate(trials):
             played = prompts[i % len(prompts)]
-            said, start = np.zeros(len(played)), len(played) // 2
+            said, start = np.zeros(len(played)), int(len(played) * share)
             said[start : start + len(answer)] = answer[: len(played) - start]
             before, begins = len(session.reports), session.clock + start / RATE
             session.play([(played, said)], **echo)
@@ -128,7 +132,7 @@ def measure(
                 latencies.append(heard[0][1] - begins + heard[0][2])
             wrong += bool(heard) and heard[0][0] != meant
         erle = session.barge_in._canceller.erle_db if session.barge_in._canceller else None
-        n = len(clips)
+        n = len(trials)
         return [
             f"{erle:.0f} dB" if erle is not None else session.barge_in.describe(),
             f"{false} ({3600 * false / spoken:.0f}/h)",
@@ -158,6 +162,7 @@ def quiet_rate(recognizer: PocketSphinxRecognizer, clips: list[Clip]) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
+    at = (0.5,) if quick else (0.35, 0.5, 0.65)
     recognizer = PocketSphinxRecognizer()
     prompts = [padded(say(q.text.say, KIOSK_VOICE)) for q in PACK.questions[: 3 if quick else 7]]
     clips = [(meant, say(text, voice)) for meant, texts in ANSWERS.items() for text in texts for voice in VOICES]
@@ -167,10 +172,10 @@ def main() -> None:
     for drift in (0.0, 50.0):
         for level in (-6.0, 0.0, 6.0):
             for delay in (40.0, 300.0) if quick else (20.0, 150.0, 300.0):
-                cells = measure(recognizer, level, delay, drift, prompts, clips)
+                cells = measure(recognizer, level, delay, drift, prompts, clips, at=at)
                 rows.append([f"{level:+.0f} dB", f"{delay:.0f} ms", f"{drift:.0f} ppm", *cells])
     if "--oracle" in sys.argv:  # the ceiling of everything but the canceller: no echo, always listening
-        rows.append(["none", "-", "-", *measure(recognizer, -60.0, 40.0, 0.0, prompts, clips, oracle=True)])
+        rows.append(["none", "-", "-", *measure(recognizer, -60.0, 40.0, 0.0, prompts, clips, True, at)])
     print_rows(rows)
 
 

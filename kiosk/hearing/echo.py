@@ -111,8 +111,9 @@ class EchoCanceller:
 
     @property
     def locked(self) -> bool:
-        """The echo's lag is known, and the filter has had `SETTLE` since (re)finding it to catch up: a
-        new prompt's first half second after a pause leaves far more echo (measured: 14 dB, then 30+)."""
+        """The echo's lag is known, and the filter has heard `SETTLE` of this stream at it (`_catch_up`
+        counts what it heard of the stream before the lag was found): a filter that starts mid-prompt
+        leaves far more echo for its first half second (measured: 11-18 dB, then 30+)."""
         return self._settled >= SETTLE
 
     @property
@@ -163,18 +164,36 @@ class EchoCanceller:
         if lag is None:
             self._settled = 0
             return np.asarray(near, np.int16), np.asarray(near, np.int16)
+        if self._settled == 0:
+            self._catch_up(lag)
         self._settled += FRAME
-        # Each microphone sample's reference is the far end `lag` earlier, less a margin so that the
-        # filter also sees the direct sound.
-        positions = np.arange(self._keep - FRAME, self._keep) - (lag - MARGIN)
-        reference = np.interp(positions, np.arange(self._keep), self._far)
-        played = np.ascontiguousarray(np.clip(reference, -32768, 32767), np.int16)
         mic = np.ascontiguousarray(near, np.int16)
-        out = np.zeros(FRAME, np.int16)
-        self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
+        out, played = self._cancel(mic, lag)
         if self.locked:  # what the kiosk listens through: the filter caught up with a new stream's lag
             self._measure(mic, out, played)
         return out, self._gate(mic, out)
+
+    def _cancel(self, mic: np.ndarray, lag: float, back: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """One frame through the filter, `back` frames before the last one heard: the microphone without
+        the echo, and the reference it was cancelled with."""
+        # Each microphone sample's reference is the far end `lag` earlier, less a margin so that the
+        # filter also sees the direct sound.
+        positions = np.arange(self._keep - FRAME, self._keep) - (lag - MARGIN) - back * FRAME
+        reference = np.interp(positions, np.arange(self._keep), self._far)
+        played = np.ascontiguousarray(np.clip(reference, -32768, 32767), np.int16)
+        out = np.zeros(FRAME, np.int16)
+        self._lib.speex_echo_cancellation(self._state, mic.ctypes.data, played.ctypes.data, out.ctypes.data)
+        return out, played
+
+    def _catch_up(self, lag: float) -> None:
+        """The lag was just (re)found: the filter first hears this stream's microphone so far, at that lag
+        (what it would have heard, had the lag been known), so that it neither lacks the reference of
+        the echo it hears next nor adapts to an echo it cannot explain."""
+        frames = min(self._n - self._stream, len(self._near)) // FRAME - 1
+        for back in range(frames, 0, -1):
+            mic = np.ascontiguousarray(self._near[len(self._near) - (back + 1) * FRAME :][:FRAME], np.int16)
+            self._cancel(mic, lag, back)
+        self._settled = frames * FRAME
 
     def _observe(self, span: np.ndarray) -> None:
         """Where the echo sits now, from the last window of microphone, if it should hold the echo."""

@@ -65,6 +65,25 @@ def test_the_echo_is_removed_at_usb_delays_and_its_own_measure_can_be_trusted(de
         assert true_db >= 30
 
 
+@pytest.mark.parametrize("delay", [20, 300])
+def test_a_new_prompt_is_listened_over_from_its_first_second(delay: float) -> None:
+    """A new prompt's lag is found again on its first echo (0.45 s in); the filter then first hears the
+    prompt so far at that lag, so it listens from 0.55 s in, with the echo 25 dB down at once (without
+    the catch-up: from 0.9 s, and 11 to 18 dB down meanwhile)."""
+    canceller = EchoCanceller()
+    for i in (0, 1, 0):
+        cancel(canceller.process, microphone(echo(prompt(i), delay, 0.0)), prompt(i))
+    alone = echo(prompt(1), delay, 0.0)
+    heard, left, locked = microphone(alone), [], []
+    for at in range(0, len(heard) - FRAME + 1, FRAME):
+        left.append(canceller.process(heard[at : at + FRAME], prompt(1)[at : at + FRAME]))
+        locked.append(canceller.locked)
+    first = 2 * RATE + RATE * 6 // 10  # the speech starts 2 s in
+    assert locked[first // FRAME]
+    second = slice(first, first + RATE)
+    assert erle(alone[second], np.concatenate(left)[second]) >= 25
+
+
 def test_a_prompt_started_as_another_is_stopped_is_cancelled_where_its_own_echo_sits() -> None:
     """An answer stops a prompt and the kiosk at once asks "Did you mean No?" on a new stream, whose echo
     sits 2.5 ms later (a device opened anew). The lag is found again on the new stream's echo alone,
