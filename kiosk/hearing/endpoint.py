@@ -25,7 +25,8 @@ between utterances, at least `STEADY_JUDGED_MS` of it) the audio is cleaned befo
 Elsewhere, and from RNNoise, the recogniser hears the words and little more: `lead_ms` before the first
 loud frame and `tail_ms` after the last one over `hold_db` (the rest of the pre-roll, and of the quiet that
 ended the utterance, is the room: other people's talk, or silence a phone-loop decoder fills with phones).
-How much an engine wants is its own (`Recognizer.margins_ms`; `kiosk.hearing.understand.settings_for`).
+How much an engine wants is its own (`Recognizer.margins_ms`; `kiosk.hearing.understand.settings_for`);
+over barge-in's gate (`feed`'s `judge`) at least `GATED_LEAD_MS`.
 The decoder only ever sees finished utterances: silence costs one RMS per frame and, every 200 ms, two
 percentiles of the last 3 s.
 """
@@ -45,6 +46,10 @@ FRAME = 320  # 20 ms at 16 kHz
 FRAME_MS = 20
 ROOM_EVERY = 10  # frames between updates of the room level
 STEADY_JUDGED_MS = 1000  # the least of the room heard before it is judged steady or not
+GATED_LEAD_MS = 200
+"""The lead of words heard over the kiosk's voice: barge-in's gate (kiosk.hearing.echo) quietens a patient's
+soft first sounds ("s" of "stop") with the echo's residue, so their first loud frame comes late."""
+GATED_DB = 10.0  # a frame judged this much quieter than it sounds was gated
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,7 @@ class Endpointer:
         self._judge = np.zeros(0, dtype=np.int16)  # what `feed` judges loudness by (see there)
         self._frames = 0
         self._first_started = -1  # where the first cutter's last utterance began (-1: none yet)
+        self._gated = -(10**9)  # the last frame barge-in's gate quietened
         self._room: deque[float] = deque(maxlen=max(1, self.s.room_ms // FRAME_MS))  # as heard, not cleaned
         self._denoiser: StreamDenoiser | None = None  # on while the room is steady
 
@@ -206,8 +212,10 @@ class Endpointer:
         while len(self._buffer) >= FRAME:
             frame, self._buffer = self._buffer[:FRAME], self._buffer[FRAME:]
             judged, self._judge = self._judge[:FRAME], self._judge[FRAME:]
-            own = _level_db(frame)
-            done += self._frame(frame, own, min(own, _level_db(judged)))
+            own, level = _level_db(frame), _level_db(judged)
+            if level < own - GATED_DB:
+                self._gated = self._frames
+            done += self._frame(frame, own, min(own, level))
         return done
 
     def flush(self) -> list[np.ndarray]:
@@ -273,7 +281,9 @@ class Endpointer:
 
     def _words(self, audio: np.ndarray, words: slice) -> np.ndarray:
         """The words of an utterance, with `lead_ms` of audio before them and `tail_ms` after."""
-        lead, tail = self.s.lead_ms * 16, self.s.tail_ms * 16  # 16 samples a millisecond
+        gated = self._frames - self._gated <= 1000 // FRAME_MS  # within the last second: over a prompt
+        lead = max(self.s.lead_ms, GATED_LEAD_MS if gated else 0) * 16  # 16 samples a millisecond
+        tail = self.s.tail_ms * 16
         return audio[max(0, words.start - lead) : words.stop + tail]
 
 
