@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.barge_in import ANSWERS, KIOSK_VOICE, VOICES, loudness  # noqa: E402
-from bench.echo_rig import microphone  # noqa: E402
+from bench.echo_rig import echo, microphone  # noqa: E402
 from bench.table import print_rows  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.hearing.barge_in import BargeIn  # noqa: E402
@@ -160,13 +160,37 @@ def quiet_rate(recognizer: PocketSphinxRecognizer, clips: list[Clip]) -> float:
     return 100 * right / len(clips)
 
 
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def added_memory(prompts: list[np.ndarray]) -> float:
+    """What barge-in adds to the kiosk's resident memory (MB): a canceller that has cancelled 3 prompts."""
+    before = resident_mb()
+    far = FarEnd()
+    barge_in = BargeIn(far, True)
+    clock = 0.0
+    for played in prompts[:3]:
+        heard = microphone(echo(played, 150, 0.0))
+        far.start(clock)
+        far.add(played)
+        for at in range(0, len(heard) - BLOCK, BLOCK):
+            barge_in.clean(heard[at : at + BLOCK], clock + (at + BLOCK) / RATE, True)
+        clock += len(played) / RATE
+    return resident_mb() - before
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     at = (0.5,) if quick else (0.35, 0.5, 0.65)
     recognizer = PocketSphinxRecognizer()
     prompts = [padded(say(q.text.say, KIOSK_VOICE)) for q in PACK.questions[: 3 if quick else 7]]
     clips = [(meant, say(text, voice)) for meant, texts in ANSWERS.items() for text in texts for voice in VOICES]
-    print(f"\nquiet room, no prompt: {quiet_rate(recognizer, clips):.0f} % right")
+    print(f"\nbarge-in's memory (libspeexdsp, its buffers): +{added_memory(prompts):.1f} MB resident")
+    print(f"quiet room, no prompt: {quiet_rate(recognizer, clips):.0f} % right")
     rows = [["echo vs patient", "delay", "drift", "ERLE", "false barge-ins", "answers right / wrong"]]
     rows[0] += ["detection p50 / p95", "CPU"]
     for drift in (0.0, 50.0):
