@@ -9,7 +9,7 @@ stopped to ask "Did you mean No?" and moved on when the patient said it again, h
 (read the question to its end, or asked about a wrong answer), the time from the answer's start to the
 question's last sound, and the canceller's own ERLE at the end.
 
-    .venv/bin/python bench/barge_in_alsa.py [--runs 5]
+    .venv/bin/python bench/barge_in_alsa.py [--runs 5] [--case N ...]
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ from bench.table import print_rows
 from tests.speech.test_barge_in_alsa import ASOUNDRC
 from tests.support.audio_env import run_program
 
-CASES = [("no", 20, 0.0, 0.0), ("not really", 20, 0.0, 0.0), ("no", 20, -6.0, 0.0), ("no", 150, 0.0, 50.0)]
+CASES = [
+    ("no", 20, 0.0, 0.0),
+    ("not really", 20, 0.0, 0.0),
+    ("no", 20, -6.0, 0.0),
+    ("no", 300, 6.0, 0.0),
+    ("no", 150, 0.0, 50.0),
+]
 
 
 def once(answer: str, delay_ms: int, level_db: float, drift_ppm: float) -> dict[str, object]:
@@ -44,11 +50,12 @@ def once(answer: str, delay_ms: int, level_db: float, drift_ppm: float) -> dict[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--case", type=int, action="append", help="only these cases (1 = the first row)")
     args = parser.parse_args()
     rows = [
         ["answer", "echo vs patient", "delay", "drift", "moved on", "asked, moved on", "neither", "stop p50", "ERLE"]
     ]
-    for answer, delay_ms, level_db, drift_ppm in CASES:
+    for answer, delay_ms, level_db, drift_ppm in [c for i, c in enumerate(CASES, 1) if i in (args.case or [i])]:
         results = [once(answer, delay_ms, level_db, drift_ppm) for _ in range(args.runs)]
         kept = [r for r in results if not r["fifo_ran_dry"]]  # a starved rig is not the room meant
         at_once = [r for r in kept if r["moved"] is True and r["asked"] is None]
