@@ -42,6 +42,9 @@ SPEAKER_PATH = 0.2
 """Seconds from a sample reaching ALSA to the loudspeaker, on top of `delay_ms`: the rig must know a
 sample before the microphone hears it, and it writes the microphone `QUEUED` ahead."""
 BLOCK = 0.02  # seconds the rig writes at a time
+PATIENT_GAIN = 10 ** (-10 / 20)
+"""The patient as a microphone set with headroom hears them (speech at -26 dBFS): at espeak-ng's own level
+an echo 6 dB over them passed full scale and clipped, an echo no linear canceller removes (15-20 dB)."""
 F_SETPIPE_SZ = 1031  # fcntl: a pipe's buffer size
 PROMPTS_KEPT = 64  # prompts whose end the rig remembers
 
@@ -243,7 +246,7 @@ def main() -> None:
 
     rate = int(sd.query_devices(None, "input")["default_samplerate"])
     said = to_engine_rate(say(p["answer"] or "no", Voice("espeak", "en-us+f3", 150)), 16000, rate)
-    room = Room(folder, fd, rate, p, said.astype(np.float64))
+    room = Room(folder, fd, rate, p, said.astype(np.float64) * PATIENT_GAIN)
     rig = multiprocessing.get_context("fork").Process(target=room.run, daemon=True)
     rig.start()
     try:
