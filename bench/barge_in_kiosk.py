@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.barge_in import ANSWERS, KIOSK_VOICE, VOICES, loudness  # noqa: E402
 from bench.echo_rig import echo, microphone  # noqa: E402
+from bench.memory import rss_kb  # noqa: E402
 from bench.table import print_rows  # noqa: E402
 from kiosk.core.loader import load_language  # noqa: E402
 from kiosk.hearing.barge_in import BargeIn  # noqa: E402
@@ -160,16 +161,9 @@ def quiet_rate(recognizer: PocketSphinxRecognizer, clips: list[Clip]) -> float:
     return 100 * right / len(clips)
 
 
-def resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def added_memory(prompts: list[np.ndarray]) -> float:
     """What barge-in adds to the kiosk's resident memory (MB): a canceller that has cancelled 3 prompts."""
-    before = resident_mb()
+    before = rss_kb()
     far = FarEnd()
     barge_in = BargeIn(far, True)
     clock = 0.0
@@ -180,7 +174,7 @@ def added_memory(prompts: list[np.ndarray]) -> float:
         for at in range(0, len(heard) - BLOCK, BLOCK):
             barge_in.clean(heard[at : at + BLOCK], clock + (at + BLOCK) / RATE, True)
         clock += len(played) / RATE
-    return resident_mb() - before
+    return (rss_kb() - before) / 1024
 
 
 def main() -> None:

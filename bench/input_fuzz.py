@@ -16,18 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import rss_kb  # noqa: E402
 from tests.support.input_fuzz import SCREENS, feed  # noqa: E402
 from tests.support.pty_terminal import PtyTerminal  # noqa: E402
 
 SEEDS = (1, 2, 3, 4)
 PER_SEED = 50_000
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def run(seed: int, folder: Path) -> tuple[int, float, int, int, bool, int | None]:

@@ -100,8 +100,7 @@ class EchoCanceller:
         self._gains: list[float] = []
         self.measured_s = 0.0
         self._energy = [0.0, 0.0, 0]  # microphone, output, frames: this half second's loud echo
-        self._talking = False  # the listener hears speech now (`process_gated`)
-        self._talked = False  # ... at some moment of this half second
+        self._talked = False  # the listener heard someone speak in this half second (`process_gated`)
         self._skipped = 0  # half seconds left out of the measure in a row
 
     def close(self) -> None:
@@ -137,16 +136,15 @@ class EchoCanceller:
         (`_gate`): the end-pointer judges where speech is by the second, the recogniser hears the first.
         `stream_at`: where in `far` the speaker started a new stream, if it did (kiosk.speech.farend).
         `talking`: the listener hears someone speak in `near` (the ERLE measure leaves it out)."""
-        self._talking = talking
         if stream_at is not None:
             self._new_stream(self._n + stream_at)
         whole = len(near) - len(near) % FRAME
-        pairs = [self._frame(near[i : i + FRAME], far[i : i + FRAME]) for i in range(0, whole, FRAME)]
+        pairs = [self._frame(near[i : i + FRAME], far[i : i + FRAME], talking) for i in range(0, whole, FRAME)]
         if not pairs:
             return np.zeros(0, np.int16), np.zeros(0, np.int16)
         return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
 
-    def _frame(self, near: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _frame(self, near: np.ndarray, far: np.ndarray, talking: bool) -> tuple[np.ndarray, np.ndarray]:
         self._far = np.concatenate([self._far[FRAME:], far.astype(np.float64)])
         self._near = np.concatenate([self._near[FRAME:], near.astype(np.float64)])
         self._n += FRAME
@@ -170,7 +168,7 @@ class EchoCanceller:
         mic = np.ascontiguousarray(near, np.int16)
         out, played = self._cancel(mic, lag)
         if self.locked:  # what the kiosk listens through: the filter caught up with a new stream's lag
-            self._measure(mic, out, played)
+            self._measure(mic, out, played, talking)
         return out, self._gate(mic, out)
 
     def _cancel(self, mic: np.ndarray, lag: float, back: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -191,7 +189,7 @@ class EchoCanceller:
         the echo it hears next nor adapts to an echo it cannot explain."""
         frames = min(self._n - self._stream, len(self._near)) // FRAME - 1
         for back in range(frames, 0, -1):
-            mic = np.ascontiguousarray(self._near[len(self._near) - (back + 1) * FRAME :][:FRAME], np.int16)
+            mic = np.ascontiguousarray(self._near[-(back + 1) * FRAME : -back * FRAME], np.int16)
             self._cancel(mic, lag, back)
         self._settled = frames * FRAME
 
@@ -253,7 +251,7 @@ class EchoCanceller:
             return (out * 0.03).astype(np.int16)
         return out
 
-    def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray) -> None:
+    def _measure(self, mic: np.ndarray, out: np.ndarray, played: np.ndarray, talking: bool) -> None:
         """ERLE over half seconds where the reference is loud and nobody talks over it: the canceller keeps
         a patient's voice, which would count as echo left (an answer pulled the measure from 30 dB to 2,
         and the kiosk stopped listening over the next prompt); up to `TALK_SKIPPED` of them are left out.
@@ -262,7 +260,7 @@ class EchoCanceller:
         cancelled, however quiet it was to begin with (ERLE alone would stop at echo-to-hiss)."""
         if _rms(played) < 300:
             return
-        self._talked |= self._talking
+        self._talked |= talking
         energy = self._energy
         energy[0] += float(np.sum(mic.astype(np.float64) ** 2))
         energy[1] += float(np.sum(out.astype(np.float64) ** 2))
