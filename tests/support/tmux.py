@@ -53,6 +53,19 @@ class Tmux:
             time.sleep(0.7)
             subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", "k", key], check=True)
 
+    def press_and_wait_for_change(self, key: str, timeout: float = 15.0) -> str:
+        """Send `key`, then wait until the screen is not the one it was sent to."""
+        before = self.screen()
+        self.keys(key)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if screen != before:
+                time.sleep(0.2)  # let the redraw finish before anyone reads it
+                return self.screen()
+            time.sleep(0.1)
+        raise AssertionError(f"{key!r} changed nothing; screen:\n{before}")
+
     def screen(self) -> str:
         return subprocess.run(
             ["tmux", "-L", self.name, "capture-pane", "-p", "-t", "k"], capture_output=True, text=True, check=True
