@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +55,10 @@ def chroot(root: Path, *command: str, timeout: float = 900) -> subprocess.Comple
 
 def test_the_deploy_playbook_installs_the_kiosk_and_a_second_run_changes_nothing(debian13: Path) -> None:
     root = debian13
+    # A fresh Debian has no kiosk: the touch tests install one into the shared root, so wipe it here
+    # (in the overlay only), or a folder they made hides one the playbook forgot to make.
+    for leftover in ("etc/alt-kiosk", "opt/alt-kiosk", "var/lib/alt-kiosk"):
+        shutil.rmtree(root / leftover, ignore_errors=True)
     # The controller's side, inside the root: git, Ansible, and a clone of this repository at its HEAD;
     # and systemd, which every booted kiosk has (the root is a minimal image).
     (root / "etc/ssl/certs/ca-certificates.crt").write_bytes(Path("/etc/ssl/certs/ca-certificates.crt").read_bytes())
