@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,8 @@ class Score:
     words: int = 0
     audio_seconds: float = 0.0
     render_seconds: float = 0.0
+    misheard: list[str] = field(default_factory=list)
+    """Each sentence with a word wrong, as "said -> heard" (to see what went wrong when a bar fails)."""
 
     @property
     def wer(self) -> float:
@@ -74,6 +76,9 @@ def score(voice: Voice, sentences: list[str], decoder: FreeDecoder, renderer: Re
             result.audio_seconds += len(samples) / rate
             ref = words(sentence)
             heard = words(decoder.transcribe(to_engine_rate(samples, rate)))
-            result.errors += edit_distance(ref, heard, lambda r, h: float(r != h))
+            errors = edit_distance(ref, heard, lambda r, h: float(r != h))
+            result.errors += errors
+            if errors:
+                result.misheard.append(f"{sentence} -> {' '.join(heard)}")
             result.words += len(ref)
     return result

@@ -121,7 +121,7 @@ def test_piper_is_understood_far_better_than_espeak_ng_by_a_recogniser() -> None
     finally:
         renderer.close()
     assert piper.words == espeak.words > 60
-    assert piper.wer < 0.4 and piper.wer < espeak.wer / 2, (piper.wer, espeak.wer)
+    assert piper.wer < 0.4 and piper.wer < espeak.wer / 2, (piper.wer, espeak.wer, piper.misheard)
 
 
 # Commands ----------------------------------------------------------------------------------------
