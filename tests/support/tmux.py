@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.paths import ROOT
@@ -53,18 +54,12 @@ class Tmux:
             time.sleep(0.7)
             subprocess.run(["tmux", "-L", self.name, "send-keys", "-t", "k", key], check=True)
 
-    def press_and_wait_for_change(self, key: str, timeout: float = 15.0) -> str:
+    def press_and_wait_for_change(self, key: str, timeout: float = 15.0) -> None:
         """Send `key`, then wait until the screen is not the one it was sent to."""
         before = self.screen()
         self.keys(key)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if screen != before:
-                time.sleep(0.2)  # let the redraw finish before anyone reads it
-                return self.screen()
-            time.sleep(0.1)
-        raise AssertionError(f"{key!r} changed nothing; screen:\n{before}")
+        if self._until(lambda screen: screen != before, timeout) is None:
+            raise AssertionError(f"{key!r} changed nothing; screen:\n{before}")
 
     def screen(self) -> str:
         return subprocess.run(
@@ -72,13 +67,20 @@ class Tmux:
         ).stdout
 
     def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        screen = self._until(lambda screen: text in screen, timeout)
+        if screen is None:
+            raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen()}")
+        return screen
+
+    def _until(self, done: Callable[[str], bool], timeout: float) -> str | None:
+        """The first screen `done` accepts within `timeout` seconds (polled every 0.1 s), or None."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if done(screen):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen()}")
+        return None
 
     def pid(self) -> int:
         out = subprocess.run(

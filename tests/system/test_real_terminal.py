@@ -39,11 +39,9 @@ def test_a_whole_journey_by_keys_in_kiosk_mode(kiosk: Tmux, private_dirs: dict[s
     assert "EXITED" not in screen
     # One key per screen, each once the screen is up, as a patient reads before tapping: a key sent
     # blindly can land inside the double-tap guard when a loaded machine draws the screen late.
-    for number in range(2, 7):
+    for next_screen in [*(f"Question {number} of 6" for number in range(2, 7)), "Your tips"]:
         kiosk.keys("2")
-        kiosk.wait_for(f"Question {number} of 6")
-    kiosk.keys("2")
-    kiosk.wait_for("Your tips")
+        kiosk.wait_for(next_screen)
     for _ in range(4):
         kiosk.press_and_wait_for_change("Enter")
     screen = kiosk.wait_for("Thank you")
