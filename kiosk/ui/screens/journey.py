@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button
 
-from kiosk.ui.widgets import MessageView, StatusBar, Wrapped
+from kiosk.ui.widgets import MessageView, StatusBar, Wrapped, literal
 
 CONTROL_KEYS = {"repeat": "6", "back": "7", "restart": "8", "help": "9"}
 """Fixed digits of the controls, the same on every screen (number pads have them in one block)."""
@@ -59,18 +59,18 @@ class JourneyScreen(Screen[None], inherit_bindings=False):
         self.renew_answer_buttons()
         for number, button in enumerate(self.query_one("#answers", Horizontal).query(".answer").results(Button), 1):
             if number <= len(self.answer_actions):
-                button.label = f"{number} {buttons[number - 1][1]}"
+                button.label = literal(f"{number} {buttons[number - 1][1]}")
                 button.display = True
             else:
                 button.display = False
 
     def set_controls(self, labels: dict[str, str], enabled: frozenset[str], sound: bool) -> None:
         sound_button = self.query_one("#control-sound", Button)
-        sound_button.label = f"{SOUND_KEY} {labels['sound']}"
+        sound_button.label = literal(f"{SOUND_KEY} {labels['sound']}")
         sound_button.display = sound
         for intent, key in CONTROL_KEYS.items():
             button = self.query_one(f"#control-{intent}", Button)
-            button.label = f"{key} {labels[intent]}"
+            button.label = literal(f"{key} {labels[intent]}")
             button.disabled = intent not in enabled
 
     def renew_answer_buttons(self) -> None:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kiosk.ui.widgets.literal import literal
 from kiosk.ui.widgets.wrapped import Wrapped
 
 ACTIONS = ("louder", "softer", "rate", "done")
@@ -38,11 +39,11 @@ class SoundScreen(ModalScreen[None], inherit_bindings=False):
             yield Wrapped(self._level_text, id="sound-level")
             with Horizontal(classes="button-row"):
                 for number, action in enumerate(ACTIONS, 1):
-                    yield Button(f"{number} {self._labels[action]}", id=f"sound-{action}", classes="kiosk answer")
+                    yield Button(literal(f"{number} {self._labels[action]}"), id=f"sound-{action}", classes="kiosk answer")
 
     def show(self, level_text: str, rate_label: str) -> None:
         self.query_one("#sound-level", Static).update(level_text)
-        self.query_one("#sound-rate", Button).label = f"3 {rate_label}"
+        self.query_one("#sound-rate", Button).label = literal(f"3 {rate_label}")
 
     def action_press(self, number: int) -> None:
         self.query_one(f"#sound-{ACTIONS[number - 1]}", Button).press()
