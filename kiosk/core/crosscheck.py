@@ -136,18 +136,21 @@ def check_safety(
     """The patient-safety rules (kiosk/core/safety.py), each broken one at the place that breaks it."""
     qf, sf, lf = files["questions.yaml"], files["screens.yaml"], files["language.yaml"]
     nodes = {q.id: node for q, node in questions}
-    for qid, message in safety.flow_problems(content):
+    for qid, message in safety.flow_problems(content) + safety.label_problems(content):
         node = nodes.get(qid, qf.root)
         if node is not None:
             qf.problem(node, message)
-    rules = safety.rules_for(content)
-    if rules is None:
-        if lf.root is not None:
-            lf.problem(lf.root, safety.unknown_language(content))
-        return
-    problem = safety.disclaimer_problem(content, rules)
-    if problem and "disclaimer" in texts:
-        sf.problem(texts["disclaimer"][1], problem)
+    if not safety.has_rules(content) and lf.root is not None:
+        lf.problem(lf.root, safety.unknown_language(content))
+    screen_problems = {"disclaimer": safety.disclaimer_problems(content)}
+    screen_problems["front_desk: title"] = safety.front_desk_problems(content)
+    for what, problems in screen_problems.items():
+        at = texts.get(what)
+        for problem in problems:
+            if at is not None:
+                sf.problem(at[1], problem)
+            elif sf.root is not None:
+                sf.problem(sf.root, problem)
     for f, node, text in texts.values():
-        for claim in safety.claims(text, rules):
+        for claim in safety.claims(text, content):
             f.problem(node, claim)

@@ -12,6 +12,7 @@ from yaml.nodes import MappingNode, Node
 
 from kiosk.core import safety, snapshot
 from kiosk.core.crosscheck import check_safety, cross_check
+from kiosk.core.language_code import canonical
 from kiosk.core.model import (
     CONTROL_INTENTS,
     Advice,
@@ -21,6 +22,7 @@ from kiosk.core.model import (
     SafetyWords,
     Text,
 )
+from kiosk.core.patient_text import character_problem
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.screens_reader import read_screens
 from kiosk.core.snapshot import FILES
@@ -115,9 +117,16 @@ class _PackReader:
     # One file at a time ------------------------------------------------------
 
     def _text(self, f: YamlFile, node: Node, what: str, placeholders: set[str] | None = None) -> Text | None:
+        """Patient-facing text, refused if it holds a character a patient would not see as typed."""
         text = f.text(node, what, placeholders or set())
-        if text is not None:
-            self.texts[what] = (f, node, text)
+        if text is None:
+            return None
+        for form in dict.fromkeys((text.show, text.say)):
+            problem = character_problem(form)
+            if problem is not None:
+                f.problem(node, f"{what}: {problem}")
+                return None
+        self.texts[what] = (f, node, text)
         return text
 
     def _language(self, f: YamlFile) -> tuple[str, str, str, str, float, float] | None:
@@ -143,9 +152,13 @@ class _PackReader:
             f.problem(fields["confirm_confidence"][1], "confirm_confidence must not be above min_confidence")
         if any(values.get(k) is None for k in ("code", "name", "version", "voice")):
             return None
-        code = values["code"] or ""
-        if not code.replace("-", "").isalnum():
-            f.problem(fields["code"][1], "code should be a language code such as en or zh")
+        code = canonical(values["code"] or "")
+        if code is None:
+            f.problem(
+                fields["code"][1], f"code {values['code']!r} is not a language code the kiosk knows (such as en or zh)"
+            )
+            code = ""
+        self._text(f, fields["name"][1], "language name")
         voice = values["voice"] or ""
         return (
             code,

@@ -1,77 +1,35 @@
 """Patient-safety rules that content must keep, checked with the content (an edit that breaks one is refused).
 
-1. The first question is a warning-signs question (`red_flag: true`), and on every warning-signs
-   question each answer but "no" goes to the front desk.
-2. The disclaimer shown with every tip says that the kiosk does not diagnose.
-3. No patient-facing text claims a diagnosis ("You have liver cancer") or tells patients to stop
-   their medicines ("Stop taking all your prescribed medicines").
+1. The first question is a warning-signs question (`red_flag: true`); on every warning-signs question
+   each answer but "no" goes to the front desk, and "Yes" and "No" mean yes and no (buttons and phrases).
+2. On every question, each answer's button reads as that answer (tapping "Yes" always means yes).
+3. The disclaimer shown with every tip says that the kiosk does not diagnose: its `show` and its `say`.
+4. The front-desk screen tells the patient to tell the front desk or staff now.
+5. No patient-facing text, in any field of any pack, claims a diagnosis, tells patients to stop their
+   medicines, not to see a doctor, or that they are well: read in the normal form the patient sees
+   (kiosk.core.patient_text), against the rules of every language with built-in rules
+   (kiosk.core.safety_rules) and the pack's own.
 
-The rules for English and Chinese live here, beside the checker, so no content edit can remove them;
-a language pack may add its own (`safety` in language.yaml), and a language without rules here must
-bring them (content/README.md, "Safety rules").
+The built-in rules live in code, beside the checker, so no content edit can remove them; a language pack
+may add its own (`safety` in language.yaml), and a language without built-in rules must bring them
+(content/README.md, "Safety rules").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from yaml.nodes import Node
 
+from kiosk.core.intents import IntentMatcher
 from kiosk.core.model import FRONT_DESK, Content, SafetyWords, Text
+from kiosk.core.patient_text import seen, sentences
+from kiosk.core.safety_rules import BUILT_IN, Claim, Language
 from kiosk.core.yamlfile import YamlFile
 
-_EN_CONDITIONS = r"cancer|cirrhosis|hepatitis|fatty liver|liver (?:disease|failure|damage)|nafld|tumou?r|disease"
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What one language's text must say and must never say."""
-
-    disclaimer: tuple[str, ...]
-    """Regular expressions, one of which the disclaimer must match (case-insensitive)."""
-    forbidden: tuple[tuple[str, str], ...]
-    """(regular expression, what it claims): no patient-facing statement may match one."""
-    negations: str
-    """A regular expression for a negation just before a match ("do not stop..."), which makes it safe."""
-    conditions: str
-    """Words before a match in the same sentence that make it a condition or report, not a claim."""
-
-
-BUILT_IN = {
-    "en": Rules(
-        disclaimer=(r"\b(?:does not|doesn't|do not|don't|cannot|can't|will not|won't|not) (?:make a )?diagnos",),
-        forbidden=(
-            (
-                rf"\byou(?: have| have got|'ve got| suffer from| are suffering from)\b[^.!?]{{0,30}}\b(?:{_EN_CONDITIONS})\b",
-                "a diagnosis",
-            ),
-            (r"\b(?:you are|you were|you've been|you have been) diagnosed\b", "a diagnosis"),
-            (r"\byour (?:diagnosis|condition) is\b", "a diagnosis"),
-            (r"\bthis (?:means|shows|proves) (?:that )?you\b", "a diagnosis"),
-            (
-                r"\b(?:stop|quit|discontinue|skip)\b[^.!?]{0,40}\b(?:medicines?|medications?|meds|pills|tablets|prescriptions?|drugs|treatments?)\b",
-                "telling patients to stop their medicines",
-            ),
-        ),
-        negations=r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$",
-        conditions=r"\b(?:if|whether|when|said|told|asks?|think|may|might|could)\b",
-    ),
-    "zh": Rules(
-        disclaimer=(r"不能代替医生", r"不(?:能|会|做)?诊断", r"不是诊断"),
-        forbidden=(
-            (
-                r"(?:您|你)(?:得了|患有|患了|有)[^。！？]{0,6}(?:癌|肝硬化|肝炎|乙肝|丙肝|脂肪肝|肝病|肝衰竭)",
-                "a diagnosis",
-            ),
-            (r"(?:您|你)(?:被)?(?:确诊|诊断)", "a diagnosis"),
-            (r"停(?:用|服|吃|掉)?[^。！？]{0,6}药", "telling patients to stop their medicines"),
-            (r"不(?:要|用|必)再?(?:吃|服)(?:任何)?药", "telling patients to stop their medicines"),
-        ),
-        negations=r"(?:不要|不能|别|勿|不可以|不可)[^。！？]{0,3}$",
-        conditions=r"如果|要是|是否|说过|吗",
-    ),
-}
+_CLAUSE_BREAK = re.compile(r"[,;:，；：、—–]")
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_SPACE_BY_HAN = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])")
 
 
 def read_words(f: YamlFile, node: Node) -> SafetyWords | None:
@@ -86,17 +44,9 @@ def read_words(f: YamlFile, node: Node) -> SafetyWords | None:
     return SafetyWords(lists["disclaimer_says"], lists["forbidden"])
 
 
-def rules_for(content: Content) -> Rules | None:
-    """The language's rules: the built-in ones (if any) with the pack's own added."""
-    base = BUILT_IN.get(content.code.split("-")[0])
-    extra = content.safety
-    if base is None and extra is None:
-        return None
-    disclaimer = (base.disclaimer if base else ()) + tuple(re.escape(p) for p in (extra.disclaimer if extra else ()))
-    forbidden = (base.forbidden if base else ()) + tuple(
-        (re.escape(p), f"forbidden by language.yaml ({p!r})") for p in (extra.forbidden if extra else ())
-    )
-    return Rules(disclaimer, forbidden, base.negations if base else r"(?!)", base.conditions if base else r"(?!)")
+def has_rules(content: Content) -> bool:
+    """The pack's language has built-in rules, or the pack brings its own."""
+    return content.code in BUILT_IN or content.safety is not None
 
 
 def flow_problems(content: Content) -> list[tuple[str, str]]:
@@ -118,36 +68,114 @@ def flow_problems(content: Content) -> list[tuple[str, str]]:
     return out
 
 
-def disclaimer_problem(content: Content, rules: Rules) -> str | None:
+def label_problems(content: Content) -> list[tuple[str, str]]:
+    """(question id, message) where an answer's button does not read as its own answer."""
+    out = []
+    for question in content.questions:
+        matcher = IntentMatcher({i: content.intents.get(i, ()) for i in question.answers}, content.filler)
+        for intent in question.answers:
+            label = content.buttons.get(intent)
+            for form in (label.show, label.say) if label else ():
+                heard = matcher.match(form).intent
+                if heard != intent:
+                    reads = f"reads as {heard!r}" if heard else "matches none of its answers' phrases"
+                    out.append((question.id, f"safety: question {question.id}: the {intent!r} button {form!r} {reads}"))
+    language = BUILT_IN.get(content.code)
+    if language is not None and content.questions and content.questions[0].red_flag:
+        out += [(content.questions[0].id, m) for m in _yes_means_yes(content, language)]
+    return out
+
+
+def _yes_means_yes(content: Content, language: Language) -> list[str]:
+    """On a warning-signs question, yes must be yes and no must be no, whatever the pack's phrases say."""
+    out = []
+
+    def says(pattern: str, text: str) -> bool:
+        return re.search(pattern, seen(text)) is not None
+
+    for intent, must, must_not in (("yes", language.yes_words, language.no_words), ("no", language.no_words, None)):
+        label = content.buttons.get(intent)
+        for form in (label.show, label.say) if label else ():
+            if not says(must, form) or (must_not and says(must_not, form)):
+                out.append(f"safety: the warning-signs question's {intent!r} button {form!r} does not say {intent}")
+    for phrase in content.intents.get("yes", ()):
+        if says(language.no_words, phrase):
+            out.append(f"safety: phrase {phrase!r} of intent 'yes' says no (a warning sign would be missed)")
+    for phrase in content.intents.get("no", ()):
+        if not says(language.no_words, phrase):
+            out.append(f"safety: phrase {phrase!r} of intent 'no' does not say no (a warning sign would be missed)")
+    return out
+
+
+def disclaimer_problems(content: Content) -> list[str]:
+    """The disclaimer's `show` and its `say` must each say that the kiosk does not diagnose."""
     text = content.texts.get("disclaimer")
-    said = " ".join((text.show, text.say)) if text else ""
-    if any(re.search(pattern, said, re.IGNORECASE) for pattern in rules.disclaimer):
-        return None
-    return "safety: the disclaimer must say that the kiosk does not diagnose"
+    language = BUILT_IN.get(content.code)
+    patterns = list(language.disclaimer if language else ())
+    patterns += [re.escape(seen(p)) for p in (content.safety.disclaimer if content.safety else ())]
+    out = []
+    for field, form in (("show", text.show if text else ""), ("say", text.say if text else "")):
+        if not any(re.search(p, seen(form)) for p in patterns):
+            out.append(f"safety: the disclaimer's {field} must say that the kiosk does not diagnose")
+    return out
 
 
-def claims(text: Text, rules: Rules) -> list[str]:
-    """What `text` claims that it must not (empty: nothing)."""
+def front_desk_problems(content: Content) -> list[str]:
+    """The front-desk screen must tell the patient to tell the front desk or staff, now."""
+    language = BUILT_IN.get(content.code)
+    screen = content.screens.get("front_desk")
+    if language is None or screen is None:
+        return []
+    out = []
+    for field in ("show", "say"):
+        said = seen(" ".join(getattr(t, field) for t in (screen.title, screen.body, screen.hint) if t))
+        if not (re.search(language.tell_staff, said) and re.search(language.now, said)):
+            out.append(
+                f"safety: the front-desk screen's {field} must tell the patient to tell the front desk or staff now"
+            )
+    return out
+
+
+def claims(text: Text, content: Content | None = None) -> list[str]:
+    """What `text` claims that it must not, by every built-in language's rules and `content`'s own."""
+    own = tuple(seen(p) for p in (content.safety.forbidden if content and content.safety else ()))
     found = []
-    for form in (text.show, text.say):
-        for sentence in re.split(r"(?<=[.!?。！？\n])", form):
-            found += _claims(sentence, rules)
+    for form in dict.fromkeys((text.show, text.say)):
+        for sentence in sentences(form):
+            found += [f"safety: {what}: {quote!r}" for what, quote in sentence_claims(sentence)]
+            found += [f"safety: forbidden by language.yaml ({p!r})" for p in own if p in sentence]
     return sorted(set(found))
 
 
-def _claims(sentence: str, rules: Rules) -> list[str]:
-    out = []
-    for pattern, what in rules.forbidden:
-        for match in re.finditer(pattern, sentence, re.IGNORECASE):
-            before = sentence[: match.start()]
-            if re.search(rules.negations, before, re.IGNORECASE):
-                continue
-            if what == "a diagnosis" and (
-                sentence.rstrip().endswith(("?", "？")) or re.search(rules.conditions, before, re.IGNORECASE)
-            ):
-                continue  # a question, or a condition ("if a doctor said you have...")
-            out.append(f"safety: {what}: {match.group(0)!r}")
-    return out
+def sentence_claims(sentence: str) -> list[tuple[str, str]]:
+    """(what, the words) for each kind of unsafe claim in one normalised sentence (its first match)."""
+    sentence = _DECIMAL.sub("\u00b7", sentence)  # "2.5 mg": not the end of what a rule reads
+    sentence = _SPACE_BY_HAN.sub("", sentence)  # "您 得了 肝癌" reads as "您得了肝癌"
+    out: dict[str, str] = {}
+    for language in BUILT_IN.values():
+        for claim in language.claims:
+            start = 0  # every place a match can begin: an excused one may hide a claim inside it
+            while claim.what not in out and (match := re.compile(claim.pattern).search(sentence, start)):
+                if not _excused(claim, sentence, match):
+                    out[claim.what] = match.group(0)
+                start = match.start() + 1
+    return list(out.items())
+
+
+def _excused(claim: Claim, sentence: str, match: re.Match[str]) -> bool:
+    """The words around a match make it safe: a negation, a condition, a question, a doctor's say."""
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, match.start())]
+    clause_start = starts[-1] if starts else 0
+    end = _CLAUSE_BREAK.search(sentence, match.end())
+    clause_end = end.start() if end else len(sentence)
+    before = sentence[clause_start : match.start()]
+    after = sentence[match.start() : clause_end]
+    clause = sentence[clause_start:clause_end].strip()
+    return bool(
+        re.search(claim.unless_before, before)
+        or re.search(claim.unless_after, after)
+        or re.search(claim.unless_clause, clause)
+    )
 
 
 def unknown_language(content: Content) -> str:

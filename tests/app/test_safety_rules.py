@@ -24,7 +24,7 @@ EDITS = {
         "screens.yaml",
         "disclaimer: This kiosk gives general advice. It does not diagnose.",
         "disclaimer: This kiosk gives general advice.",
-        "safety: the disclaimer must say that the kiosk does not diagnose",
+        "safety: the disclaimer's show must say that the kiosk does not diagnose",
     ),
     "en no red flag": (
         "en",
@@ -59,21 +59,21 @@ EDITS = {
         "advice.yaml",
         "Stop drinking alcohol now.",
         "You have liver cancer.",
-        "safety: a diagnosis: 'You have liver cancer'",
+        "safety: a diagnosis: 'you have liver cancer'",
     ),
     "en stop medicines": (
         "en",
         "advice.yaml",
         "Do not stop any medicine on your own.",
         "Stop taking all your prescribed medicines today.",
-        "safety: telling patients to stop their medicines: 'Stop taking all your prescribed medicines'",
+        "safety: telling patients to stop their medicines: 'stop taking all your prescribed'",
     ),
     "zh disclaimer": (
         "zh",
         "screens.yaml",
         "disclaimer: 这里是一般的建议，不能代替医生看病。",
         "disclaimer: 这里是一般的建议。",
-        "safety: the disclaimer must say that the kiosk does not diagnose",
+        "safety: the disclaimer's show must say that the kiosk does not diagnose",
     ),
     "zh diagnosis": ("zh", "advice.yaml", "不要自己停药。", "您得了肝癌。", "safety: a diagnosis: '您得了肝癌'"),
     "zh stop medicines": (
@@ -115,7 +115,6 @@ def test_an_edit_that_breaks_a_safety_rule_is_refused_by_content_check(
 
 
 def test_safe_wording_is_not_taken_for_a_claim() -> None:
-    rules = safety.BUILT_IN["en"]
     for fine in (
         "Do not stop any medicine on your own.",
         "Never stop your pills without asking your doctor.",
@@ -123,11 +122,10 @@ def test_safe_wording_is_not_taken_for_a_claim() -> None:
         "If a doctor said you have hepatitis, bring your notes.",
         "Stop drinking alcohol now. Bring all your medicines to your doctor.",
     ):
-        assert safety.claims(Text.same(fine), rules) == [], fine
-    zh = safety.BUILT_IN["zh"]
+        assert safety.claims(Text.same(fine)) == [], fine
     for fine in ("不要自己停药。", "医生说过您有脂肪肝吗？", "别自己停掉任何药。"):
-        assert safety.claims(Text.same(fine), zh) == [], fine
-    assert safety.claims(Text("Your liver is fine.", "You have been diagnosed with hepatitis."), rules)
+        assert safety.claims(Text.same(fine)) == [], fine
+    assert len(safety.claims(Text("Your liver is fine.", "You have been diagnosed with hepatitis."))) == 2
 
 
 async def test_a_hot_edit_that_breaks_a_rule_never_goes_live(tmp_path: Path) -> None:

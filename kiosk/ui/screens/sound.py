@@ -39,7 +39,9 @@ class SoundScreen(ModalScreen[None], inherit_bindings=False):
             yield Wrapped(self._level_text, id="sound-level")
             with Horizontal(classes="button-row"):
                 for number, action in enumerate(ACTIONS, 1):
-                    yield Button(literal(f"{number} {self._labels[action]}"), id=f"sound-{action}", classes="kiosk answer")
+                    yield Button(
+                        literal(f"{number} {self._labels[action]}"), id=f"sound-{action}", classes="kiosk answer"
+                    )
 
     def show(self, level_text: str, rate_label: str) -> None:
         self.query_one("#sound-level", Static).update(level_text)
