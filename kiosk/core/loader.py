@@ -10,7 +10,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from kiosk.core import safety, snapshot
+from kiosk.core import plain_chinese, safety, snapshot
 from kiosk.core.crosscheck import check_safety, cross_check
 from kiosk.core.language_code import canonical
 from kiosk.core.model import (
@@ -56,6 +56,8 @@ def load_snapshot(snap: snapshot.Snapshot) -> dict[str, Content]:
                 Problem(snap.shown(folder, "language.yaml"), 1, 1, f"language code {pack.code!r} is used twice")
             )
         packs[pack.code] = pack
+        if pack.wide_script:  # plain language for Chinese (kiosk.core.plain_chinese)
+            problems += plain_chinese.problems(files, snap.shown(folder), pack)
     if problems:
         raise InvalidFiles(problems)
     return packs
