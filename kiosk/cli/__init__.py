@@ -20,6 +20,7 @@ from kiosk.cli.content import (
     cmd_content_rollback,
     cmd_preview,
 )
+from kiosk.cli.review import add_parsers as add_review_parsers
 from kiosk.cli.service import add_service_commands
 from kiosk.cli.voice import add_voice_commands
 from kiosk.core.problems import InvalidFiles
@@ -67,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # once the UI starts (until then a refusal is also printed where the admin can see it).
     logs.setup(for_ui=True, capture=False)
     log = logging.getLogger("kiosk")
-    store = ContentStore(settings.content_dir, settings.state_dir)
+    store = ContentStore(settings.content_dir, settings.state_dir, settings.content_signers)
     try:
         state = store.load()
     except InvalidFiles as err:
@@ -214,7 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help='when good, print each language\'s version as JSON instead ({"en": "2026.11.27-1"}; for scripts)',
     )
+    check.add_argument(
+        "--signers",
+        metavar="FILE",
+        help="also require a valid clinical signature by a signer in this allowed_signers file",
+    )
     check.set_defaults(func=cmd_content_check)
+    add_review_parsers(content_sub)
 
     install_ = content_sub.add_parser(
         "install",

@@ -11,11 +11,12 @@ from pathlib import Path
 from kiosk.cli.common import BUNDLED_CONTENT, configured, content_dir
 from kiosk.core import plain_chinese, snapshot
 from kiosk.core.flow import Conversation, Prompt
-from kiosk.core.loader import load_all, load_snapshot
+from kiosk.core.loader import load_all
 from kiosk.core.model import Content
 from kiosk.core.preview import PreviewError, walk
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.readability import grade
+from kiosk.station.content_store import checked
 from kiosk.station.settings import Settings
 
 
@@ -36,7 +37,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 def _check(folder: Path, shown: str, args: argparse.Namespace) -> int:
     snap = snapshot.read(folder, shown)  # read once: every check below uses these bytes
     try:
-        packs = load_snapshot(snap)
+        packs, signature = checked(snap, Path(args.signers) if args.signers else None)
     except InvalidFiles as err:
         return _refused(err.problems, "; content refused")
     if args.speech and (problems := _speech_problems(snap, packs)):
@@ -45,7 +46,8 @@ def _check(folder: Path, shown: str, args: argparse.Namespace) -> int:
     if args.versions:
         print(json.dumps({code: pack.version for code, pack in packs.items()}))
     else:
-        print(f"OK {shown}: " + "; ".join(_summary(code, pack, ranks) for code, pack in packs.items()))
+        signed = f" (signed by {signature.signer} at {signature.signed})" if signature else ""
+        print(f"OK {shown}{signed}: " + "; ".join(_summary(code, pack, ranks) for code, pack in packs.items()))
     return 0
 
 
@@ -138,7 +140,7 @@ def cmd_content_install(args: argparse.Namespace) -> int:
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir
     try:
-        print(install(Path(args.source), target))
+        print(install(Path(args.source), target, settings.content_signers))
         approve(target, settings.state_dir)
     except InvalidFiles as err:
         for problem in err.problems:
@@ -177,7 +179,7 @@ def cmd_content_apply(args: argparse.Namespace) -> int:
             print(problem)
         print("content refused; nothing applied", file=sys.stderr)
         return 1
-    waiting = ContentStore(folder, settings.state_dir).assess().waiting
+    waiting = ContentStore(folder, settings.state_dir, settings.content_signers).assess().waiting
     approve(folder, settings.state_dir)
     for reason in waiting:
         print(f"applied although {reason}")

@@ -23,6 +23,9 @@ from pathlib import Path
 from kiosk.core.problems import Problem
 
 FILES = ("language.yaml", "intents.yaml", "screens.yaml", "questions.yaml", "advice.yaml")
+SIGNATURE_FILES = ("signed-content.txt", "signed-content.txt.sig")
+"""A clinician's manifest of the content and its signature (kiosk.station.signing), beside the language
+folders: read, installed and kept with the content, so a signature travels with what it signed."""
 MAX_FILE_BYTES = 1024 * 1024
 MAX_LANGUAGES = 32
 _KINDS = (
@@ -45,6 +48,8 @@ class Snapshot:
     """Language folder ("" when the root is itself a pack) -> file name -> bytes; a file missing from the
     inner mapping was refused (see `problems`)."""
     problems: list[Problem] = field(default_factory=list)
+    signature: dict[str, bytes] = field(default_factory=dict)
+    """The SIGNATURE_FILES that are there, by name."""
 
     def shown(self, folder: str, name: str | None = None) -> str:
         """How to name a language folder (or a file in it) in messages."""
@@ -58,6 +63,9 @@ class Snapshot:
             for name, data in sorted(self.packs[folder].items()):
                 digest.update(f"{folder}/{name}\0{len(data)}\0".encode())
                 digest.update(data)
+        for name, data in sorted(self.signature.items()):
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
         for problem in sorted(self.problems):
             digest.update(f"{problem}\n".encode())
         return digest.hexdigest()
@@ -65,6 +73,9 @@ class Snapshot:
     def write(self, target: Path) -> None:
         """Write the content files to the new folder `target` as plain files (links become copies)."""
         target.mkdir(mode=0o755)
+        for name, data in self.signature.items():
+            (target / name).write_bytes(data)
+            (target / name).chmod(0o644)
         for folder, files in self.packs.items():
             where = target / folder if folder else target
             where.mkdir(mode=0o755, exist_ok=True)
@@ -88,6 +99,12 @@ def stamp(folder: Path) -> str:
     """Changes whenever a language folder or content file under `folder` is added, removed, resized,
     touched or replaced (by a link, a pipe...); looks at names and inodes only, never opens a file."""
     digest = hashlib.sha256()
+    for name in SIGNATURE_FILES:
+        try:
+            st = os.lstat(folder / name)
+            digest.update(f"{name}:{st.st_mode}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        except OSError as err:
+            digest.update(f"{name}:{err.errno}\n".encode())
     try:
         packs = [folder] if is_pack(folder) else [p for p in sorted(folder.iterdir()) if is_pack(p)]
     except OSError as err:
@@ -105,6 +122,10 @@ def stamp(folder: Path) -> str:
 def read(root: Path, display: str | None = None) -> Snapshot:
     """Read every language folder under `root` (or `root` itself when it is one); never raises OSError."""
     snap = Snapshot(root, display if display is not None else str(root))
+    for name in SIGNATURE_FILES:
+        data = read_file(root / name, limit=MAX_FILE_BYTES)
+        if isinstance(data, bytes):
+            snap.signature[name] = data
     if is_pack(root):
         _read_pack(snap, root, "")
         return snap

@@ -155,6 +155,7 @@ READERS: dict[str, Reader] = {  # in README's order; `config: unknown key` lists
     "cache_dir": _folder,
     "admin_pin_hash": _text_or_null,
     "metrics_dir": _folder_or_off,
+    "content_signers": _folder_or_off,  # a file (OpenSSH allowed_signers), named as a folder is
 }
 
 

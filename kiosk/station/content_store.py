@@ -24,6 +24,7 @@ from kiosk.core.changes import hold_reasons
 from kiosk.core.loader import load_all, load_snapshot
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles, Problem
+from kiosk.station.signing import Signature, verify
 
 log = logging.getLogger("kiosk.content")
 LAST_GOOD = "last-good-content"
@@ -42,6 +43,8 @@ class ContentState:
     """Why the admin's (valid) files wait for `alt-kiosk content apply` instead of going live."""
     snap: snapshot.Snapshot | None = None
     """The admin's folder as read for this state."""
+    signature: Signature | None = None
+    """Who signed the admin's content (None: unsigned, or signing is off)."""
 
     @property
     def version(self) -> str:
@@ -91,9 +94,21 @@ def remove_leftovers(folder: Path, prefix: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def checked(snap: snapshot.Snapshot, signers: Path | None) -> tuple[dict[str, Content], Signature | None]:
+    """The one check every path runs (start, poll, SIGHUP, install, `content check`): the content rules, and
+    with `signers` (configuration `content_signers`) a valid clinical signature of exactly these files.
+
+    Raises:
+        InvalidFiles: every problem found.
+    """
+    packs = load_snapshot(snap)
+    return packs, verify(snap, signers) if signers is not None else None
+
+
 class ContentStore:
-    def __init__(self, source: Path, state_dir: Path) -> None:
+    def __init__(self, source: Path, state_dir: Path, signers: Path | None = None) -> None:
         self.source = source
+        self.signers = signers
         self.state_dir = state_dir
         self.backup = state_dir / LAST_GOOD
         self.live: dict[str, Content] | None = None
@@ -112,7 +127,7 @@ class ContentStore:
         backup = self._backup_packs()
         snap = snapshot.read(self.source)
         try:
-            packs = load_snapshot(snap)
+            packs, signature = checked(snap, self.signers)
         except InvalidFiles as err:
             if backup is None:
                 raise
@@ -120,7 +135,7 @@ class ContentStore:
         waiting = self._waiting(snap, packs, backup)
         if waiting and backup is not None:
             return ContentState(backup, waiting=waiting, from_backup=True, snap=snap)
-        return ContentState(packs, snap=snap)
+        return ContentState(packs, snap=snap, signature=signature)
 
     def load(self) -> ContentState:
         """Content to start with: the admin's folder if good and finished, else the last good copy."""
@@ -154,7 +169,7 @@ class ContentStore:
         """Validate the admin's folder now: a state with packs (accepted), problems (refused) or waiting (held)."""
         snap = snapshot.read(self.source)
         try:
-            packs = load_snapshot(snap)
+            packs, signature = checked(snap, self.signers)
         except InvalidFiles as err:
             log.error("new content refused: %d problems, first: %s", len(err.problems), err.problems[0])
             return ContentState({}, err.problems, snap=snap)
@@ -164,7 +179,7 @@ class ContentStore:
             return ContentState({}, waiting=waiting, snap=snap)
         self._keep(snap)
         self.live = packs
-        return ContentState(packs, snap=snap)
+        return ContentState(packs, snap=snap, signature=signature)
 
     def _fingerprint(self) -> str:
         approval = self.state_dir / APPROVED

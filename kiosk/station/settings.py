@@ -84,5 +84,8 @@ class Settings:
     """Where the kiosk writes its Prometheus textfile (kiosk.station.metrics), usually node_exporter's
     textfile folder (Debian: /var/lib/prometheus/node-exporter); None (the default, or `off`) writes none. A folder that does
     not exist turns metrics off with one journal line."""
+    content_signers: Path | None = None
+    """An OpenSSH allowed_signers file: content is served only when signed by a signer listed there
+    (kiosk.station.signing); None (the default): signing is not required."""
     config_path: Path | None = None
     """The configuration file these settings came from, if any."""

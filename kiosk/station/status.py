@@ -60,7 +60,7 @@ def refused_json(problems: list[Problem]) -> str:
 
 
 def assess(settings: Settings) -> tuple[list[str], bool, dict[str, Any]]:
-    store = ContentStore(settings.content_dir, settings.state_dir)
+    store = ContentStore(settings.content_dir, settings.state_dir, settings.content_signers)
     content, assessed = _content(store)
     packs = assessed.packs
     unit, state = service_state()
@@ -105,6 +105,8 @@ def _content(store: ContentStore) -> tuple[Part, ContentState]:
         "reasons": [str(p) for p in state.problems] or list(state.waiting),
         "serving": None if not state.packs else "last good copy" if state.problems or state.waiting else "folder",
         "versions": {code: pack.version for code, pack in state.packs.items()},
+        "signing_required": store.signers is not None,
+        "signed": {"by": state.signature.signer, "at": state.signature.signed} if state.signature else None,
     }
     languages = {}
     for code, pack in state.packs.items():
@@ -120,7 +122,8 @@ def _content(store: ContentStore) -> tuple[Part, ContentState]:
         part.lines.append(f"content: WAITING in {folder}: " + "; ".join(state.waiting))
         part.lines.append("         check the folder, then `alt-kiosk content apply` to use it")
     else:
-        part.lines.append(f"content: OK, {state.version.replace(',', ', ')} ({folder})")
+        signed = f", signed by {state.signature.signer} at {state.signature.signed}" if state.signature else ""
+        part.lines.append(f"content: OK, {state.version.replace(',', ', ')} ({folder}){signed}")
         part.ok = True
         return part, state
     part.lines.append(f"         the kiosk serves the last good copy, {state.version} ({store.backup})")
