@@ -59,7 +59,7 @@ def test_signed_content_goes_live_and_says_who_signed_it(
     assert f"signed by {SIGNER}" in capsys.readouterr().out
     state = ContentStore(folder, tmp_path / "state", signers).load()
     assert not state.problems and state.signature is not None and state.signature.signer == SIGNER
-    lines, ok = status(Settings(folder, state_dir=tmp_path / "state", content_signers=signers))
+    lines, _ = status(Settings(folder, state_dir=tmp_path / "state", content_signers=signers))
     assert any(line.startswith("content: OK") and f"signed by {SIGNER}" in line for line in lines), lines
     install(folder, tmp_path / "installed", signers)  # the signature travels with what it signed
     assert (tmp_path / "installed" / SIGNATURE).is_file()
