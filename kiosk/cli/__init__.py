@@ -68,7 +68,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     # once the UI starts (until then a refusal is also printed where the admin can see it).
     logs.setup(for_ui=True, capture=False)
     log = logging.getLogger("kiosk")
-    store = ContentStore(settings.content_dir, settings.state_dir, settings.content_signers)
+    from kiosk.station.content_check import remembered
+    from kiosk.ui.render_check import render_problems
+
+    render = remembered(render_problems, settings.state_dir)
+    store = ContentStore(settings.content_dir, settings.state_dir, settings.content_signers, render)
     try:
         state = store.load()
     except InvalidFiles as err:
@@ -219,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--signers",
         metavar="FILE",
         help="also require a valid clinical signature by a signer in this allowed_signers file",
+    )
+    check.add_argument(
+        "--no-render", action="store_true", help="leave out drawing every screen in the real app (a quick look)"
     )
     check.set_defaults(func=cmd_content_check)
     add_review_parsers(content_sub)

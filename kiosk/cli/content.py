@@ -16,7 +16,7 @@ from kiosk.core.model import Content
 from kiosk.core.preview import PreviewError, walk
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.readability import grade
-from kiosk.station.content_store import checked
+from kiosk.station.content_check import Render, checked
 from kiosk.station.settings import Settings
 
 
@@ -37,7 +37,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 def _check(folder: Path, shown: str, args: argparse.Namespace) -> int:
     snap = snapshot.read(folder, shown)  # read once: every check below uses these bytes
     try:
-        packs, signature = checked(snap, Path(args.signers) if args.signers else None)
+        packs, signature = checked(snap, Path(args.signers) if args.signers else None, _renderer(args))
     except InvalidFiles as err:
         return _refused(err.problems, "; content refused")
     if args.speech and (problems := _speech_problems(snap, packs)):
@@ -49,6 +49,15 @@ def _check(folder: Path, shown: str, args: argparse.Namespace) -> int:
         signed = f" (signed by {signature.signer} at {signature.signed})" if signature else ""
         print(f"OK {shown}{signed}: " + "; ".join(_summary(code, pack, ranks) for code, pack in packs.items()))
     return 0
+
+
+def _renderer(args: argparse.Namespace) -> Render | None:
+    """The rendering check (kiosk.ui.render_check), unless --no-render asks to leave it out."""
+    if getattr(args, "no_render", False):
+        return None
+    from kiosk.ui.render_check import render_problems
+
+    return render_problems
 
 
 def _refused(problems: list[Problem], tail: str) -> int:
@@ -140,7 +149,7 @@ def cmd_content_install(args: argparse.Namespace) -> int:
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir
     try:
-        print(install(Path(args.source), target, settings.content_signers))
+        print(install(Path(args.source), target, settings.content_signers, _renderer(args)))
         approve(target, settings.state_dir)
     except InvalidFiles as err:
         for problem in err.problems:

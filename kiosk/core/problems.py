@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_PRINTED = re.compile(r"^(.+):(\d+):(\d+): (.*)$")
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +19,12 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+    @classmethod
+    def parse(cls, line: str) -> Problem | None:
+        """A problem from its printed form `file:line:column: message` (None: not one)."""
+        match = _PRINTED.match(line)
+        return cls(match[1], int(match[2]), int(match[3]), match[4]) if match else None
 
 
 class InvalidFiles(Exception):

@@ -15,7 +15,8 @@ from pathlib import Path
 from kiosk.core import snapshot
 from kiosk.core.loader import load_all
 from kiosk.core.problems import InvalidFiles, Problem
-from kiosk.station.content_store import checked, remove_leftovers
+from kiosk.station.content_check import Render, checked
+from kiosk.station.content_store import remove_leftovers
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
@@ -53,7 +54,7 @@ def extract_zip(archive: Path, target: Path) -> Path:
     return target
 
 
-def install(new: Path, content_dir: Path, signers: Path | None = None) -> str:
+def install(new: Path, content_dir: Path, signers: Path | None = None, render: Render | None = None) -> str:
     """Check `new` (folder or zip), then swap it in for `content_dir`, keeping the old one for rollback.
 
     Returns a one-line summary. Raises InvalidFiles (nothing changed) when the new content is refused.
@@ -64,7 +65,7 @@ def install(new: Path, content_dir: Path, signers: Path | None = None) -> str:
     try:
         source = new if new.is_dir() else extract_zip(new, staging / "unzipped")
         snap = snapshot.read(source, str(new))
-        packs, _ = checked(snap, signers)
+        packs, _ = checked(snap, signers, render)
         snap.write(staging / "content")
         previous = content_dir.with_name(content_dir.name + ".previous")
         if content_dir.exists():

@@ -16,15 +16,17 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core import snapshot
 from kiosk.core.changes import hold_reasons
-from kiosk.core.loader import load_all, load_snapshot
+from kiosk.core.loader import load_all
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles, Problem
-from kiosk.station.signing import Signature, verify
+from kiosk.station.content_check import Render, checked
+from kiosk.station.signing import Signature
 
 log = logging.getLogger("kiosk.content")
 LAST_GOOD = "last-good-content"
@@ -94,21 +96,17 @@ def remove_leftovers(folder: Path, prefix: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def checked(snap: snapshot.Snapshot, signers: Path | None) -> tuple[dict[str, Content], Signature | None]:
-    """The one check every path runs (start, poll, SIGHUP, install, `content check`): the content rules, and
-    with `signers` (configuration `content_signers`) a valid clinical signature of exactly these files.
-
-    Raises:
-        InvalidFiles: every problem found.
-    """
-    packs = load_snapshot(snap)
-    return packs, verify(snap, signers) if signers is not None else None
-
-
 class ContentStore:
-    def __init__(self, source: Path, state_dir: Path, signers: Path | None = None) -> None:
+    def __init__(
+        self, source: Path, state_dir: Path, signers: Path | None = None, render: Render | None = None
+    ) -> None:
+        """`signers`: require a clinician's signature (kiosk.station.signing); `render`: render every screen
+        before content goes live (kiosk.station.content_check), then polls check in the background."""
         self.source = source
         self.signers = signers
+        self.render = render
+        self._job: threading.Thread | None = None
+        self._job_result: ContentState | None = None
         self.state_dir = state_dir
         self.backup = state_dir / LAST_GOOD
         self.live: dict[str, Content] | None = None
@@ -127,7 +125,7 @@ class ContentStore:
         backup = self._backup_packs()
         snap = snapshot.read(self.source)
         try:
-            packs, signature = checked(snap, self.signers)
+            packs, signature = checked(snap, self.signers, self.render)
         except InvalidFiles as err:
             if backup is None:
                 raise
@@ -155,6 +153,11 @@ class ContentStore:
 
     def poll(self) -> ContentState | None:
         """A new state if the folder (or an admin's approval) changed and has settled since the last poll."""
+        if self._job is not None:
+            if self._job.is_alive():
+                return None
+            result, self._job, self._job_result = self._job_result, None, None
+            return result
         now = self._fingerprint()
         if now == self._seen:
             self._pending = ""
@@ -163,13 +166,31 @@ class ContentStore:
             self._pending = now  # changed: wait one more poll to be sure writing has finished
             return None
         self._seen, self._pending = now, ""
-        return self.check()
+        return self.check_soon()
+
+    def check_soon(self) -> ContentState | None:
+        """`check` now; with rendering on, in the background (seconds, while the kiosk serves patients):
+        then None, and a later `poll` returns the result."""
+        if self.render is None:
+            return self.check()
+        if self._job is None:
+            self._job = threading.Thread(target=self._background_check, name="content-check", daemon=True)
+            self._job.start()
+        return None
+
+    def _background_check(self) -> None:
+        try:
+            self._job_result = self.check()
+        except Exception as err:  # untrusted files: nothing they raise may end the kiosk
+            log.exception("checking content failed")
+            why = f"checking the content failed ({type(err).__name__}); serving the last good content"
+            self._job_result = ContentState({}, [Problem(str(self.source), 1, 1, why)])
 
     def check(self) -> ContentState | None:
         """Validate the admin's folder now: a state with packs (accepted), problems (refused) or waiting (held)."""
         snap = snapshot.read(self.source)
         try:
-            packs, signature = checked(snap, self.signers)
+            packs, signature = checked(snap, self.signers, self.render)
         except InvalidFiles as err:
             log.error("new content refused: %d problems, first: %s", len(err.problems), err.problems[0])
             return ContentState({}, err.problems, snap=snap)

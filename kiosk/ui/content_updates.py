@@ -127,4 +127,4 @@ class ContentUpdates:
     def check_now(self) -> None:
         """Check the content folder now (a reload), not at the next poll."""
         if self.store is not None:
-            self._guarded(self.store.check)
+            self._guarded(self.store.check_soon)

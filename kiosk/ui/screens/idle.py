@@ -27,5 +27,7 @@ class IdleScreen(ModalScreen[bool], inherit_bindings=False):
             yield Wrapped(self._template.format(seconds=self._seconds), id="idle-body")
 
     def count(self, seconds: int) -> None:
+        """Show `seconds` left (a tick can come before the screen is composed: it then composes with them)."""
         self._seconds = seconds
-        self.query_one("#idle-body", Static).update(self._template.format(seconds=seconds))
+        for body in self.query("#idle-body").results(Static):
+            body.update(self._template.format(seconds=seconds))
