@@ -26,6 +26,7 @@ from kiosk.core.loader import load_all
 from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.station.content_check import Render, checked
+from kiosk.station.content_trial import Trial, forgive
 from kiosk.station.signing import Signature
 
 log = logging.getLogger("kiosk.content")
@@ -83,6 +84,7 @@ def approve(folder: Path, state_dir: Path) -> None:
     staged.write_text(content_digest(folder) + "\n", encoding="utf-8")
     staged.chmod(0o644)
     staged.replace(state_dir / APPROVED)
+    forgive(state_dir)
 
 
 def is_approved(snap: snapshot.Snapshot, state_dir: Path) -> bool:
@@ -105,10 +107,11 @@ class ContentStore:
         self.source = source
         self.signers = signers
         self.render = render
-        self._job: threading.Thread | None = None
-        self._job_result: ContentState | None = None
         self.state_dir = state_dir
         self.backup = state_dir / LAST_GOOD
+        self.trial = Trial(state_dir, self.backup)
+        self._job: threading.Thread | None = None
+        self._job_result: ContentState | None = None
         self.live: dict[str, Content] | None = None
         """The content last accepted to serve (what new content is compared with)."""
         self.keep_problem: str | None = None
@@ -125,6 +128,7 @@ class ContentStore:
         backup = self._backup_packs()
         snap = snapshot.read(self.source)
         try:
+            self._not_suspect(snap)
             packs, signature = checked(snap, self.signers, self.render)
         except InvalidFiles as err:
             if backup is None:
@@ -138,6 +142,7 @@ class ContentStore:
     def load(self) -> ContentState:
         """Content to start with: the admin's folder if good and finished, else the last good copy."""
         remove_leftovers(self.state_dir, STAGING_PREFIX)
+        self.trial.recover()
         self._seen = self._fingerprint()
         state = self.assess()
         if state.problems:
@@ -153,6 +158,7 @@ class ContentStore:
 
     def poll(self) -> ContentState | None:
         """A new state if the folder (or an admin's approval) changed and has settled since the last poll."""
+        self.trial.tick()
         if self._job is not None:
             if self._job.is_alive():
                 return None
@@ -190,6 +196,7 @@ class ContentStore:
         """Validate the admin's folder now: a state with packs (accepted), problems (refused) or waiting (held)."""
         snap = snapshot.read(self.source)
         try:
+            self._not_suspect(snap)
             packs, signature = checked(snap, self.signers, self.render)
         except InvalidFiles as err:
             log.error("new content refused: %d problems, first: %s", len(err.problems), err.problems[0])
@@ -201,6 +208,15 @@ class ContentStore:
         self._keep(snap)
         self.live = packs
         return ContentState(packs, snap=snap, signature=signature)
+
+    def _not_suspect(self, snap: snapshot.Snapshot) -> None:
+        """Refuse the content the kiosk ended on within a minute of applying it (kiosk.station.content_trial)."""
+        if self.trial.suspect() == snap.digest():
+            why = (
+                "the kiosk ended unexpectedly within a minute of applying this content, so it serves the copy "
+                "before it: change the content, or run `alt-kiosk content apply` to try it again"
+            )
+            raise InvalidFiles([Problem(snap.shown(""), 1, 1, why)])
 
     def _fingerprint(self) -> str:
         approval = self.state_dir / APPROVED
@@ -246,7 +262,7 @@ class ContentStore:
             if self.backup.exists():
                 self.backup.rename(old)
             (staging / "c").rename(self.backup)
-            shutil.rmtree(old, ignore_errors=True)
+            self.trial.set_aside(old, snap.digest())  # the copy before it stays, as the second generation
             self.keep_problem = None
         except OSError as err:
             self.keep_problem = f"could not save the last good copy in {self.backup.parent}: {err.strerror or err}"

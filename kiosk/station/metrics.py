@@ -51,6 +51,8 @@ class Station:
     microphone: bool
     barge_in: bool
     speech_cache_ready: bool
+    content_signer: str = ""
+    """Who signed the content that went live ("" when signing is off or it predates this run)."""
 
 
 @dataclass
@@ -97,6 +99,12 @@ def render(station: Station, counters: Counters) -> str:
         "gauge",
         "Unix time the content in use went live.",
         [("", station.content_live_since)],
+    )
+    metric(
+        "content_signed_info",
+        "gauge",
+        "1, labelled with the clinician who signed the content that went live (none when signing is off).",
+        [(_labels(signer=station.content_signer), 1)] if station.content_signer else [],
     )
     metric("sound_up", "gauge", "1 when the kiosk can speak (a speaker works).", [("", int(station.sound))])
     metric("microphone_up", "gauge", "1 when the microphone is open.", [("", int(station.microphone))])

@@ -20,6 +20,7 @@ from kiosk.station.config import language_problems
 from kiosk.station.content_store import ContentState, ContentStore
 from kiosk.station.notify import Notifier
 from kiosk.station.settings import Settings
+from kiosk.station.signing import Signature
 
 log = logging.getLogger("kiosk")
 
@@ -56,10 +57,13 @@ class ContentUpdates:
         """Why the admin's current files were refused (empty when they are in use)."""
         self.waiting: list[str] = []
         """Why the admin's current (valid) files are held for `alt-kiosk content apply`."""
+        self.signature: Signature | None = None
+        """Who signed the content that went live (None: signing is off)."""
 
     def adopt(self, state: ContentState) -> None:
         """What the store said when the kiosk started (problems or waiting content, for the status line)."""
         self.problems, self.waiting = state.problems, state.waiting
+        self.signature = state.signature
 
     def start(self) -> None:
         if self.store is not None:
@@ -99,6 +103,7 @@ class ContentUpdates:
             log.error("new content not used; still serving %s", app.status_line())
         else:
             self.pending = state.packs
+            self.signature = state.signature
             log.info("new content accepted (%s); applied between patients", state.version)
             app.post_message(self.Accepted())
         app.notifier.status(app.status_line())

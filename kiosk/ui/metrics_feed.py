@@ -86,4 +86,5 @@ class MetricsFeed:
             microphone=microphone,
             barge_in=microphone and barge_in is not None and barge_in.on,
             speech_cache_ready=bool(getattr(speaker, "cache_ready", False)),
+            content_signer=updates.signature.signer if updates.signature else "",
         )

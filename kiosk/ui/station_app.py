@@ -160,6 +160,8 @@ class StationApp(App[None], inherit_bindings=False):
         self.notifier.stopping()
         self.speaker.stop()
         self.listener.close(timeout=0)  # the microphone closes after the UI (kiosk.ui.launch), in bounded time
+        if self.updates.store is not None:
+            self.updates.store.trial.end()  # a clean stop: new content did not end the kiosk
         self.before_stop()
         # If the terminal is gone, Textual can hang restoring it: never take longer than systemd allows.
         if not self.is_headless:

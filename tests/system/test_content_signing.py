@@ -129,3 +129,11 @@ def test_review_shows_every_text_and_what_changed(
     assert (
         out.index("Welcome screen: title") < out.index("Question 1") < out.index("Tip alcohol") < out.index("Goodbye")
     )
+
+
+def test_the_metrics_name_who_signed_the_live_content() -> None:
+    from kiosk.station.metrics import Counters, Station, render
+
+    station = Station("1", {}, 0.0, True, True, False, True, content_signer=SIGNER)
+    assert f'alt_kiosk_content_signed_info{{signer="{SIGNER}"}} 1' in render(station, Counters())
+    assert "alt_kiosk_content_signed_info{" not in render(Station("1", {}, 0.0, True, True, False, True), Counters())
