@@ -126,3 +126,32 @@ def test_the_pin_playbook_sets_the_pin_once_and_never_shows_it(tmp_path: Path) -
     assert "changed=1" in runs[0].stdout and "changed=0" in runs[1].stdout  # the second run changes nothing
     stored = load_settings(config, Settings(CONTENT)).admin_pin_hash
     assert stored is not None and check_pin("24681357", stored)
+
+
+def test_a_rollout_refuses_an_unsigned_pack_on_the_controller(tmp_path: Path) -> None:
+    """With signers given, the controller's check refuses a pack no listed clinician signed: no kiosk changes."""
+    config = kiosk(tmp_path, "kiosk", ["en"])
+    key = tmp_path / "reviewer"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "r", "-f", str(key)], check=True)
+    signers = tmp_path / "allowed_signers"
+    signers.write_text(f'dr@clinic namespaces="alt-kiosk-content" {key.with_suffix(".pub").read_text()}')
+    inventory = {
+        "kiosks": {
+            "hosts": {
+                "kiosk": {"alt_kiosk_config": str(config), "alt_kiosk_kiosk_pack": str(tmp_path / "kiosk" / "pack")}
+            },
+            "vars": {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": sys.executable,
+                "ansible_become": False,
+                "alt_kiosk_bin": str(BIN / "alt-kiosk"),
+                "alt_kiosk_controller_bin": str(BIN / "alt-kiosk"),
+            },
+        }
+    }
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
+    args = ["-i", str(tmp_path / "inventory.yml"), "content.yml", "-e", f"alt_kiosk_pack={CONTENT}"]
+    result = ansible(*args, "-e", f"alt_kiosk_content_signers={signers}")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "signed-content.txt:1:1: signature: content is not signed" in out, out
+    assert not (tmp_path / "kiosk" / "pack").exists()  # nothing was copied to the kiosk
