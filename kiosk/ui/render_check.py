@@ -58,19 +58,44 @@ class Clock:
 
 
 def render_problems(snap: snapshot.Snapshot) -> list[Problem]:
-    """Render the content read in `snap` in a process of its own; its problems (none: every screen drew)."""
+    """Render the content read in `snap`, one process per language side by side; their problems (none:
+    every screen drew)."""
     with tempfile.TemporaryDirectory(prefix="alt-kiosk-render-") as work:
         folder = Path(work) / "content"
         snap.write(folder)
-        command = [sys.executable, "-m", "kiosk.ui.render_check", str(folder), "--display", snap.display]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-        except subprocess.TimeoutExpired:
-            return [Problem(snap.display, 1, 1, f"rendering the screens took over {TIMEOUT_SECONDS} s")]
-    problems = [p for p in map(Problem.parse, done.stdout.splitlines()) if p is not None]
-    if done.returncode != 0 and not problems:
-        last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-        problems = [Problem(snap.display, 1, 1, f"rendering the screens failed: {last}")]
+        codes = list(load_snapshot(snap))  # already checked: the rules come before the rendering
+        runs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "kiosk.ui.render_check",
+                    str(folder),
+                    "--display",
+                    snap.display,
+                    "--language",
+                    code,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for code in codes
+        ]
+        return [problem for run in runs for problem in _finish(run, snap.display)]
+
+
+def _finish(run: subprocess.Popen[str], display: str) -> list[Problem]:
+    try:
+        out, err = run.communicate(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
+        return [Problem(display, 1, 1, f"rendering the screens took over {TIMEOUT_SECONDS} s")]
+    problems = [p for p in map(Problem.parse, out.splitlines()) if p is not None]
+    if run.returncode != 0 and not problems:
+        last = (err.strip().splitlines() or [f"exit {run.returncode}"])[-1]
+        problems = [Problem(display, 1, 1, f"rendering the screens failed: {last}")]
     return problems
 
 
@@ -184,10 +209,12 @@ def _place(snap: snapshot.Snapshot, code: str, text: str, message: str) -> Probl
     return Problem(snap.shown(folder, "screens.yaml"), 1, 1, message)
 
 
-async def check_all(snap: snapshot.Snapshot) -> list[Problem]:
+async def check_all(snap: snapshot.Snapshot, language: str | None = None) -> list[Problem]:
+    """Every language's screens at every size (only `language`'s, when given)."""
     packs = load_snapshot(snap)
+    codes = [language] if language in packs else list(packs)
     problems: list[Problem] = []
-    for code in packs:
+    for code in codes:
         for size in SIZES:
             problems += await check_pack(packs, code, size, snap)
     return problems
@@ -197,10 +224,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Render every screen of a content folder (run by the content check).")
     parser.add_argument("dir")
     parser.add_argument("--display", help="the folder's name in messages")
+    parser.add_argument("--language", help="only this language's screens (a code the content has)")
     args = parser.parse_args()
     snap = snapshot.read(Path(args.dir), args.display)
     try:
-        problems = asyncio.run(check_all(snap))
+        problems = asyncio.run(check_all(snap, args.language))
     except InvalidFiles as err:
         problems = err.problems
     for problem in problems:
