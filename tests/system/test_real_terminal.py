@@ -220,3 +220,37 @@ def test_chinese_in_a_utf8_terminal_chosen_answered_and_wiped(tmp_path: Path, pr
         assert "2 中文" in screen and "EXITED" not in screen
     finally:
         session.kill()
+
+
+def test_a_hot_edit_with_markup_characters_goes_live_and_shows_them_as_typed(
+    tmp_path: Path, private_dirs: dict[str, str]
+) -> None:
+    """Issue 41, finding 1, on the real kiosk: a bracket in a label used to end the kiosk for good (and the
+    crash became the last good copy); now it is drawn as typed, and the kiosk goes on."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    session = Tmux(f"{ALT_KIOSK} run --kiosk --mute --content {content}", env=private_dirs)
+    try:
+        session.wait_for("Liver test helper", timeout=30)
+        screens = content / "en" / "screens.yaml"
+        text = screens.read_text(encoding="utf-8")
+        screens.write_text(
+            text.replace('unsure: "Not sure"', 'unsure: "Not sure [x]"').replace(
+                "help: Call staff", 'help: "Staff [/]"'
+            )
+        )
+        kept = Path(private_dirs["XDG_STATE_HOME"]) / "alt-kiosk" / "last-good-content" / "en" / "screens.yaml"
+        deadline = time.monotonic() + 60  # noticed, settled, drawn in the background, then live
+        while time.monotonic() < deadline and b"[x]" not in (kept.read_bytes() if kept.exists() else b""):
+            time.sleep(0.5)
+        assert b"[x]" in kept.read_bytes(), "the edit never went live"
+        session.keys("1")
+        session.wait_for("Question 1 of 6")
+        session.keys("2")
+        screen = session.wait_for("Question 2 of 6")
+        assert "Not sure [x]" in screen and "Staff [/]" in screen
+        session.keys("3")  # the patient taps "Not sure [x]": taken, the kiosk goes on
+        screen = session.wait_for("Question 3 of 6")
+        assert "EXITED" not in screen and "Traceback" not in screen
+    finally:
+        session.kill()
