@@ -244,6 +244,7 @@ def test_a_hot_edit_with_markup_characters_goes_live_and_shows_them_as_typed(
         while time.monotonic() < deadline and b"[x]" not in (kept.read_bytes() if kept.exists() else b""):
             time.sleep(0.5)
         assert b"[x]" in kept.read_bytes(), "the edit never went live"
+        time.sleep(1.0)  # the welcome is drawn again with the new content; a key at that moment is a double tap
         session.keys("1")
         session.wait_for("Question 1 of 6")
         session.keys("2")
