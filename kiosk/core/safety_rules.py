@@ -76,7 +76,7 @@ _HEDGED = rf"{_INVERSION}|{_CONDITION}|{_REPORT}|{_DENIAL}"
 _NEGATED = r"(?:\bnot|n't|\bnever|\bcannot|\bno need to)(?: (?:ever|just|suddenly|simply|yet))?\s+$"
 _CARE_GIVER = r"\b(?:doctors?|nurses?|pharmacists?|gp)\b.*$"
 MEDS = (
-    r"(?:medicines?|medications?|meds|pills|tablets|prescriptions?|prescribed|drugs|treatments?|doses|insulin|"
+    r"(?:medicines?|medications?|meds?|pills?|tablets?|prescriptions?|prescribed|drugs?|treatments?|doses?|insulin|"
     r"statins?|antivirals?|injections?|therapy)"
 )
 _STOP = (
@@ -125,6 +125,12 @@ ENGLISH = Language(
             STOP_MEDICINES,
             rf"{_NEGATED}|{_CARE_GIVER}|\b(?:before|if|whether|ask|asking)\b(?: \w+){{0,3}}\s+$",
             r"\b(?:only (?:if|when)|unless)\b",
+        ),
+        Claim(
+            rf"\b{MEDS}\b[^.!?;]{{0,40}}\b(?:(?:are|is) not needed|(?:are|is) no longer needed|(?:are|is) unnecessary|"
+            r"(?:are|is) not necessary|you do not need|you don't need)\b",
+            STOP_MEDICINES,
+            _HEDGED,
         ),
         Claim(
             rf"\b(?:throw|toss|bin|put)\b[^.!?;]{{0,30}}?\b{MEDS}\b (?:away|out|in the (?:bin|trash))",
@@ -197,7 +203,8 @@ _ZH_DENY = r"(?:不一定|不代表|不等于|并不|不是说|不能说明|不�
 _ZH_HEDGED = rf"{_ZH_IF}[^。！？；，]{{0,8}}$|{_ZH_DENY}[^。！？；，]{{0,4}}$"
 _ZH_ASKS = r"吗|是否|有没有|是不是|要不要|[？?]$"
 _ZH_NEG = r"(?:不要|不能|别|勿|不可以|不可|千万别|千万不要|不得|不应|不该|不用|不必)(?:自己|自行|随便|随意|擅自|马上|突然|轻易)?把?$"
-_ZH_DOCTOR = r"医生[^。！？；，]{0,10}$"
+_ZH_DOCTOR = r"医生(?:会|可能|可以|也许|让您?|叫您?|要您?|说|建议|觉得)[^。！？；，]{0,8}$"
+"""The doctor decides ("医生可能会让您停药"); not the doctor as a word in the object ("把医生开的药")."""
 _ZH_ONLY_SOME = (
     r"乱|自行|自己买|未经|没有医生|没经过|新的?|其他|保健|来历不明|过期|别人|超量|多吃|加量|空腹|喝酒|酒|偏方|不明"
 )
@@ -206,13 +213,25 @@ CHINESE = Language(
     claims=(
         Claim(
             r"(?:您|你)(?:已经|肯定|一定|确实|确定|真的|的确|显然|明显|恐怕|应该|就|也)*是?"
-            r"(?:得了|患有|患了|有|染上了?|感染了?|查出了?|确诊了?|诊断出了?|被诊断为|是)"
+            r"(?:得了|患有|患了|患上了?|得上了?|有|染上了?|感染了?|查出了?|确诊了?|诊断出了?|被诊断为|是)"
             rf"[^。！？；，]{{0,12}}?{_ZH_COND}{_ZH_NOT_TEST}",
             DIAGNOSIS,
             _ZH_HEDGED,
             unless_clause=_ZH_ASKS,
         ),
         Claim(r"(?:您|你)(?:已经)?被?(?:确诊|诊断)(?:为|出|了)", DIAGNOSIS, _ZH_HEDGED, unless_clause=_ZH_ASKS),
+        Claim(
+            rf"(?:您|你)(?:这|得的|患的|的病|这个病)(?:就|肯定|一定)?是[^。！？；，]{{0,6}}?{_ZH_COND}",
+            DIAGNOSIS,
+            _ZH_HEDGED,
+            unless_clause=_ZH_ASKS,
+        ),
+        Claim(
+            r"(?:您|你)的肝(?:已经|肯定|一定|确实)?(?:坏了|出问题了|有病|不行了|硬化了|有毛病)",
+            DIAGNOSIS,
+            _ZH_HEDGED,
+            unless_clause=_ZH_ASKS,
+        ),
         Claim(
             r"(?:说明|表示|意味着|证明|代表|显示|可见|看来)(?:您|你)?(?:已经|肯定|一定)?(?:有|得了|患了?|是)?"
             rf"[^。！？；，]{{0,6}}?{_ZH_COND}{_ZH_NOT_TEST}",
@@ -233,7 +252,7 @@ CHINESE = Language(
             rf"{_ZH_NEG}|{_ZH_DOCTOR}",
         ),
         Claim(
-            r"(?:别|不要|不用|不必|无需|不需要|没必要|用不着|可以不)再?(?:吃|服|用|拿|买)[^。！？；，]{0,4}?药",
+            r"(?:别|不要|不用|不必|无需|不需要|没必要|用不着|可以不|不再|不)再?(?:吃|服|用|拿|买)[^。！？；，]{0,4}?药",
             STOP_MEDICINES,
             _ZH_DOCTOR,
             unless_clause=_ZH_ONLY_SOME,
@@ -244,7 +263,22 @@ CHINESE = Language(
             AVOID_CARE,
         ),
         Claim(
-            r"(?:您|你)的?(?:肝|身体|指标|结果|alt)?(?:很|挺|都|是|已经)?"
+            r"(?:不用|不必|不需要|无需|没必要|别|不要)(?:跟|和|对|向|告诉)(?:工作人员|前台|医生|护士|任何人|别人)(?:说|讲|提)?",
+            AVOID_CARE,
+        ),
+        Claim(
+            r"(?:复查|检查|看医生|医院|看病|前台)[^。！？；，]{0,4}?"
+            r"(?:可以不去|不用去|不必去|就不用去了|不去也行|可以不做|不用做|不用了|不用再去)",
+            AVOID_CARE,
+        ),
+        Claim(
+            r"(?:您|你)的?(?:肝|身体|指标|结果|alt)?[^。！？；，]{0,2}?一?点?(?:问题|毛病|事)(?:都|也)没有",
+            ALL_CLEAR,
+            _ZH_HEDGED,
+            unless_clause=_ZH_ASKS,
+        ),
+        Claim(
+            r"(?:您|你)的?(?:肝|身体|指标|结果|alt)?(?:很|挺|都|是|已经|完全|非常|十分)*"
             r"(?:没事|没问题|很健康|健康|正常|一切正常|没病|没有病|好好的|挺好|很好|不错)",
             ALL_CLEAR,
             _ZH_HEDGED,
