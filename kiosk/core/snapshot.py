@@ -99,23 +99,23 @@ def stamp(folder: Path) -> str:
     """Changes whenever a language folder or content file under `folder` is added, removed, resized,
     touched or replaced (by a link, a pipe...); looks at names and inodes only, never opens a file."""
     digest = hashlib.sha256()
-    for name in SIGNATURE_FILES:
+
+    def look(path: Path, label: str) -> None:
         try:
-            st = os.lstat(folder / name)
-            digest.update(f"{name}:{st.st_mode}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+            st = os.lstat(path)
+            digest.update(f"{label}:{st.st_mode}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
         except OSError as err:
-            digest.update(f"{name}:{err.errno}\n".encode())
+            digest.update(f"{label}:{err.errno}\n".encode())
+
+    for name in SIGNATURE_FILES:
+        look(folder / name, name)
     try:
         packs = [folder] if is_pack(folder) else [p for p in sorted(folder.iterdir()) if is_pack(p)]
     except OSError as err:
         return f"unreadable: {err.errno}"
     for pack in packs:
         for name in FILES:
-            try:
-                st = os.lstat(pack / name)
-                digest.update(f"{pack.name}/{name}:{st.st_mode}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-            except OSError as err:
-                digest.update(f"{pack.name}/{name}:{err.errno}\n".encode())
+            look(pack / name, f"{pack.name}/{name}")
     return digest.hexdigest() if packs else "missing"
 
 

@@ -71,14 +71,8 @@ def alt_kiosk(*args: str) -> dict[str, object]:
     return {}
 
 
-def test_a_rollout_stops_at_the_first_kiosk_that_refuses_and_rolls_it_back(tmp_path: Path) -> None:
-    hosts = {"canary": ["en"], "refuses": ["en", "zh"], "untouched": ["en", "zh"]}
-    configs = {name: kiosk(tmp_path, name, languages) for name, languages in hosts.items()}
-    pack = tmp_path / "pack"
-    shutil.copytree(CONTENT, pack)
-    shutil.rmtree(pack / "zh")  # a pack without Chinese: a kiosk that offers Chinese must refuse it
-    language = pack / "en" / "language.yaml"
-    language.write_text(language.read_text().replace("2026.11.27-1", "2026.12.04-1"))
+def local_kiosks(tmp_path: Path, configs: dict[str, Path], **extra: object) -> Path:
+    """An inventory of kiosks on this machine (Ansible's local connection), one per configuration."""
     inventory = {
         "kiosks": {
             "hosts": {
@@ -91,13 +85,25 @@ def test_a_rollout_stops_at_the_first_kiosk_that_refuses_and_rolls_it_back(tmp_p
                 "ansible_become": False,
                 "alt_kiosk_bin": str(BIN / "alt-kiosk"),
                 "alt_kiosk_controller_bin": str(BIN / "alt-kiosk"),
-                "alt_kiosk_batches": [1, 1, 1],
-                "alt_kiosk_live_timeout": 10,
+                **extra,
             },
         }
     }
-    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
-    result = ansible("-i", str(tmp_path / "inventory.yml"), "content.yml", "-e", f"alt_kiosk_pack={pack}")
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(inventory))
+    return path
+
+
+def test_a_rollout_stops_at_the_first_kiosk_that_refuses_and_rolls_it_back(tmp_path: Path) -> None:
+    hosts = {"canary": ["en"], "refuses": ["en", "zh"], "untouched": ["en", "zh"]}
+    configs = {name: kiosk(tmp_path, name, languages) for name, languages in hosts.items()}
+    pack = tmp_path / "pack"
+    shutil.copytree(CONTENT, pack)
+    shutil.rmtree(pack / "zh")  # a pack without Chinese: a kiosk that offers Chinese must refuse it
+    language = pack / "en" / "language.yaml"
+    language.write_text(language.read_text().replace("2026.11.27-1", "2026.12.04-1"))
+    inventory = local_kiosks(tmp_path, configs, alt_kiosk_batches=[1, 1, 1], alt_kiosk_live_timeout=10)
+    result = ansible("-i", str(inventory), "content.yml", "-e", f"alt_kiosk_pack={pack}")
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "refuses did not take the pack and was rolled back" in out, out
@@ -135,22 +141,8 @@ def test_a_rollout_refuses_an_unsigned_pack_on_the_controller(tmp_path: Path) ->
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "r", "-f", str(key)], check=True)
     signers = tmp_path / "allowed_signers"
     signers.write_text(f'dr@clinic namespaces="alt-kiosk-content" {key.with_suffix(".pub").read_text()}')
-    inventory = {
-        "kiosks": {
-            "hosts": {
-                "kiosk": {"alt_kiosk_config": str(config), "alt_kiosk_kiosk_pack": str(tmp_path / "kiosk" / "pack")}
-            },
-            "vars": {
-                "ansible_connection": "local",
-                "ansible_python_interpreter": sys.executable,
-                "ansible_become": False,
-                "alt_kiosk_bin": str(BIN / "alt-kiosk"),
-                "alt_kiosk_controller_bin": str(BIN / "alt-kiosk"),
-            },
-        }
-    }
-    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
-    args = ["-i", str(tmp_path / "inventory.yml"), "content.yml", "-e", f"alt_kiosk_pack={CONTENT}"]
+    inventory = local_kiosks(tmp_path, {"kiosk": config})
+    args = ["-i", str(inventory), "content.yml", "-e", f"alt_kiosk_pack={CONTENT}"]
     result = ansible(*args, "-e", f"alt_kiosk_content_signers={signers}")
     out = result.stdout + result.stderr
     assert result.returncode != 0 and "signed-content.txt:1:1: signature: content is not signed" in out, out
