@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kiosk import __version__
-from kiosk.cli.common import configured, sound_options
+from kiosk.cli.common import CONTENT_RULES, configured, sound_options
 from kiosk.cli.content import (
     cmd_content_apply,
     cmd_content_check,
@@ -138,15 +138,6 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"set-pin: {err}", file=sys.stderr)
         return 2
-
-
-CONTENT_RULES = (
-    "Content is refused, with one file:line:column line per problem, when a content file is not a regular "
-    "file (a link, pipe, device, socket or folder), cannot be read by this user, is over 1 MiB, is not UTF-8 "
-    "YAML, nests over 64 levels or holds over 20,000 values, or breaks a check or a safety rule (the "
-    "warning-signs question first and to the front desk, a disclaimer that says the kiosk does not diagnose, "
-    "no diagnosis, no stopping medicines). See content/README.md."
-)
 
 
 def _kiosk_content_options(parser: argparse.ArgumentParser) -> None:

@@ -40,3 +40,15 @@ def sound_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
     parser.add_argument("--output-device", metavar="DEVICE", help="audio output device (default: system default)")
     parser.add_argument("--cache-dir", metavar="DIR", help="speech cache (default: ~/.cache/alt-kiosk)")
+
+
+CONTENT_RULES = (
+    "Content is refused, with one file:line:column line per problem, when a content file is not a regular "
+    "file (a link, pipe, device, socket or folder), cannot be read by this user, is over 1 MiB, is not UTF-8 "
+    "YAML, nests over 64 levels or holds over 20,000 values, breaks a check or a safety rule (the "
+    "warning-signs question first and to the front desk, yes meaning yes, a disclaimer that says the kiosk "
+    "does not diagnose, a front desk that sends the patient to staff now, and in any text of any language no "
+    "diagnosis, no stopping medicines, no 'no need to see a doctor', no 'you are fine', no invisible or "
+    "look-alike characters), or draws a screen that fails or does not show its own words (every screen is "
+    "drawn at 40x12 and 80x24). See content/README.md."
+)
