@@ -175,10 +175,17 @@ class ContentStore:
         return self.check_soon()
 
     def check_soon(self) -> ContentState | None:
-        """`check` now; with rendering on, in the background (seconds, while the kiosk serves patients):
-        then None, and a later `poll` returns the result."""
+        """`check` now; with rendering on, the rules now (a refusal is returned at once) and the rest in the
+        background (seconds, while the kiosk serves patients): then None, and a later `poll` returns it."""
         if self.render is None:
             return self.check()
+        snap = snapshot.read(self.source)
+        try:  # the rules first, at once: a refusal by them is known without drawing anything
+            self._not_suspect(snap)
+            checked(snap, self.signers)
+        except InvalidFiles as err:
+            log.error("new content refused: %d problems, first: %s", len(err.problems), err.problems[0])
+            return ContentState({}, err.problems, snap=snap)
         if self._job is None:
             self._job = threading.Thread(target=self._background_check, name="content-check", daemon=True)
             self._job.start()
