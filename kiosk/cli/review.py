@@ -64,6 +64,7 @@ def cmd_content_review(args: argparse.Namespace) -> int:
     print(f"# Content review: {args.dir}\n")
     print("Every text a patient can meet, in the order they meet it. 'Shown' is on the screen; 'Spoken' is read")
     print("aloud. Sign only if every text is safe for patients (alt-kiosk content sign).\n")
+    print(since_signed(snapshot.read(Path(args.dir))) + "\n")
     for code, pack in packs.items():
         before = dict(texts_in_order(old[code])) if old and code in old else None
         print(f"## {pack.name} ({code}), version {pack.version}\n")
@@ -84,6 +85,22 @@ def cmd_content_review(args: argparse.Namespace) -> int:
             for where in gone:
                 print(f"### {where} — REMOVED\n\nWas: {before[where].show}\n")
     return 0
+
+
+def since_signed(snap: snapshot.Snapshot) -> str:
+    """Which files changed since the folder's last signature (its manifest), in a line for the reviewer."""
+    from kiosk.station.signing import MANIFEST, file_lines
+
+    manifest = snap.signature.get(MANIFEST)
+    if manifest is None:
+        return "This content has never been signed: review every text."
+    text = manifest.decode("utf-8", "replace")
+    signed = [line for line in text.splitlines() if line.startswith("sha256 ")]
+    who = next((line for line in text.splitlines() if line.startswith("signer: ")), "signer: unknown")[8:]
+    changed = sorted({line.split("  ", 1)[-1] for line in set(signed) ^ set(file_lines(snap))})
+    if not changed:
+        return f"Nothing has changed since {who} signed it."
+    return f"Changed since {who} signed it: {', '.join(changed)} (with --since OLD_DIR, each text is marked)."
 
 
 def texts_in_order(pack: Content) -> list[tuple[str, Text]]:

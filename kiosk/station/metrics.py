@@ -53,6 +53,8 @@ class Station:
     speech_cache_ready: bool
     content_signer: str = ""
     """Who signed the content that went live ("" when signing is off or it predates this run)."""
+    content_signed: str = ""
+    """When they signed it (UTC, ISO 8601, as their manifest says)."""
 
 
 @dataclass
@@ -103,8 +105,8 @@ def render(station: Station, counters: Counters) -> str:
     metric(
         "content_signed_info",
         "gauge",
-        "1, labelled with the clinician who signed the content that went live (none when signing is off).",
-        [(_labels(signer=station.content_signer), 1)] if station.content_signer else [],
+        "1, labelled with the clinician who signed the content that went live and when (none when signing is off).",
+        [(_labels(signer=station.content_signer, signed=station.content_signed), 1)] if station.content_signer else [],
     )
     metric("sound_up", "gauge", "1 when the kiosk can speak (a speaker works).", [("", int(station.sound))])
     metric("microphone_up", "gauge", "1 when the microphone is open.", [("", int(station.microphone))])

@@ -87,4 +87,5 @@ class MetricsFeed:
             barge_in=microphone and barge_in is not None and barge_in.on,
             speech_cache_ready=bool(getattr(speaker, "cache_ready", False)),
             content_signer=updates.signature.signer if updates.signature else "",
+            content_signed=updates.signature.signed if updates.signature else "",
         )

@@ -125,6 +125,7 @@ def test_review_shows_every_text_and_what_changed(
     assert main(["content", "review", str(new), "--since", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "### Tip alcohol: text — CHANGED" in out and "Stop all alcohol now." in out
+    assert f"Changed since {SIGNER} signed it: en/advice.yaml" in out
     assert "### Question 1 (warning_signs)\n" in out and "Shown: Yellow skin" not in out  # whole texts, in order
     assert (
         out.index("Welcome screen: title") < out.index("Question 1") < out.index("Tip alcohol") < out.index("Goodbye")
@@ -134,6 +135,9 @@ def test_review_shows_every_text_and_what_changed(
 def test_the_metrics_name_who_signed_the_live_content() -> None:
     from kiosk.station.metrics import Counters, Station, render
 
-    station = Station("1", {}, 0.0, True, True, False, True, content_signer=SIGNER)
-    assert f'alt_kiosk_content_signed_info{{signer="{SIGNER}"}} 1' in render(station, Counters())
+    station = Station(
+        "1", {}, 0.0, True, True, False, True, content_signer=SIGNER, content_signed="2026-12-07T19:00:00Z"
+    )
+    text = render(station, Counters())
+    assert f'alt_kiosk_content_signed_info{{signer="{SIGNER}",signed="2026-12-07T19:00:00Z"}} 1' in text
     assert "alt_kiosk_content_signed_info{" not in render(Station("1", {}, 0.0, True, True, False, True), Counters())
