@@ -16,7 +16,7 @@ from kiosk.core.model import Content
 from kiosk.core.preview import PreviewError, walk
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.core.readability import grade
-from kiosk.station.content_check import Render, checked
+from kiosk.station.content_check import Render, checked, remembered
 from kiosk.station.settings import Settings
 
 
@@ -149,7 +149,9 @@ def cmd_content_install(args: argparse.Namespace) -> int:
     settings = configured(args)
     target = Path(args.to) if args.to else settings.content_dir
     try:
-        print(install(Path(args.source), target, settings.content_signers, _renderer(args)))
+        render = _renderer(args)  # its verdict kept where the kiosk looks: its start then draws nothing again
+        kept = remembered(render, settings.state_dir) if render is not None else None
+        print(install(Path(args.source), target, settings.content_signers, kept))
         approve(target, settings.state_dir)
     except InvalidFiles as err:
         for problem in err.problems:

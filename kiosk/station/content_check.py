@@ -10,6 +10,7 @@ once, and `alt-kiosk status` can say what the kiosk found without rendering it a
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +73,10 @@ def _keep(snap: snapshot.Snapshot, state_dir: Path, problems: list[Problem]) -> 
             old.unlink(missing_ok=True)
         staged = folder / f".{snap.digest()}.tmp"
         staged.write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
+        if os.geteuid() == 0:  # an admin's `content install`: the kiosk's user must still own its state
+            owner = state_dir.stat()
+            for path in (folder, staged):
+                os.chown(path, owner.st_uid, owner.st_gid)
         staged.replace(folder / snap.digest())
     except OSError as err:
         log.warning("could not keep the rendering verdict in %s: %s", folder, err.strerror or err)
