@@ -124,7 +124,11 @@ async def check_pack(
                 look(step)
             await _act(app, pilot, "restart", "next")
             clock.now += settings.idle_seconds + 1
-            await pilot.pause(0.4)  # the idle watch ticks every 0.25 s
+            for _ in range(40):  # the idle watch ticks every 0.25 s
+                await pilot.pause(0.02)
+                if app.idle.screen is not None and app.idle.screen.is_mounted:
+                    break
+            await pilot.pause(0)
             look("the idle warning")
             if app.idle.screen is None:
                 found.setdefault(
