@@ -236,7 +236,7 @@ def main() -> int:
     except InvalidFiles as err:
         problems = err.problems
     for problem in problems:
-        print(problem)
+        sys.stdout.write(f"{problem}\n")  # to the process that asked (this process has no screen)
     return 1 if problems else 0
 
 
