@@ -154,8 +154,11 @@ def sentence_claims(sentence: str) -> list[tuple[str, str]]:
     out: dict[str, str] = {}
     for language in BUILT_IN.values():
         for claim in language.claims:
-            start = 0  # every place a match can begin: an excused one may hide a claim inside it
-            while claim.what not in out and (match := re.compile(claim.pattern).search(sentence, start)):
+            pattern, start = (
+                re.compile(claim.pattern),
+                0,
+            )  # every place a match can begin: an excused one may hide a claim
+            while claim.what not in out and (match := pattern.search(sentence, start)):
                 if not _excused(claim, sentence, match):
                     out[claim.what] = match.group(0)
                 start = match.start() + 1

@@ -21,8 +21,9 @@ from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.station.signing import Signature, verify
 
 log = logging.getLogger("kiosk.content")
-Render = Callable[[snapshot.Snapshot], list[Problem]]
-"""Renders the content read in a snapshot; its problems (empty: every screen drew its own words)."""
+Render = Callable[[snapshot.Snapshot, dict[str, Content]], list[Problem]]
+"""Renders the content read in a snapshot (its packs, as the rules passed them); its problems (empty:
+every screen drew its own words)."""
 VERDICTS = "rendered"
 KEEP_VERDICTS = 8
 
@@ -37,7 +38,7 @@ def checked(
     """
     packs = load_snapshot(snap)
     signature = verify(snap, signers) if signers is not None else None
-    if render is not None and (problems := render(snap)):
+    if render is not None and (problems := render(snap, packs)):
         raise InvalidFiles(problems)
     return packs, signature
 
@@ -45,15 +46,20 @@ def checked(
 def remembered(render: Render, state_dir: Path) -> Render:
     """`render`, with each verdict kept in `state_dir` by the content's digest (and used again)."""
 
-    def cached(snap: snapshot.Snapshot) -> list[Problem]:
+    def cached(snap: snapshot.Snapshot, packs: dict[str, Content]) -> list[Problem]:
         known = verdict(snap, state_dir)
         if known is not None:
             return known
-        problems = render(snap)
+        problems = render(snap, packs)
         _keep(snap, state_dir, problems)
         return problems
 
     return cached
+
+
+def kept_verdict(state_dir: Path) -> Render:
+    """What the kiosk found when it rendered the content (none: not rendered here yet); never renders."""
+    return lambda snap, _: verdict(snap, state_dir) or []
 
 
 def verdict(snap: snapshot.Snapshot, state_dir: Path) -> list[Problem] | None:

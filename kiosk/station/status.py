@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from kiosk.core.model import Content
 from kiosk.core.problems import InvalidFiles, Problem
 from kiosk.station.admin_pin import LOCK_FILE, PinGuard, hash_problem
 from kiosk.station.config import language_problems
-from kiosk.station.content_check import verdict
+from kiosk.station.content_check import kept_verdict
 from kiosk.station.content_store import ContentState, ContentStore, language_state, state_name
 from kiosk.station.ops import service_state
 from kiosk.station.settings import Settings
@@ -63,8 +62,9 @@ def refused_json(problems: list[Problem]) -> str:
 
 def assess(settings: Settings) -> tuple[list[str], bool, dict[str, Any]]:
     # What the kiosk found when it rendered this content (status never renders: it reads the verdict kept).
-    rendered = partial(lambda snap, where: verdict(snap, where) or [], where=settings.state_dir)
-    store = ContentStore(settings.content_dir, settings.state_dir, settings.content_signers, rendered)
+    store = ContentStore(
+        settings.content_dir, settings.state_dir, settings.content_signers, kept_verdict(settings.state_dir)
+    )
     content, assessed = _content(store)
     packs = assessed.packs
     unit, state = service_state()

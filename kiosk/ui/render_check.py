@@ -19,9 +19,11 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.cells import cell_len
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from kiosk.core import snapshot
@@ -57,13 +59,13 @@ class Clock:
         return self.now
 
 
-def render_problems(snap: snapshot.Snapshot) -> list[Problem]:
+def render_problems(snap: snapshot.Snapshot, packs: dict[str, Content]) -> list[Problem]:
     """Render the content read in `snap`, one process per language side by side; their problems (none:
     every screen drew)."""
     with tempfile.TemporaryDirectory(prefix="alt-kiosk-render-") as work:
         folder = Path(work) / "content"
         snap.write(folder)
-        codes = list(load_snapshot(snap))  # already checked: the rules come before the rendering
+        codes = list(packs)
         runs = [
             subprocess.Popen(
                 [
@@ -147,8 +149,7 @@ async def check_pack(
     return list(found.values())
 
 
-async def _walk(app: KioskApp, pilot: object, journey: Journey, look: object) -> None:
-    assert callable(look)
+async def _walk(app: KioskApp, pilot: Pilot[None], journey: Journey, look: Callable[[str], None]) -> None:
     await _act(app, pilot, "restart", "next")
     for number, intent in enumerate(journey.answers[: None if journey.read_back else journey.shown], 1):
         await _act(app, pilot, intent)
@@ -158,10 +159,10 @@ async def _walk(app: KioskApp, pilot: object, journey: Journey, look: object) ->
         look(f"reading back ({app.prompt.title.show[:30]})")
 
 
-async def _act(app: KioskApp, pilot: object, *intents: str) -> None:
+async def _act(app: KioskApp, pilot: Pilot[None], *intents: str) -> None:
     for intent in intents:
         app.act(intent)
-        await pilot.pause(0)  # type: ignore[attr-defined]  # its events handled, no idle wait
+        await pilot.pause(0)  # its events handled, no idle wait
 
 
 def _not_shown(app: KioskApp) -> list[tuple[str, str]]:

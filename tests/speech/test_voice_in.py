@@ -65,7 +65,7 @@ def test_an_endless_talker_is_capped_at_8_seconds() -> None:
 def test_steady_noise_is_learnt_as_the_floor() -> None:
     endpointer = Endpointer(LEVELS)
     fan = noise(4.0, 800)  # a steady fan, well above silence
-    assert endpointer.feed(fan)[:1] == [] or True  # the first second may look like speech
+    endpointer.feed(fan)  # learning the floor: its first second may look like speech, so nothing is asked of it
     assert endpointer.feed(noise(3.0, 800, 5)) == []  # after learning, steady noise is not speech
     loud = endpointer.feed(np.concatenate([noise(0.8, 8000, 6), noise(1.0, 800, 7)]))
     assert len(loud) == 1

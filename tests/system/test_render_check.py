@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core import snapshot
+from kiosk.core.loader import load_snapshot
 from kiosk.core.problems import InvalidFiles
 from kiosk.core.tours import journeys
 from kiosk.station.content_check import remembered, verdict
@@ -46,7 +47,8 @@ def test_the_journeys_meet_every_answer_and_read_every_tip() -> None:
 
 def test_the_bundled_content_renders_at_both_sizes() -> None:
     started = time.monotonic()
-    assert render_problems(snapshot.read(CONTENT)) == []
+    snap = snapshot.read(CONTENT)
+    assert render_problems(snap, load_snapshot(snap)) == []
     assert time.monotonic() - started < 120
 
 
